@@ -1,0 +1,396 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/sim/dist"
+	"github.com/faasim/faasim/workloads"
+)
+
+// Throttle is what a FaaS platform does with a request that finds every
+// instance busy and the concurrency limit reached.
+type Throttle uint8
+
+const (
+	ThrottleReject Throttle = iota // reject at once (HTTP 429)
+	ThrottleQueue                  // wait in a FIFO queue until an instance frees up
+)
+
+// FaaSConfig describes one FaaS system. Limits are per function.
+type FaaSConfig struct {
+	Functions           []workloads.Function
+	ColdStart           dist.Spec // time for a new instance to become ready
+	KeepAlive           KeepAlive
+	MaxConcurrency      int      // instances of one function at once; 0 = unlimited
+	InstanceConcurrency int      // requests one instance serves at once (>= 1)
+	OnThrottle          Throttle // beyond MaxConcurrency
+	Timeout             sim.Time // cuts execution (not the cold start); 0 = none
+	Billing             FaaSBilling
+	Seed                sim.Seed // cold starts draw from "coldstart/<function>"
+	Window              Window
+}
+
+// FaaS is a function platform: per function, a pool of instances that start
+// on demand (cold start), serve InstanceConcurrency requests at once, and are
+// reclaimed by the keep-alive policy.
+//
+// Routing: a request goes to the most recently used ready instance with a
+// free slot (AWS Lambda and Azure route to warm instances this way, which
+// lets the least recently used ones idle out); else it joins an instance
+// still starting that has a free slot (instance concurrency > 1); else a new
+// instance starts if the function is below MaxConcurrency; else it is
+// throttled (rejected or queued).
+type FaaS struct {
+	cfg   FaaSConfig
+	ic    int32
+	fns   []fnState
+	insts []instance
+	free  []int32 // free instance slots
+	reqs  []request
+	rfree []int32 // free request slots
+	mem   []int
+	meter faasMeter
+	obs   Observer
+
+	alive, busy, slots gauge
+}
+
+var _ System = (*FaaS)(nil)
+
+type fnState struct {
+	alive    int
+	ready    ilist // ready instances with a free slot, most recently used first
+	starting ilist // starting instances with a free slot
+	queue    ring[int32]
+	cold     dist.Rander
+}
+
+const (
+	instStarting uint8 = iota
+	instReady
+	instGone
+)
+
+type instance struct {
+	gen          uint32
+	fn           int32
+	active       int32 // requests assigned (waiting for start or in service)
+	prev, next   int32 // links in one of the function's lists
+	list         uint8 // 0 none, 1 ready, 2 starting
+	state        uint8
+	timerPending bool
+	expireAt     sim.Time
+	waitHead     int32 // requests waiting for this instance to start
+}
+
+type request struct {
+	arrival sim.Time
+	exec    sim.Time
+	joined  sim.Time // when it was given an instance
+	wait    sim.Time
+	init    sim.Time
+	inst    int32
+	fn      int32
+	next    int32 // wait list link
+	cold    bool
+	out     Outcome
+}
+
+// NewFaaS checks cfg and returns a system ready to Start.
+func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
+	switch {
+	case len(cfg.Functions) == 0:
+		return nil, fmt.Errorf("faas: no functions")
+	case cfg.InstanceConcurrency < 1:
+		return nil, fmt.Errorf("faas: instance_concurrency %d, want >= 1", cfg.InstanceConcurrency)
+	case cfg.MaxConcurrency < 0:
+		return nil, fmt.Errorf("faas: max_concurrency %d, want >= 0", cfg.MaxConcurrency)
+	case cfg.ColdStart == nil || cfg.KeepAlive == nil:
+		return nil, fmt.Errorf("faas: cold start and keep-alive are required")
+	}
+	if err := cfg.Billing.Validate(); err != nil {
+		return nil, fmt.Errorf("faas: %w", err)
+	}
+	f := &FaaS{cfg: cfg, ic: int32(cfg.InstanceConcurrency), meter: newFaaSMeter(cfg.Billing, len(cfg.Functions))}
+	for _, fn := range cfg.Functions {
+		f.fns = append(f.fns, fnState{
+			ready:    newIList(),
+			starting: newIList(),
+			cold:     cfg.ColdStart.New(cfg.Seed.Source("coldstart/" + fn.Name)),
+		})
+		f.mem = append(f.mem, fn.MemoryMB)
+	}
+	for _, g := range []*gauge{&f.alive, &f.busy, &f.slots} {
+		g.warmup = cfg.Window.Warmup
+	}
+	return f, nil
+}
+
+// Start implements System; on-demand instances need no timers up front.
+func (f *FaaS) Start(_ *sim.Engine, obs Observer) { f.obs = obs }
+
+// Arrive implements System.
+func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
+	r := f.newRequest()
+	f.reqs[r] = request{arrival: inv.At, exec: inv.Exec, fn: inv.Fn, inst: -1, next: -1}
+	f.dispatch(e, r)
+}
+
+// dispatch gives request r an instance, or throttles it.
+func (f *FaaS) dispatch(e *sim.Engine, r int32) {
+	fn := f.reqs[r].fn
+	fs := &f.fns[fn]
+	if i := fs.ready.head; i >= 0 {
+		f.serve(e, i, r)
+		return
+	}
+	if i := fs.starting.head; i >= 0 {
+		f.join(e, i, r)
+		return
+	}
+	if f.cfg.MaxConcurrency == 0 || fs.alive < f.cfg.MaxConcurrency {
+		f.join(e, f.startInstance(e, fn), r)
+		return
+	}
+	if f.cfg.OnThrottle == ThrottleQueue {
+		fs.queue.push(r)
+		return
+	}
+	f.reqs[r].out = Rejected
+	f.end(e.Now(), r)
+}
+
+// serve starts request r on ready instance i (the head of its function's
+// ready list) now.
+func (f *FaaS) serve(e *sim.Engine, i, r int32) {
+	in := &f.insts[i]
+	now := e.Now()
+	in.active++
+	if in.active == 1 {
+		f.busy.add(now, 1)
+	}
+	if in.active == f.ic {
+		f.fns[in.fn].ready.remove(f.insts, i)
+	}
+	f.start(e, i, r)
+}
+
+// start runs request r on instance i from now, without a cold start.
+func (f *FaaS) start(e *sim.Engine, i, r int32) {
+	rq := &f.reqs[r]
+	rq.inst = i
+	rq.joined = e.Now()
+	rq.wait = rq.joined - rq.arrival
+	f.run(e, r)
+}
+
+// run schedules the end of request r, whose execution starts now.
+func (f *FaaS) run(e *sim.Engine, r int32) {
+	f.slots.add(e.Now(), 1)
+	rq := &f.reqs[r]
+	d := rq.exec
+	if f.cfg.Timeout > 0 && d > f.cfg.Timeout {
+		d = f.cfg.Timeout
+		rq.out = TimedOut
+	}
+	e.After(d, (*faasDone)(f), uint64(r))
+}
+
+// join assigns r to starting instance i: r waits for the cold start.
+func (f *FaaS) join(e *sim.Engine, i, r int32) {
+	in := &f.insts[i]
+	rq := &f.reqs[r]
+	rq.cold = true
+	rq.inst = i
+	rq.joined = e.Now()
+	rq.wait = rq.joined - rq.arrival
+	rq.next = in.waitHead // order does not matter: all start together
+	in.waitHead = r
+	in.active++
+	fs := &f.fns[in.fn]
+	if in.active == f.ic {
+		fs.starting.remove(f.insts, i)
+	} else if in.list == 0 {
+		fs.starting.pushFront(f.insts, i, 2)
+	}
+}
+
+func (f *FaaS) startInstance(e *sim.Engine, fn int32) int32 {
+	var i int32
+	if n := len(f.free); n > 0 {
+		i = f.free[n-1]
+		f.free = f.free[:n-1]
+	} else {
+		f.insts = append(f.insts, instance{})
+		i = int32(len(f.insts) - 1)
+	}
+	in := &f.insts[i]
+	*in = instance{gen: in.gen, fn: fn, state: instStarting, prev: -1, next: -1, waitHead: -1}
+	f.fns[fn].alive++
+	f.alive.add(e.Now(), 1)
+	d := dist.Seconds(f.fns[fn].cold.Rand())
+	e.After(d, (*faasReady)(f), uint64(i)|uint64(in.gen)<<32)
+	return i
+}
+
+type faasReady FaaS
+
+// Fire: instance arg finished its cold start; its waiting requests run.
+func (h *faasReady) Fire(e *sim.Engine, arg uint64) {
+	f := (*FaaS)(h)
+	i := int32(arg)
+	in := &f.insts[i]
+	now := e.Now()
+	fs := &f.fns[in.fn]
+	in.state = instReady
+	if in.list == 2 {
+		fs.starting.remove(f.insts, i)
+	}
+	if in.active > 0 {
+		f.busy.add(now, 1)
+	}
+	for r := in.waitHead; r >= 0; r = f.reqs[r].next {
+		f.reqs[r].init = now - f.reqs[r].joined
+		f.run(e, r)
+	}
+	in.waitHead = -1
+	if in.active < f.ic {
+		fs.ready.pushFront(f.insts, i, 1)
+	}
+	if in.active == 0 {
+		f.idle(e, i)
+	}
+}
+
+type faasDone FaaS
+
+// Fire: request arg ends (completed or timed out).
+func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
+	f := (*FaaS)(h)
+	r := int32(arg)
+	now := e.Now()
+	rq := &f.reqs[r]
+	i := rq.inst
+	in := &f.insts[i]
+	fn := in.fn
+	if rq.arrival >= f.cfg.Window.Warmup {
+		f.meter.bill(fn, now-rq.joined-rq.init, rq.init)
+	}
+	f.slots.add(now, -1)
+	f.end(now, r)
+
+	fs := &f.fns[fn]
+	if fs.queue.len() > 0 {
+		// A queue means every instance is full: hand the slot straight over.
+		f.start(e, i, fs.queue.pop())
+		return
+	}
+	in.active--
+	if in.active == f.ic-1 {
+		fs.ready.pushFront(f.insts, i, 1)
+	} else {
+		fs.ready.moveFront(f.insts, i, 1)
+	}
+	if in.active == 0 {
+		f.busy.add(now, -1)
+		f.idle(e, i)
+	}
+}
+
+// idle applies the keep-alive policy to instance i, which just went idle.
+func (f *FaaS) idle(e *sim.Engine, i int32) {
+	in := &f.insts[i]
+	ttl := f.cfg.KeepAlive.TTL(in.fn)
+	switch {
+	case ttl == 0:
+		f.destroy(e, i)
+	case ttl < 0:
+	default:
+		in.expireAt = e.Now() + ttl
+		if !in.timerPending {
+			in.timerPending = true
+			e.Schedule(in.expireAt, (*faasExpire)(f), uint64(i)|uint64(in.gen)<<32)
+		}
+	}
+}
+
+type faasExpire FaaS
+
+// Fire: the idle timer of instance arg is due. Timers are never cancelled;
+// a timer that finds the instance busy or re-idled since does nothing or
+// re-arms itself (cheaper than cancelling on every request).
+func (h *faasExpire) Fire(e *sim.Engine, arg uint64) {
+	f := (*FaaS)(h)
+	i := int32(arg)
+	in := &f.insts[i]
+	if in.gen != uint32(arg>>32) || in.state == instGone {
+		return
+	}
+	in.timerPending = false
+	if in.active > 0 {
+		return
+	}
+	if e.Now() >= in.expireAt {
+		f.destroy(e, i)
+		return
+	}
+	in.timerPending = true
+	e.Schedule(in.expireAt, h, arg)
+}
+
+// destroy reclaims idle instance i; freed capacity goes to queued requests.
+func (f *FaaS) destroy(e *sim.Engine, i int32) {
+	in := &f.insts[i]
+	fs := &f.fns[in.fn]
+	switch in.list {
+	case 1:
+		fs.ready.remove(f.insts, i)
+	case 2:
+		fs.starting.remove(f.insts, i)
+	}
+	in.state = instGone
+	in.gen++
+	fs.alive--
+	f.alive.add(e.Now(), -1)
+	f.free = append(f.free, i)
+	if fs.queue.len() > 0 {
+		f.dispatch(e, fs.queue.pop())
+	}
+}
+
+// end reports request r and frees its slot.
+func (f *FaaS) end(now sim.Time, r int32) {
+	rq := &f.reqs[r]
+	if rq.arrival >= f.cfg.Window.Warmup {
+		f.obs.Ended(&Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Init: rq.init,
+			Fn: rq.fn, Outcome: rq.out, Cold: rq.cold})
+	}
+	f.rfree = append(f.rfree, r)
+}
+
+func (f *FaaS) newRequest() int32 {
+	if n := len(f.rfree); n > 0 {
+		r := f.rfree[n-1]
+		f.rfree = f.rfree[:n-1]
+		return r
+	}
+	f.reqs = append(f.reqs, request{})
+	return int32(len(f.reqs) - 1)
+}
+
+// Finish implements System.
+func (f *FaaS) Finish(now sim.Time) Summary {
+	w := f.cfg.Window
+	cost, per := f.meter.cost(f.mem)
+	return Summary{
+		Cost:         cost,
+		FunctionCost: per,
+		Instances: InstanceStats{
+			Mean:          f.alive.mean(w),
+			Max:           f.alive.max,
+			MeanBusy:      f.busy.mean(w),
+			MeanBusySlots: f.slots.mean(w),
+		},
+	}
+}

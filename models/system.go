@@ -1,0 +1,197 @@
+package models
+
+import (
+	"context"
+
+	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/workloads"
+)
+
+// Outcome is how a request ended.
+type Outcome uint8
+
+const (
+	Completed Outcome = iota // served to the end
+	Rejected                 // throttled or turned away by a full queue; never started
+	TimedOut                 // cut at the timeout (billed up to it)
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Completed:
+		return "completed"
+	case Rejected:
+		return "rejected"
+	case TimedOut:
+		return "timed_out"
+	}
+	return "unknown"
+}
+
+// Record is one request's fate. Latency is End - Arrival: queueing, cold
+// start and execution.
+type Record struct {
+	Arrival sim.Time
+	End     sim.Time // completion, rejection or timeout time
+	Wait    sim.Time // time queued for capacity (throttle queue, server queue)
+	Init    sim.Time // time waiting for a new instance to start (cold start)
+	Fn      int32
+	Outcome Outcome
+	Cold    bool // waited for a new instance to start
+}
+
+// Latency is the time from arrival to the end of the request.
+func (r *Record) Latency() sim.Time { return r.End - r.Arrival }
+
+// Observer receives what happens, one request at a time. Only requests
+// arriving at or after the warm-up are reported.
+type Observer interface {
+	Arrived(inv *workloads.Invocation)
+	Ended(r *Record)
+}
+
+// Window is the measured part of a run: statistics and bills cover
+// [Warmup, Horizon); arrivals stop at Horizon.
+type Window struct {
+	Warmup, Horizon sim.Time
+}
+
+// System is one simulated platform or fleet. A System is used for one run.
+type System interface {
+	// Start schedules whatever the system does on its own (timers,
+	// pre-warming) and names where records go.
+	Start(e *sim.Engine, obs Observer)
+	// Arrive offers one invocation at e.Now() == inv.At.
+	Arrive(e *sim.Engine, inv *workloads.Invocation)
+	// Finish closes the books at the horizon.
+	Finish(now sim.Time) Summary
+}
+
+// Summary is what a system reports at the end of a run, beside the records.
+type Summary struct {
+	Cost      Cost
+	Instances InstanceStats
+	// FunctionCost is the part of Cost attributable to each function (FaaS
+	// only; nil for server fleets, whose cost is shared).
+	FunctionCost []float64
+}
+
+// InstanceStats are time-weighted over the window.
+type InstanceStats struct {
+	Mean     float64 // instances alive (starting, busy or idle)
+	Max      int     // most instances alive at once
+	MeanBusy float64 // instances serving at least one request
+	// MeanBusySlots is the mean number of requests in service (for a fleet,
+	// busy workers); by Little's law it equals throughput × mean service time.
+	MeanBusySlots float64
+}
+
+// Simulate drives one system with one workload over the window on a fresh
+// engine and returns its summary. The source must be new: every system is
+// given its own Source built from the same seed (common random numbers).
+func Simulate(ctx context.Context, sys System, src workloads.Source, w Window, obs Observer) (Summary, error) {
+	e := sim.New()
+	d := &driver{sys: sys, src: src, obs: obs, w: w}
+	sys.Start(e, obs)
+	if src.Next(&d.next) && d.next.At < w.Horizon {
+		e.Schedule(d.next.At, d, 0)
+	}
+	if err := e.Run(ctx, w.Horizon); err != nil {
+		return Summary{}, err
+	}
+	if err := src.Err(); err != nil {
+		return Summary{}, err
+	}
+	return sys.Finish(w.Horizon), nil
+}
+
+// driver feeds arrivals one at a time: only the next arrival is ever queued.
+type driver struct {
+	sys  System
+	src  workloads.Source
+	obs  Observer
+	w    Window
+	next workloads.Invocation
+	cur  workloads.Invocation
+}
+
+func (d *driver) Fire(e *sim.Engine, _ uint64) {
+	d.cur = d.next
+	if d.cur.At >= d.w.Warmup {
+		d.obs.Arrived(&d.cur)
+	}
+	d.sys.Arrive(e, &d.cur)
+	if d.src.Next(&d.next) && d.next.At < d.w.Horizon {
+		e.Schedule(d.next.At, d, 0)
+	}
+}
+
+// gauge integrates a piecewise-constant level over the window.
+type gauge struct {
+	v, max int
+	last   sim.Time
+	area   float64 // level × ns, from the warm-up on
+	warmup sim.Time
+}
+
+func (g *gauge) add(now sim.Time, delta int) {
+	g.advance(now)
+	g.v += delta
+	if g.v > g.max && now >= g.warmup {
+		g.max = g.v
+	}
+}
+
+func (g *gauge) advance(now sim.Time) {
+	from := g.last
+	if from < g.warmup {
+		from = g.warmup
+		if now >= g.warmup && g.v > g.max {
+			g.max = g.v // the level standing at the warm-up instant counts
+		}
+	}
+	if now > from {
+		g.area += float64(g.v) * float64(now-from)
+	}
+	g.last = now
+}
+
+// mean closes the gauge at the horizon and returns the time average.
+func (g *gauge) mean(w Window) float64 {
+	g.advance(w.Horizon)
+	if w.Horizon <= w.Warmup {
+		return 0
+	}
+	return g.area / float64(w.Horizon-w.Warmup)
+}
+
+// ring is a FIFO queue that reuses its storage.
+type ring[T any] struct {
+	buf        []T
+	head, size int
+}
+
+func (q *ring[T]) len() int { return q.size }
+
+func (q *ring[T]) push(x T) {
+	if q.size == len(q.buf) {
+		n := make([]T, max(16, 2*len(q.buf)))
+		for i := 0; i < q.size; i++ {
+			n[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = n, 0
+	}
+	q.buf[(q.head+q.size)%len(q.buf)] = x
+	q.size++
+}
+
+func (q *ring[T]) peek() *T { return &q.buf[q.head] }
+
+func (q *ring[T]) pop() T {
+	x := q.buf[q.head]
+	var zero T
+	q.buf[q.head] = zero
+	q.head = (q.head + 1) % len(q.buf)
+	q.size--
+	return x
+}

@@ -1,0 +1,95 @@
+package workloads
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/sim/dist"
+)
+
+// Invocation is one request as the workload offers it.
+type Invocation struct {
+	At   sim.Time // arrival, since the scenario start
+	Exec sim.Time // warm execution time on a reference instance
+	Fn   int32    // index into the scenario's function table
+}
+
+// Source yields invocations in non-decreasing arrival order.
+type Source interface {
+	// Next fills inv with the next invocation and reports whether there was one.
+	Next(inv *Invocation) bool
+	// Err is the error that ended the stream early, if any (bad trace rows).
+	Err() error
+}
+
+// Arrivals is a point process: arrival times in non-decreasing order.
+type Arrivals interface {
+	// Next returns the next arrival time, or false when there are no more.
+	Next() (sim.Time, bool)
+}
+
+// Function is one deployed function.
+type Function struct {
+	Name     string
+	MemoryMB int
+	Exec     dist.Spec // warm execution time
+	Weight   float64   // share of the workload's arrivals (relative; > 0)
+}
+
+// Mixed assigns each arrival of an Arrivals process to a function (by
+// weight) and draws its execution time, stopping at the horizon.
+type Mixed struct {
+	arr     Arrivals
+	horizon sim.Time
+	cum     []float64 // cumulative weights, last = 1
+	pick    *rand.Rand
+	exec    []dist.Rander
+}
+
+var _ Source = (*Mixed)(nil)
+
+// NewMixed returns the Source for arr over fns, ending before horizon.
+// Streams: "workload/pick" for the function choice, "exec/<name>" for each
+// function's execution times.
+func NewMixed(seed sim.Seed, arr Arrivals, fns []Function, horizon sim.Time) (*Mixed, error) {
+	if len(fns) == 0 {
+		return nil, fmt.Errorf("workloads: no functions")
+	}
+	m := &Mixed{arr: arr, horizon: horizon, pick: seed.Stream("workload/pick")}
+	var total float64
+	for _, f := range fns {
+		if !(f.Weight > 0) {
+			return nil, fmt.Errorf("workloads: function %q has weight %v, want > 0", f.Name, f.Weight)
+		}
+		total += f.Weight
+	}
+	var c float64
+	for _, f := range fns {
+		c += f.Weight / total
+		m.cum = append(m.cum, c)
+		m.exec = append(m.exec, f.Exec.New(seed.Source("exec/"+f.Name)))
+	}
+	m.cum[len(m.cum)-1] = 1
+	return m, nil
+}
+
+// Next implements Source.
+func (m *Mixed) Next(inv *Invocation) bool {
+	t, ok := m.arr.Next()
+	if !ok || t >= m.horizon {
+		return false
+	}
+	fn := 0
+	if len(m.cum) > 1 {
+		u := m.pick.Float64()
+		for fn < len(m.cum)-1 && u >= m.cum[fn] {
+			fn++
+		}
+	}
+	*inv = Invocation{At: t, Exec: dist.Seconds(m.exec[fn].Rand()), Fn: int32(fn)}
+	return true
+}
+
+// Err implements Source; generated workloads never fail.
+func (m *Mixed) Err() error { return nil }
