@@ -1,0 +1,158 @@
+package reports
+
+import (
+	"math"
+
+	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/DataDog/sketches-go/ddsketch/mapping"
+	"github.com/DataDog/sketches-go/ddsketch/store"
+
+	"github.com/faasim/faasim/models"
+	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/workloads"
+)
+
+// RelativeAccuracy bounds the relative error of every latency quantile
+// faasim reports: the DDSketch guarantee is that the returned value is within
+// ±0.5% of the exact quantile of the completed requests' latencies.
+const RelativeAccuracy = 0.005
+
+// tally is the per-function (or whole-system) running state.
+type tally struct {
+	requests, completed, rejected, timedOut, cold int64
+	sumLatency                                    sim.Time // completed only; ns, exact
+	maxLatency                                    sim.Time
+	sketch                                        *ddsketch.DDSketch // completed latencies, ms
+}
+
+func newTally() tally {
+	// Cubic interpolation avoids a math.Log per value; the dense store grows
+	// only with the log range of latencies (a few KB), not with their count.
+	m, err := mapping.NewCubicallyInterpolatedMapping(RelativeAccuracy)
+	if err != nil {
+		panic(err)
+	}
+	return tally{sketch: ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())}
+}
+
+func (t *tally) ended(r *models.Record) {
+	if r.Cold {
+		t.cold++
+	}
+	switch r.Outcome {
+	case models.Completed:
+		t.completed++
+		l := r.Latency()
+		t.sumLatency += l
+		if l > t.maxLatency {
+			t.maxLatency = l
+		}
+		// Latency in ms; values are never negative, so Add cannot fail.
+		_ = t.sketch.Add(float64(l) / 1e6)
+	case models.Rejected:
+		t.rejected++
+	case models.TimedOut:
+		t.timedOut++
+	}
+}
+
+// Accumulator is a models.Observer that keeps a system's figures as they
+// stream by: memory is independent of the number of requests.
+type Accumulator struct {
+	all tally
+	fns []tally // nil with a single function: all stands for it
+}
+
+var _ models.Observer = (*Accumulator)(nil)
+
+// NewAccumulator is ready for a system serving nfn functions.
+func NewAccumulator(nfn int) *Accumulator {
+	a := &Accumulator{all: newTally()}
+	if nfn > 1 {
+		a.fns = make([]tally, nfn)
+		for i := range a.fns {
+			a.fns[i] = newTally()
+		}
+	}
+	return a
+}
+
+// Arrived implements models.Observer.
+func (a *Accumulator) Arrived(inv *workloads.Invocation) {
+	a.all.requests++
+	if a.fns != nil {
+		a.fns[inv.Fn].requests++
+	}
+}
+
+// Ended implements models.Observer.
+func (a *Accumulator) Ended(r *models.Record) {
+	a.all.ended(r)
+	if a.fns != nil {
+		a.fns[r.Fn].ended(r)
+	}
+}
+
+// Merge adds b's figures into a (replications and shards of one system).
+// Counts, sums and sketches merge exactly.
+func (a *Accumulator) Merge(b *Accumulator) error {
+	if err := a.all.merge(&b.all); err != nil {
+		return err
+	}
+	for i := range a.fns {
+		if err := a.fns[i].merge(&b.fns[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tally) merge(b *tally) error {
+	t.requests += b.requests
+	t.completed += b.completed
+	t.rejected += b.rejected
+	t.timedOut += b.timedOut
+	t.cold += b.cold
+	t.sumLatency += b.sumLatency
+	t.maxLatency = max(t.maxLatency, b.maxLatency)
+	return t.sketch.MergeWith(b.sketch)
+}
+
+func (t *tally) counts() Counts {
+	c := Counts{
+		Requests:   t.requests,
+		Completed:  t.completed,
+		Rejected:   t.rejected,
+		TimedOut:   t.timedOut,
+		InFlight:   t.requests - t.completed - t.rejected - t.timedOut,
+		ColdStarts: t.cold,
+	}
+	if t.requests > 0 {
+		c.ColdStartRatio = float64(t.cold) / float64(t.requests)
+	}
+	return c
+}
+
+func (t *tally) latency() Latency {
+	if t.completed == 0 {
+		return Latency{}
+	}
+	q := func(p float64) float64 {
+		v, err := t.sketch.GetValueAtQuantile(p)
+		if err != nil || math.IsNaN(v) {
+			return 0
+		}
+		// The sketch's value is within RelativeAccuracy of the true quantile;
+		// the true quantile never exceeds the exact maximum.
+		return math.Min(v, float64(t.maxLatency)/1e6)
+	}
+	return Latency{
+		Mean: float64(t.sumLatency) / float64(t.completed) / 1e6,
+		P50:  q(0.50),
+		P90:  q(0.90),
+		P95:  q(0.95),
+		P99:  q(0.99),
+		P999: q(0.999),
+		Max:  float64(t.maxLatency) / 1e6,
+	}
+}
