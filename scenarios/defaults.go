@@ -1,0 +1,38 @@
+package scenarios
+
+// Every default, as scenario keys, in one place. They are laid under what
+// the file says (and under a platform preset's keys) before decoding, so a
+// default passes the same checks as a user's value, and
+// docs/scenario-reference.md can be checked against this page.
+var (
+	scenarioDefaults = map[string]any{
+		"seed":      1,
+		"warmup":    "0s",
+		"functions": []any{map[string]any{}}, // one function, all defaults
+	}
+	functionDefaults = map[string]any{
+		"memory_mb": 128,
+		"exec":      map[string]any{"dist": "constant", "value": "100ms"},
+		"weight":    1,
+	}
+	// defaultFunctionName names the function of a single-function scenario.
+	defaultFunctionName = "default"
+
+	faasDefaults = map[string]any{
+		"keep_alive":           map[string]any{"policy": "fixed", "idle": "10m"},
+		"max_concurrency":      0,
+		"instance_concurrency": 1,
+		"on_throttle":          "reject",
+		"timeout":              "0s",
+		"billing_granularity":  "1ms",
+		"billing_minimum":      "0s",
+		"bill_init":            true,
+	}
+	serverDefaults = map[string]any{
+		"workers_per_instance": 1,
+		"queue_limit":          0,
+		"timeout":              "0s",
+		"billing_minimum":      "60s",
+		"billing_granularity":  "1s",
+	}
+)

@@ -1,0 +1,112 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/faasim/faasim/models"
+	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/workloads"
+)
+
+// Scenario is a checked scenario file: every field is valid and defaults
+// are filled.
+type Scenario struct {
+	File      string // path given, or "embedded:NAME" for an example
+	Name      string
+	Seed      uint64
+	Duration  time.Duration
+	Warmup    time.Duration
+	Workload  Workload
+	Functions []workloads.Function
+	Systems   []System
+}
+
+// Workload is what arrives. Type is a key of workloadTypes.
+type Workload struct {
+	Type string
+	Rate float64 // requests per second
+}
+
+// System is one system to compare. Exactly one of FaaS and Server is set,
+// with Functions, Seed and Window left empty: NewSystem fills them.
+type System struct {
+	Name, Type, Platform string // Type "faas" | "server"; Platform "" for none
+	FaaS                 *models.FaaSConfig
+	Server               *models.ServerConfig
+}
+
+// Problem is one thing wrong with a scenario.
+type Problem struct {
+	File string
+	Path string // key path like "systems[1].keep_alive.idle", "line 3", or "" for the whole file
+	Msg  string
+}
+
+func (p Problem) String() string {
+	if p.Path == "" {
+		return p.File + ": " + p.Msg
+	}
+	return p.File + ": " + p.Path + ": " + p.Msg
+}
+
+// Problems is every problem found in a scenario.
+type Problems []Problem
+
+// Error prints one problem per line as "FILE: PATH: MSG".
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Window is the measured part of the run.
+func (s *Scenario) Window() models.Window {
+	return models.Window{Warmup: s.Warmup, Horizon: s.Duration}
+}
+
+// NewSource returns a fresh workload; every system of a comparison gets its
+// own from the same seed, so all see the same arrivals.
+func (s *Scenario) NewSource(seed sim.Seed) (workloads.Source, error) {
+	t, ok := workloadTypes[s.Workload.Type]
+	if !ok || t.arrivals == nil {
+		return nil, fmt.Errorf("scenarios: workload type %q cannot be simulated", s.Workload.Type)
+	}
+	return workloads.NewMixed(seed, t.arrivals(s.Workload, seed), s.Functions, s.Duration)
+}
+
+// NewSystem returns a fresh models.System for s.Systems[i]; a System serves
+// one run only.
+func (s *Scenario) NewSystem(i int, seed sim.Seed) (models.System, error) {
+	if i < 0 || i >= len(s.Systems) {
+		return nil, fmt.Errorf("scenarios: no system %d (scenario has %d)", i, len(s.Systems))
+	}
+	sys := s.Systems[i]
+	var (
+		m   models.System
+		err error
+	)
+	switch {
+	case sys.FaaS != nil:
+		cfg := *sys.FaaS
+		cfg.Functions = slices.Clone(s.Functions)
+		cfg.Seed = seed
+		cfg.Window = s.Window()
+		m, err = models.NewFaaS(cfg)
+	case sys.Server != nil:
+		cfg := *sys.Server
+		cfg.Functions = len(s.Functions)
+		cfg.Window = s.Window()
+		m, err = models.NewServer(cfg)
+	default:
+		err = fmt.Errorf("neither faas nor server")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("system %q: %w", sys.Name, err)
+	}
+	return m, nil
+}

@@ -1,0 +1,275 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/faasim/faasim/models"
+	"github.com/faasim/faasim/workloads"
+)
+
+var (
+	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems"}
+	functionKeys = []string{"name", "memory_mb", "exec", "weight"}
+	systemKeys   = []string{"name", "type", "platform"}
+	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
+		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init"}
+	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
+		"billing_minimum", "billing_granularity"}
+)
+
+// decode checks raw (keys already lowercased) and returns the Scenario, or
+// every problem found.
+func decode(file string, raw map[string]any) (*Scenario, error) {
+	d := &decoder{file: file}
+	s := d.scenario(d.object("", withDefaults(scenarioDefaults, raw)))
+	if len(d.probs) > 0 {
+		return nil, d.probs
+	}
+	s.File = file
+	return s, nil
+}
+
+func (d *decoder) scenario(o *object) *Scenario {
+	s := &Scenario{}
+	o.allow(topKeys, nil)
+	if o.require("name", "a string naming the scenario") {
+		s.Name, _ = o.str("name")
+	}
+	s.Seed, _ = o.uint64("seed")
+	if o.require("duration", "the simulated time, a duration like 24h") {
+		if dur, ok := o.positive("duration"); ok {
+			s.Duration = dur
+			if w, ok := o.duration("warmup"); ok && w >= dur {
+				o.fail("warmup", "want a duration shorter than duration (%v), found %v", o.m["duration"], o.m["warmup"])
+			} else {
+				s.Warmup = w
+			}
+		}
+	} else {
+		s.Warmup, _ = o.duration("warmup")
+	}
+	if o.require("workload", "a map like {type: poisson, rate: 20}") {
+		if w, ok := o.sub("workload"); ok {
+			s.Workload = d.workload(w)
+		}
+	}
+	s.Functions = d.functions(o)
+	if o.require("systems", "a list of one or more systems to compare") {
+		s.Systems = d.systems(o, s.Functions)
+	}
+	return s
+}
+
+func (d *decoder) workload(o *object) Workload {
+	w := Workload{}
+	name, ok := o.kind("type", keysOf(workloadTypes), plannedWorkloads)
+	if !ok {
+		return w
+	}
+	w.Type = name
+	t := workloadTypes[name]
+	o.allow(append([]string{"type"}, t.keys...), nil)
+	t.decode(o, &w)
+	return w
+}
+
+func (d *decoder) functions(top *object) []workloads.Function {
+	list, _ := top.list("functions")
+	if _, isList := top.m["functions"].([]any); isList && len(top.m["functions"].([]any)) == 0 {
+		top.fail("functions", "want at least one function, or leave functions out for one named %q", defaultFunctionName)
+	}
+	var fns []workloads.Function
+	seen := map[string]string{} // name -> path of its first use
+	for _, raw := range list {
+		o := d.object(raw.path, withDefaults(functionDefaults, raw.m))
+		o.allow(functionKeys, nil)
+		f := workloads.Function{Name: defaultFunctionName}
+		if len(list) > 1 {
+			o.require("name", "a unique name (required when there is more than one function)")
+		}
+		if name, ok := o.str("name"); ok {
+			f.Name = name
+		}
+		if first, dup := seen[f.Name]; dup {
+			o.fail("name", "%q is already the name of %s; want a unique name", f.Name, first)
+		}
+		seen[f.Name] = o.path
+		f.MemoryMB, _ = o.int("memory_mb", 1)
+		f.Exec, _ = o.distribution("exec")
+		f.Weight, _ = o.num("weight", 0, true)
+		fns = append(fns, f)
+	}
+	return fns
+}
+
+func (d *decoder) systems(top *object, fns []workloads.Function) []System {
+	list, _ := top.list("systems")
+	if l, isList := top.m["systems"].([]any); isList && len(l) == 0 {
+		top.fail("systems", "want at least one system")
+	}
+	var systems []System
+	seen := map[string]string{}
+	for _, o := range list {
+		sys, ok := d.system(o, fns)
+		if name := sys.Name; name != "" {
+			if first, dup := seen[name]; dup {
+				o.fail("name", "%q is already the name of %s; want a unique name", name, first)
+			}
+			seen[name] = o.path
+		}
+		if ok {
+			systems = append(systems, sys)
+		}
+	}
+	return systems
+}
+
+// system decodes one systems[i]: it settles the kind and the preset from
+// the keys as written, then decodes the preset's keys overridden by the
+// scenario's, key by key.
+func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
+	sys := System{}
+	if o.require("name", "a unique name for this system") {
+		sys.Name, _ = o.str("name")
+	}
+	typ, typOK := "", true
+	if o.has("type") {
+		typ, typOK = o.oneOf("type", "faas", "server")
+	}
+	var preset *models.Preset
+	if o.has("platform") {
+		name, ok := o.str("platform")
+		p, found := models.LookupPreset(name)
+		switch {
+		case !ok:
+			return sys, false
+		case !found:
+			o.fail("platform", "unknown platform %q; known: %s", name, strings.Join(models.PresetNames(), ", "))
+			return sys, false
+		case typ != "" && typ != p.Kind:
+			o.fail("type", "%s, but platform %s is a %s platform; want type %s or another platform", typ, name, p.Kind, p.Kind)
+			return sys, false
+		}
+		preset, sys.Platform, typ = &p, name, p.Kind
+	}
+	if !typOK {
+		return sys, false
+	}
+	if typ == "" {
+		o.fail("type", "missing; want faas or server, or name a platform (known: %s)", strings.Join(models.PresetNames(), ", "))
+		return sys, false
+	}
+	sys.Type = typ
+
+	defaults, keys, otherKeys, other := faasDefaults, faasKeys, serverKeys, "server"
+	if typ == "server" {
+		defaults, keys, otherKeys, other = serverDefaults, serverKeys, faasKeys, "faas"
+	}
+	m := defaults
+	if preset != nil {
+		m = withDefaults(m, normalize(preset.Keys).(map[string]any))
+	}
+	o = d.object(o.path, withDefaults(m, o.m))
+	o.allow(append(slices.Clone(systemKeys), keys...), func(k string) string {
+		if slices.Contains(otherKeys, k) {
+			return fmt.Sprintf("%s is a key of %s systems; this system is %s (allowed: %s)",
+				k, other, typ, strings.Join(sorted(keys), ", "))
+		}
+		return ""
+	})
+	n := len(d.probs)
+	if typ == "faas" {
+		sys.FaaS = d.faas(o, preset)
+	} else {
+		sys.Server = d.server(o, preset)
+	}
+	d.limits(o, preset, sys.Name, fns)
+	return sys, len(d.probs) == n
+}
+
+// needPlatform reports a key that only a preset could have supplied.
+func needPlatform(o *object, key string) bool {
+	if o.has(key) {
+		return true
+	}
+	o.fail(key, "missing; name a platform (known: %s) or set %s", strings.Join(models.PresetNames(), ", "), key)
+	return false
+}
+
+func (d *decoder) faas(o *object, preset *models.Preset) *models.FaaSConfig {
+	c := &models.FaaSConfig{}
+	for _, k := range []string{"cold_start", "price_per_gb_second", "price_per_million_requests"} {
+		needPlatform(o, k)
+	}
+	c.ColdStart, _ = o.distribution("cold_start")
+	c.KeepAlive, _ = o.keepAlive("keep_alive")
+	c.MaxConcurrency, _ = o.int("max_concurrency", 0)
+	c.InstanceConcurrency, _ = o.int("instance_concurrency", 1)
+	if t, ok := o.oneOf("on_throttle", "reject", "queue"); ok && t == "queue" {
+		c.OnThrottle = models.ThrottleQueue
+	}
+	c.Timeout, _ = o.duration("timeout")
+	c.Billing.PricePerGBSecond, _ = o.num("price_per_gb_second", 0, false)
+	c.Billing.PricePerMillionRequests, _ = o.num("price_per_million_requests", 0, false)
+	c.Billing.Granularity, _ = o.positive("billing_granularity")
+	c.Billing.MinimumBilled, _ = o.duration("billing_minimum")
+	c.Billing.InitBilled, _ = o.bool("bill_init")
+	return c
+}
+
+func (d *decoder) server(o *object, preset *models.Preset) *models.ServerConfig {
+	c := &models.ServerConfig{}
+	if o.require("instances", "the number of always-on instances, an integer >= 1") {
+		c.Instances, _ = o.int("instances", 1)
+	}
+	c.WorkersPerInstance, _ = o.int("workers_per_instance", 1)
+	c.QueueLimit, _ = o.int("queue_limit", 0)
+	c.Timeout, _ = o.duration("timeout")
+	if needPlatform(o, "price_per_hour") {
+		c.Billing.PricePerHour, _ = o.num("price_per_hour", 0, false)
+	}
+	c.Billing.MinimumBilled, _ = o.duration("billing_minimum")
+	c.Billing.Granularity, _ = o.positive("billing_granularity")
+	return c
+}
+
+// limits checks the merged keys against the preset's hard limits (a
+// timeout or memory the real platform would refuse).
+func (d *decoder) limits(o *object, preset *models.Preset, system string, fns []workloads.Function) {
+	if preset == nil {
+		return
+	}
+	if s, ok := preset.Limits["max_timeout"].(string); ok {
+		max, err := time.ParseDuration(s)
+		if err == nil {
+			if t, ok := o.duration("timeout"); ok && (t == 0 || t > max) {
+				o.fail("timeout", "%v exceeds platform %s's limit; want a duration from 1ns to %v",
+					describeTimeout(t), preset.Name, max)
+			}
+		}
+	}
+	lo, hasLo := number(preset.Limits["min_memory_mb"])
+	hi, hasHi := number(preset.Limits["max_memory_mb"])
+	if !hasLo && !hasHi {
+		return
+	}
+	if !hasHi {
+		hi = float64(1 << 53)
+	}
+	for j, f := range fns {
+		if f.MemoryMB != 0 && (float64(f.MemoryMB) < lo || float64(f.MemoryMB) > hi) {
+			d.problem(fmt.Sprintf("functions[%d].memory_mb", j),
+				"%d MB is outside what platform %s (system %q) allows; want %g to %g", f.MemoryMB, preset.Name, system, lo, hi)
+		}
+	}
+}
+
+func describeTimeout(t time.Duration) string {
+	if t == 0 {
+		return "0 (no timeout)"
+	}
+	return t.String()
+}
