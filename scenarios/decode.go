@@ -134,10 +134,11 @@ func (o *object) str(key string) (string, bool) {
 		return "", false
 	}
 	s, ok := v.(string)
-	if !ok {
-		o.fail(key, "want a string, found %s", describe(v))
+	if !ok || s == "" {
+		o.fail(key, "want a non-empty string, found %s", describe(v))
+		return "", false
 	}
-	return s, ok
+	return s, true
 }
 
 // oneOf reads a string that must be one of allowed.

@@ -39,17 +39,14 @@ func (d *decoder) scenario(o *object) *Scenario {
 		s.Name, _ = o.str("name")
 	}
 	s.Seed, _ = o.uint64("seed")
+	var durOK bool
 	if o.require("duration", "the simulated time, a duration like 24h") {
-		if dur, ok := o.positive("duration"); ok {
-			s.Duration = dur
-			if w, ok := o.duration("warmup"); ok && w >= dur {
-				o.fail("warmup", "want a duration shorter than duration (%v), found %v", o.m["duration"], o.m["warmup"])
-			} else {
-				s.Warmup = w
-			}
-		}
+		s.Duration, durOK = o.positive("duration")
+	}
+	if w, ok := o.duration("warmup"); ok && durOK && w >= s.Duration {
+		o.fail("warmup", "want a duration shorter than duration (%v), found %v", o.m["duration"], o.m["warmup"])
 	} else {
-		s.Warmup, _ = o.duration("warmup")
+		s.Warmup = w
 	}
 	if o.require("workload", "a map like {type: poisson, rate: 20}") {
 		if w, ok := o.sub("workload"); ok {
@@ -181,12 +178,17 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 		return ""
 	})
 	n := len(d.probs)
+	timeout, timeoutOK := o.duration("timeout") // both kinds have one; limits checks it too
 	if typ == "faas" {
-		sys.FaaS = d.faas(o, preset)
+		sys.FaaS = d.faas(o)
+		sys.FaaS.Timeout = timeout
 	} else {
-		sys.Server = d.server(o, preset)
+		sys.Server = d.server(o)
+		sys.Server.Timeout = timeout
 	}
-	d.limits(o, preset, sys.Name, fns)
+	if preset != nil {
+		d.limits(o, preset, sys.Name, fns, timeout, timeoutOK)
+	}
 	return sys, len(d.probs) == n
 }
 
@@ -199,7 +201,7 @@ func needPlatform(o *object, key string) bool {
 	return false
 }
 
-func (d *decoder) faas(o *object, preset *models.Preset) *models.FaaSConfig {
+func (d *decoder) faas(o *object) *models.FaaSConfig {
 	c := &models.FaaSConfig{}
 	for _, k := range []string{"cold_start", "price_per_gb_second", "price_per_million_requests"} {
 		needPlatform(o, k)
@@ -211,7 +213,6 @@ func (d *decoder) faas(o *object, preset *models.Preset) *models.FaaSConfig {
 	if t, ok := o.oneOf("on_throttle", "reject", "queue"); ok && t == "queue" {
 		c.OnThrottle = models.ThrottleQueue
 	}
-	c.Timeout, _ = o.duration("timeout")
 	c.Billing.PricePerGBSecond, _ = o.num("price_per_gb_second", 0, false)
 	c.Billing.PricePerMillionRequests, _ = o.num("price_per_million_requests", 0, false)
 	c.Billing.Granularity, _ = o.positive("billing_granularity")
@@ -220,14 +221,13 @@ func (d *decoder) faas(o *object, preset *models.Preset) *models.FaaSConfig {
 	return c
 }
 
-func (d *decoder) server(o *object, preset *models.Preset) *models.ServerConfig {
+func (d *decoder) server(o *object) *models.ServerConfig {
 	c := &models.ServerConfig{}
 	if o.require("instances", "the number of always-on instances, an integer >= 1") {
 		c.Instances, _ = o.int("instances", 1)
 	}
 	c.WorkersPerInstance, _ = o.int("workers_per_instance", 1)
 	c.QueueLimit, _ = o.int("queue_limit", 0)
-	c.Timeout, _ = o.duration("timeout")
 	if needPlatform(o, "price_per_hour") {
 		c.Billing.PricePerHour, _ = o.num("price_per_hour", 0, false)
 	}
@@ -238,17 +238,11 @@ func (d *decoder) server(o *object, preset *models.Preset) *models.ServerConfig 
 
 // limits checks the merged keys against the preset's hard limits (a
 // timeout or memory the real platform would refuse).
-func (d *decoder) limits(o *object, preset *models.Preset, system string, fns []workloads.Function) {
-	if preset == nil {
-		return
-	}
-	if s, ok := preset.Limits["max_timeout"].(string); ok {
-		max, err := time.ParseDuration(s)
-		if err == nil {
-			if t, ok := o.duration("timeout"); ok && (t == 0 || t > max) {
-				o.fail("timeout", "%v exceeds platform %s's limit; want a duration from 1ns to %v",
-					describeTimeout(t), preset.Name, max)
-			}
+func (d *decoder) limits(o *object, preset *models.Preset, system string, fns []workloads.Function, t time.Duration, tOK bool) {
+	if s, ok := preset.Limits["max_timeout"].(string); ok && tOK {
+		if max, err := time.ParseDuration(s); err == nil && (t == 0 || t > max) {
+			o.fail("timeout", "%v exceeds platform %s's limit; want a duration from 1ns to %v",
+				describeTimeout(t), preset.Name, max)
 		}
 	}
 	lo, hasLo := number(preset.Limits["min_memory_mb"])
