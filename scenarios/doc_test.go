@@ -1,0 +1,55 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+// docs/scenario-reference.md names every key, every registry entry and
+// every default, so the reference cannot fall behind the decoder.
+func TestReferenceCoversEveryKey(t *testing.T) {
+	b, err := os.ReadFile("../docs/scenario-reference.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	var want []string
+	for _, keys := range [][]string{topKeys, functionKeys, systemKeys, faasKeys, serverKeys, plannedWorkloads, plannedKeepAlive} {
+		want = append(want, keys...)
+	}
+	for name, w := range workloadTypes {
+		want = append(want, name)
+		want = append(want, w.keys...)
+	}
+	for name, d := range distTypes {
+		want = append(want, name)
+		want = append(want, d.keys...)
+	}
+	for name, k := range keepAlivePolicies {
+		want = append(want, name)
+		want = append(want, k.keys...)
+	}
+	for _, k := range want {
+		if !strings.Contains(doc, "`"+k+"`") {
+			t.Errorf("reference does not mention `%s`", k)
+		}
+	}
+	// Each default appears in its key's table row as `value`.
+	for _, defaults := range []map[string]any{scenarioDefaults, functionDefaults, faasDefaults, serverDefaults} {
+		for k, v := range defaults {
+			if k == "functions" || k == "exec" || k == "keep_alive" {
+				continue // maps, written out in the row by hand
+			}
+			val := fmt.Sprint(v)
+			if val == "0s" {
+				val = "0" // the reference writes a zero duration as 0
+			}
+			row := "| `" + k + "` | `" + val + "`"
+			if !strings.Contains(doc, row) {
+				t.Errorf("reference row for %s does not start %q", k, row)
+			}
+		}
+	}
+}
