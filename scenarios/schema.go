@@ -75,7 +75,7 @@ func (d *decoder) workload(o *object) Workload {
 
 func (d *decoder) functions(top *object) []workloads.Function {
 	list, _ := top.list("functions")
-	if _, isList := top.m["functions"].([]any); isList && len(top.m["functions"].([]any)) == 0 {
+	if l, isList := top.m["functions"].([]any); isList && len(l) == 0 {
 		top.fail("functions", "want at least one function, or leave functions out for one named %q", defaultFunctionName)
 	}
 	var fns []workloads.Function
