@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/faasim/faasim/reports"
+	"github.com/faasim/faasim/scenarios"
+)
+
+// Exit codes of the public contract.
+const (
+	exitOK       = 0
+	exitFailure  = 1 // simulation or I/O failure
+	exitBadInput = 2 // bad scenario, flags or trace
+)
+
+// usageError marks a mistake in the command line.
+type usageError struct{ error }
+
+// run is the whole CLI, callable in-process by tests.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRoot(ctx, stdout)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "faasim:", strings.TrimRight(err.Error(), "\n"))
+	var probs scenarios.Problems
+	var ue usageError
+	switch {
+	case errors.As(err, &probs), errors.As(err, &ue):
+		return exitBadInput
+	case strings.HasPrefix(err.Error(), "unknown command"), strings.HasPrefix(err.Error(), "unknown flag"),
+		strings.HasPrefix(err.Error(), "unknown shorthand flag"), strings.Contains(err.Error(), "flag needs an argument"),
+		strings.HasPrefix(err.Error(), "invalid argument"), strings.Contains(err.Error(), "accepts "):
+		return exitBadInput // cobra's own usage errors
+	}
+	return exitFailure
+}
+
+func newRoot(ctx context.Context, stdout io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "faasim",
+		Short: "Simulate serverless platforms and server fleets: cost and latency, side by side",
+		Long: `faasim replays a workload against FaaS platforms (cold starts, concurrency
+limits, keep-alive) and always-on server fleets, and compares what each costs
+with how slow it is. Scenarios are YAML, TOML or JSON files; the built-in
+examples run by name:  faasim run webhook`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetContext(ctx)
+	root.AddCommand(newRunCmd(), newValidateCmd(), newExamplesCmd(), newVersionCmd())
+	return root
+}
+
+func newRunCmd() *cobra.Command {
+	var (
+		seed   uint64
+		format string
+		out    string
+		jobs   int
+	)
+	cmd := &cobra.Command{
+		Use:   "run FILE|EXAMPLE",
+		Short: "Simulate every system of a scenario on the same workload and compare them",
+		Args:  exactArgs(1, "a scenario file or example name (see 'faasim examples')"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch format {
+			case "table", "json", "csv":
+			default:
+				return usageError{fmt.Errorf("--format %q: want table, json or csv", format)}
+			}
+			if jobs < 0 {
+				return usageError{fmt.Errorf("--jobs %d: want >= 1 (default: number of CPUs)", jobs)}
+			}
+			sc, err := scenarios.Open(args[0])
+			if err != nil {
+				return err
+			}
+			opts := scenarios.RunOptions{Jobs: jobs}
+			if cmd.Flags().Changed("seed") {
+				opts.Seed = &seed
+			}
+			res, err := sc.Run(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			if out != "" {
+				if err := reports.WriteDir(out, res); err != nil {
+					return fmt.Errorf("writing results to %s: %w", out, err)
+				}
+			}
+			var b bytes.Buffer
+			switch format {
+			case "table":
+				err = reports.WriteTable(&b, res)
+			case "json":
+				err = reports.WriteJSON(&b, res)
+			case "csv":
+				err = reports.WriteCSV(&b, res)
+			}
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(b.Bytes())
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.Uint64Var(&seed, "seed", 1, "master random seed (default: the scenario's seed)")
+	f.StringVar(&format, "format", "table", "output on stdout: table, json or csv")
+	f.StringVar(&out, "out", "", "also write results.json and per-system CSVs into this directory")
+	f.IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "systems simulated at once (results never depend on it)")
+	return cmd
+}
+
+func newValidateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate FILE|EXAMPLE",
+		Short: "Load and check a scenario without simulating; print every problem",
+		Args:  exactArgs(1, "a scenario file or example name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := scenarios.Open(args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s: scenario %q, %d system(s), %d function(s), %v simulated\n",
+				sc.File, sc.Name, len(sc.Systems), len(sc.Functions), sc.Duration)
+			return nil
+		},
+	}
+}
+
+func newExamplesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "examples",
+		Short: "List the built-in example scenarios (run one with 'faasim run NAME')",
+		Args:  exactArgs(0, ""),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, name := range scenarios.Examples() {
+				fmt.Fprintln(cmd.OutOrStdout(), name)
+			}
+			return nil
+		},
+	}
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print faasim's version",
+		Args:  exactArgs(0, ""),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(cmd.OutOrStdout(), "faasim %s (%s)\n", reports.Version, runtime.Version())
+			return nil
+		},
+	}
+}
+
+// exactArgs is cobra.ExactArgs with a message that says what is wanted.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			if n == 0 {
+				return usageError{fmt.Errorf("%s takes no arguments", cmd.CommandPath())}
+			}
+			return usageError{fmt.Errorf("%s wants %s; got %d argument(s)\nusage: %s", cmd.CommandPath(), what, len(args), cmd.UseLine())}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,91 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/faasim/faasim/models"
+	"github.com/faasim/faasim/reports"
+	"github.com/faasim/faasim/sim"
+)
+
+// RunOptions tune how a scenario runs, never what it computes.
+type RunOptions struct {
+	// Seed overrides the scenario's seed when non-nil.
+	Seed *uint64
+	// Jobs is how many systems are simulated at once (default: GOMAXPROCS).
+	// Results do not depend on it: every system runs on its own engine with
+	// its own Source from the same seed, and results are kept in system order.
+	Jobs int
+}
+
+// Run simulates every system of the scenario on the same workload and
+// returns their results in scenario order.
+func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, error) {
+	seed := s.Seed
+	if o.Seed != nil {
+		seed = *o.Seed
+	}
+	jobs := o.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	res := &reports.Results{
+		Scenario:         s.Name,
+		File:             s.File,
+		Seed:             seed,
+		SimulatedSeconds: s.Duration.Seconds(),
+		WarmupSeconds:    s.Warmup.Seconds(),
+		Version:          reports.Version,
+		Systems:          make([]reports.SystemResult, len(s.Systems)),
+	}
+	errs := make([]error, len(s.Systems))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for i := range s.Systems {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r, err := s.runSystem(ctx, i, sim.Seed(seed))
+			if err != nil {
+				errs[i] = fmt.Errorf("system %q: %w", s.Systems[i].Name, err)
+				cancel()
+				return
+			}
+			res.Systems[i] = r
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs { // the first system's error, whatever finished first
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed) (reports.SystemResult, error) {
+	src, err := s.NewSource(seed)
+	if err != nil {
+		return reports.SystemResult{}, err
+	}
+	sys, err := s.NewSystem(i, seed)
+	if err != nil {
+		return reports.SystemResult{}, err
+	}
+	acc := reports.NewAccumulator(len(s.Functions))
+	sum, err := models.Simulate(ctx, sys, src, s.Window(), acc)
+	if err != nil {
+		return reports.SystemResult{}, err
+	}
+	info := reports.SystemInfo{Name: s.Systems[i].Name, Type: s.Systems[i].Type, Platform: s.Systems[i].Platform}
+	for _, f := range s.Functions {
+		info.Functions = append(info.Functions, f.Name)
+	}
+	return acc.Result(info, sum), nil
+}
