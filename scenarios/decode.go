@@ -82,8 +82,52 @@ func (o *object) allow(allowed []string, other func(key string) string) {
 				continue
 			}
 		}
-		o.fail(k, "unknown key; allowed: %s", strings.Join(sorted(allowed), ", "))
+		hint := ""
+		if near := nearest(k, allowed); near != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", near)
+		}
+		o.fail(k, "unknown key%s; allowed: %s", hint, strings.Join(sorted(allowed), ", "))
 	}
+}
+
+// nearest is the allowed key within edit distance 2 of k, if exactly one
+// is closest: the usual typo.
+func nearest(k string, allowed []string) string {
+	best, bestD, tie := "", 3, false
+	for _, a := range allowed {
+		d := editDistance(k, a)
+		switch {
+		case d < bestD:
+			best, bestD, tie = a, d, false
+		case d == bestD:
+			tie = true
+		}
+	}
+	if tie {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func sorted(s []string) []string {

@@ -120,7 +120,7 @@ func TestBadInput(t *testing.T) {
 		want []string // substrings of stderr
 	}{
 		// A misspelt key is an error that names it and says what is allowed.
-		{[]string{"run", "testdata/bad/unknown-key.yaml"}, []string{"unknown-key.yaml", "systems[0].max_concurency", "max_concurrency"}},
+		{[]string{"run", "testdata/bad/unknown-key.yaml"}, []string{"unknown-key.yaml", "systems[0].max_concurency", "did you mean max_concurrency?"}},
 		// Every problem of a file at once.
 		{[]string{"validate", "testdata/bad/many-problems.yaml"}, []string{"duration", "workload.rate", "systems[0].platform", "aws-lambda-x86", "systems[1].instances"}},
 		// A syntax error names the file.
