@@ -52,6 +52,7 @@ type FaaS struct {
 	mem   []int
 	meter faasMeter
 	obs   Observer
+	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 
 	alive, busy, slots gauge
 }
@@ -363,8 +364,9 @@ func (f *FaaS) destroy(e *sim.Engine, i int32) {
 func (f *FaaS) end(now sim.Time, r int32) {
 	rq := &f.reqs[r]
 	if rq.arrival >= f.cfg.Window.Warmup {
-		f.obs.Ended(&Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Init: rq.init,
-			Fn: rq.fn, Outcome: rq.out, Cold: rq.cold})
+		f.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Init: rq.init,
+			Fn: rq.fn, Outcome: rq.out, Cold: rq.cold}
+		f.obs.Ended(&f.rec)
 	}
 	f.rfree = append(f.rfree, r)
 }

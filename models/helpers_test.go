@@ -271,3 +271,5 @@ func TestClosedFormHelpers(t *testing.T) {
 		t.Errorf("M/M/1 p99 %v, want ln(100)/0.5", q)
 	}
 }
+
+var contextBG = context.Background()

@@ -31,7 +31,8 @@ type Server struct {
 	reqs  []srvRequest
 	free  []int32
 	obs   Observer
-	load  gauge // busy workers
+	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
+	load  gauge  // busy workers
 }
 
 var _ System = (*Server)(nil)
@@ -129,7 +130,8 @@ func (h *serverDone) Fire(e *sim.Engine, arg uint64) {
 func (s *Server) end(now sim.Time, r int32) {
 	rq := &s.reqs[r]
 	if rq.arrival >= s.cfg.Window.Warmup {
-		s.obs.Ended(&Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Fn: rq.fn, Outcome: rq.out})
+		s.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Fn: rq.fn, Outcome: rq.out}
+		s.obs.Ended(&s.rec)
 	}
 	s.free = append(s.free, r)
 }
