@@ -95,6 +95,7 @@ type request struct {
 	fn      int32
 	next    int32 // wait list link
 	cold    bool
+	starter bool // started its instance: its bill carries the instance's init
 	out     Outcome
 }
 
@@ -109,6 +110,8 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: max_concurrency %d, want >= 0", cfg.MaxConcurrency)
 	case cfg.ColdStart == nil || cfg.KeepAlive == nil:
 		return nil, fmt.Errorf("faas: cold start and keep-alive are required")
+	case cfg.Window.Horizon <= cfg.Window.Warmup || cfg.Window.Warmup < 0:
+		return nil, fmt.Errorf("faas: window %+v: want 0 <= warm-up < horizon", cfg.Window)
 	}
 	if err := cfg.Billing.Validate(); err != nil {
 		return nil, fmt.Errorf("faas: %w", err)
@@ -152,6 +155,7 @@ func (f *FaaS) dispatch(e *sim.Engine, r int32) {
 	}
 	if f.cfg.MaxConcurrency == 0 || fs.alive < f.cfg.MaxConcurrency {
 		f.join(e, f.startInstance(e, fn), r)
+		f.reqs[r].starter = true
 		return
 	}
 	if f.cfg.OnThrottle == ThrottleQueue {
@@ -276,7 +280,13 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	in := &f.insts[i]
 	fn := in.fn
 	if rq.arrival >= f.cfg.Window.Warmup {
-		f.meter.bill(fn, now-rq.joined-rq.init, rq.init)
+		// One instance start is billed once, to the request that caused it,
+		// even when instance concurrency lets others wait for it too.
+		var init sim.Time
+		if rq.starter {
+			init = rq.init
+		}
+		f.meter.bill(fn, now-rq.joined-rq.init, init)
 	}
 	f.slots.add(now, -1)
 	f.end(now, r)

@@ -295,14 +295,15 @@ func TestInstanceConcurrency(t *testing.T) {
 		instances int
 		cold      int
 		init      []time.Duration // per record, in end order
+		billedS   float64         // seconds billed: 0.1 s per request + 0.25 s init once per instance start
 	}{
 		// 4 simultaneous: one start, all cold, each waits the whole 250 ms
-		{"K at once", secs(0, 0, 0, 0), 1, 4, []time.Duration{250, 250, 250, 250}},
+		{"K at once", secs(0, 0, 0, 0), 1, 4, []time.Duration{250, 250, 250, 250}, 4*0.1 + 0.25},
 		// 5 simultaneous: the fifth starts a second instance
-		{"K+1 at once", secs(0, 0, 0, 0, 0), 2, 5, []time.Duration{250, 250, 250, 250, 250}},
+		{"K+1 at once", secs(0, 0, 0, 0, 0), 2, 5, []time.Duration{250, 250, 250, 250, 250}, 5*0.1 + 2*0.25},
 		// during the start: cold, each waits the rest of the start
 		// (250, 150, 50 ms); at 0.3 s the instance is ready with a free slot: warm
-		{"staggered", secs(0, 0.1, 0.2, 0.3), 1, 3, []time.Duration{250, 150, 50, 0}},
+		{"staggered", secs(0, 0.1, 0.2, 0.3), 1, 3, []time.Duration{250, 150, 50, 0}, 4*0.1 + 0.25},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -314,10 +315,16 @@ func TestInstanceConcurrency(t *testing.T) {
 				KeepAlive:           models.ForeverKeepAlive{},
 				InstanceConcurrency: 4,
 				Window:              w,
+				Billing:             models.FaaSBilling{PricePerGBSecond: 1, Granularity: time.Millisecond, InitBilled: true},
 			})
 			s, c := simulate(t, f, 1, tt.arr, fns, w, true)
 			if s.Instances.Max != tt.instances || c.cold != tt.cold {
 				t.Errorf("%d instances, %d cold; want %d and %d", s.Instances.Max, c.cold, tt.instances, tt.cold)
+			}
+			// One instance start is billed once (to the request that caused
+			// it), not once per request that waited for it. 128 MB = 1/8 GB.
+			if got, want := s.Cost.Items[0].USD, tt.billedS*128/1024; math.Abs(got-want) > 1e-12 {
+				t.Errorf("compute $%v, want $%v", got, want)
 			}
 			inits := map[time.Duration]int{}
 			for _, d := range tt.init {

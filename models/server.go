@@ -53,6 +53,8 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		return nil, fmt.Errorf("server: workers_per_instance %d, want >= 1", cfg.WorkersPerInstance)
 	case cfg.QueueLimit < 0:
 		return nil, fmt.Errorf("server: queue_limit %d, want >= 0", cfg.QueueLimit)
+	case cfg.Window.Horizon <= cfg.Window.Warmup || cfg.Window.Warmup < 0:
+		return nil, fmt.Errorf("server: window %+v: want 0 <= warm-up < horizon", cfg.Window)
 	}
 	s := &Server{cfg: cfg, slots: cfg.Instances * cfg.WorkersPerInstance}
 	s.load.warmup = cfg.Window.Warmup

@@ -44,7 +44,8 @@ type Record struct {
 func (r *Record) Latency() sim.Time { return r.End - r.Arrival }
 
 // Observer receives what happens, one request at a time. Only requests
-// arriving at or after the warm-up are reported.
+// arriving at or after the warm-up are reported. The pointers are valid only
+// during the call (systems reuse one Record: no allocation per request).
 type Observer interface {
 	Arrived(inv *workloads.Invocation)
 	Ended(r *Record)

@@ -91,7 +91,7 @@ func TestCountsAndFunctions(t *testing.T) {
 	}
 	inv := workloads.Invocation{Fn: 1}
 	a.Arrived(&inv) // still in flight at the end
-	sum := models.Summary{Cost: models.Cost{Items: []models.CostItem{{"compute", 3}, {"requests", 1}}}, FunctionCost: []float64{1, 3}}
+	sum := models.Summary{Cost: models.Cost{Items: []models.CostItem{{Name: "compute", USD: 3}, {Name: "requests", USD: 1}}}, FunctionCost: []float64{1, 3}}
 	r := a.Result(SystemInfo{Name: "s", Type: "faas", Functions: []string{"f", "g"}}, sum)
 	want := Counts{Requests: 5, Completed: 2, Rejected: 1, TimedOut: 1, InFlight: 1, ColdStarts: 1, ColdStartRatio: 0.2}
 	if r.Counts != want {
