@@ -91,7 +91,17 @@ type InstanceStats struct {
 // engine and returns its summary. The source must be new: every system is
 // given its own Source built from the same seed (common random numbers).
 func Simulate(ctx context.Context, sys System, src workloads.Source, w Window, obs Observer) (Summary, error) {
+	return SimulateProgress(ctx, sys, src, w, obs, nil)
+}
+
+// SimulateProgress is Simulate that calls progress with the virtual time
+// reached, now and then (every few thousand events), and at the end.
+func SimulateProgress(ctx context.Context, sys System, src workloads.Source, w Window, obs Observer, progress func(sim.Time)) (Summary, error) {
 	e := sim.New()
+	e.Tick = progress
+	if progress != nil {
+		defer progress(w.Horizon)
+	}
 	d := &driver{sys: sys, src: src, obs: obs, w: w}
 	sys.Start(e, obs)
 	if src.Next(&d.next) && d.next.At < w.Horizon {

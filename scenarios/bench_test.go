@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 )
@@ -88,5 +90,32 @@ func BenchmarkMemoryFlat(b *testing.B) {
 				b.ReportMetric(float64(<-peak)/(1<<20), "peak-heap-MiB")
 			}
 		})
+	}
+}
+
+// TestProgress: the progress callback ends at 1 and never changes results.
+func TestProgress(t *testing.T) {
+	s, err := Open("steady-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var last float64
+	calls := 0
+	withP, err := s.Run(context.Background(), RunOptions{Progress: func(d float64) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		last = max(last, d)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, _ := s.Run(context.Background(), RunOptions{})
+	if calls < 10 || last != 1 {
+		t.Errorf("%d progress calls, last %v; want many, ending at 1", calls, last)
+	}
+	if !reflect.DeepEqual(withP, without) {
+		t.Error("results differ with a progress callback")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/faasim/faasim/models"
 	"github.com/faasim/faasim/reports"
@@ -19,6 +20,9 @@ type RunOptions struct {
 	// Results do not depend on it: every system runs on its own engine with
 	// its own Source from the same seed, and results are kept in system order.
 	Jobs int
+	// Progress, if set, is called now and then, from several goroutines at
+	// once, with the share of the total simulated time done so far (0 to 1).
+	Progress func(done float64)
 }
 
 // Run simulates every system of the scenario on the same workload and
@@ -44,6 +48,21 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 	errs := make([]error, len(s.Systems))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Each system's share of the progress, in permille of its horizon.
+	done := make([]atomic.Int64, len(s.Systems))
+	report := func(i int) func(sim.Time) {
+		if o.Progress == nil {
+			return nil
+		}
+		return func(now sim.Time) {
+			done[i].Store(int64(now * 1000 / s.Duration))
+			var sum int64
+			for k := range done {
+				sum += done[k].Load()
+			}
+			o.Progress(float64(sum) / float64(1000*len(done)))
+		}
+	}
 	sem := make(chan struct{}, jobs)
 	var wg sync.WaitGroup
 	for i := range s.Systems {
@@ -51,7 +70,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			r, err := s.runSystem(ctx, i, sim.Seed(seed))
+			r, err := s.runSystem(ctx, i, sim.Seed(seed), report(i))
 			if err != nil {
 				errs[i] = fmt.Errorf("system %q: %w", s.Systems[i].Name, err)
 				cancel()
@@ -69,7 +88,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 	return res, nil
 }
 
-func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed) (reports.SystemResult, error) {
+func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, progress func(sim.Time)) (reports.SystemResult, error) {
 	src, err := s.NewSource(seed)
 	if err != nil {
 		return reports.SystemResult{}, err
@@ -79,7 +98,7 @@ func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed) (reports
 		return reports.SystemResult{}, err
 	}
 	acc := reports.NewAccumulator(len(s.Functions))
-	sum, err := models.Simulate(ctx, sys, src, s.Window(), acc)
+	sum, err := models.SimulateProgress(ctx, sys, src, s.Window(), acc, progress)
 	if err != nil {
 		return reports.SystemResult{}, err
 	}

@@ -45,6 +45,10 @@ type Engine struct {
 	seq   uint64
 	heap  []event // 4-ary min-heap: shallower than binary, fewer cache misses
 	fired uint64
+
+	// Tick, if set, is called with the current time every 4096 events during
+	// Run (for progress reports). It must not schedule events.
+	Tick func(now Time)
 }
 
 // New returns an engine at time zero with an empty queue.
@@ -97,6 +101,9 @@ func (e *Engine) Run(ctx context.Context, until Time) error {
 		if n&4095 == 4095 {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if e.Tick != nil {
+				e.Tick(e.now)
 			}
 		}
 		if e.heap[0].at > until {

@@ -90,6 +90,10 @@ func newRunCmd() *cobra.Command {
 				return err
 			}
 			opts := scenarios.RunOptions{Jobs: jobs}
+			if p := newProgress(cmd.ErrOrStderr()); p != nil {
+				opts.Progress = p.update
+				defer p.finish()
+			}
 			if cmd.Flags().Changed("seed") {
 				opts.Seed = &seed
 			}
