@@ -82,7 +82,7 @@ func TestCountsAndFunctions(t *testing.T) {
 	for _, rec := range []models.Record{
 		{Fn: 0, Outcome: models.Completed, Cold: true, End: 2e6}, // cold and completed
 		{Fn: 0, Outcome: models.Rejected},                        // throttled
-		{Fn: 1, Outcome: models.TimedOut, End: 3e6},               // cut at the timeout: not in latency
+		{Fn: 1, Outcome: models.TimedOut, End: 3e6},              // cut at the timeout: not in latency
 		{Fn: 1, Outcome: models.Completed, End: 1e6},
 	} {
 		inv := workloads.Invocation{Fn: rec.Fn}
