@@ -61,7 +61,7 @@ examples run by name:  faasim run webhook`,
 		SilenceErrors: true,
 	}
 	root.SetContext(ctx)
-	root.AddCommand(newRunCmd(), newValidateCmd(), newExamplesCmd(), newVersionCmd())
+	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd())
 	return root
 }
 

@@ -191,3 +191,22 @@ func TestReadmeCommands(t *testing.T) {
 		t.Error("the README's first code block lacks the test command go test ./...")
 	}
 }
+
+// TestPlatforms: the list and one preset in full are golden; an unknown
+// name is an error that lists the known ones.
+func TestPlatforms(t *testing.T) {
+	stdout, _, code := faasim(t, "platforms")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	golden(t, "platforms.golden", []byte(stdout))
+	stdout, _, code = faasim(t, "platforms", "aws-lambda-x86")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	golden(t, "platforms-aws-lambda-x86.golden", []byte(stdout))
+	_, stderr, code := faasim(t, "platforms", "aws-lambda-arm64-nope")
+	if code != 2 || !strings.Contains(stderr, "known: aws-ec2-c6g.large") || !strings.Contains(stderr, "aws-lambda-x86") {
+		t.Errorf("unknown platform: exit %d, %s", code, stderr)
+	}
+}
