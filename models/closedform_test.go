@@ -61,7 +61,6 @@ func TestColdStartRatioFixedKeepAlive(t *testing.T) {
 				Functions: fns,
 				ColdStart: dist.Constant{Value: 0},
 				KeepAlive: models.FixedKeepAlive{Idle: dist.Seconds(tc.ttl)},
-				Window:    w,
 			})
 			_, c := simulate(t, f, 1, workloads.NewPoisson(1, tc.lambda), fns, w, true)
 			le := tc.lambda * tc.e
@@ -116,7 +115,6 @@ func TestColdStartRatioSingleInstance(t *testing.T) {
 		KeepAlive:      models.FixedKeepAlive{Idle: dist.Seconds(ttl)},
 		MaxConcurrency: 1,
 		OnThrottle:     models.ThrottleQueue,
-		Window:         w,
 	})
 	s, c := simulate(t, f, 2, workloads.NewPoisson(2, lambda), fns, w, true)
 	want := (1 - lambda*e) * math.Exp(-lambda*ttl)
@@ -168,7 +166,6 @@ func TestErlangB(t *testing.T) {
 				KeepAlive:      models.ForeverKeepAlive{},
 				MaxConcurrency: c,
 				OnThrottle:     models.ThrottleReject,
-				Window:         w,
 			})
 			s, col := simulate(t, f, 3, workloads.NewPoisson(3, lambda), fns, w, true)
 			got, se := batchMeans(col.series(func(r *models.Record) float64 { return b2f(r.Outcome == models.Rejected) }), 50)
@@ -209,7 +206,6 @@ func TestErlangCFaaS(t *testing.T) {
 		KeepAlive:      models.ForeverKeepAlive{},
 		MaxConcurrency: c,
 		OnThrottle:     models.ThrottleQueue,
-		Window:         w,
 	})
 	_, col := simulate(t, f, 4, workloads.NewPoisson(4, lambda), fns, w, true)
 	C := erlangC(c, lambda)
@@ -249,7 +245,7 @@ func TestServerMMc(t *testing.T) {
 
 	t.Run("unbounded", func(t *testing.T) {
 		t.Parallel()
-		s := newServer(t, models.ServerConfig{Instances: 5, WorkersPerInstance: 2, Window: w})
+		s := newServer(t, models.ServerConfig{Instances: 5, WorkersPerInstance: 2})
 		sum, col := simulate(t, s, 5, workloads.NewPoisson(5, lambda), fns, w, true)
 		C := erlangC(c, lambda/mu)
 		mean, se := batchMeans(col.series(func(r *models.Record) float64 { return r.Latency().Seconds() }), 50)
@@ -281,7 +277,7 @@ func TestServerMMc(t *testing.T) {
 	t.Run("queue_limit_5", func(t *testing.T) {
 		t.Parallel()
 		const k = 5
-		s := newServer(t, models.ServerConfig{Instances: 5, WorkersPerInstance: 2, QueueLimit: k, Window: w})
+		s := newServer(t, models.ServerConfig{Instances: 5, WorkersPerInstance: 2, QueueLimit: k})
 		_, col := simulate(t, s, 6, workloads.NewPoisson(6, lambda), fns, w, true)
 		want := mmcKBlocking(c, k, lambda/mu)
 		got, se := batchMeans(col.series(func(r *models.Record) float64 { return b2f(r.Outcome == models.Rejected) }), 50)
@@ -326,7 +322,6 @@ func TestLittlesLaw(t *testing.T) {
 			Functions: fns,
 			ColdStart: dist.LogNormalMedianP99(0.25, 1.2),
 			KeepAlive: models.FixedKeepAlive{Idle: 2 * time.Second},
-			Window:    w,
 		})
 		sum, col := simulate(t, f, 7, workloads.NewPoisson(7, lambda), fns, w, true)
 		check(t, sum, col)
@@ -348,7 +343,6 @@ func TestLittlesLaw(t *testing.T) {
 			ColdStart:           dist.LogNormalMedianP99(0.25, 1.2),
 			KeepAlive:           models.FixedKeepAlive{Idle: 2 * time.Second},
 			InstanceConcurrency: 4,
-			Window:              w,
 		})
 		sum, col := simulate(t, f, 7, workloads.NewPoisson(7, lambda), fns, w, true)
 		check(t, sum, col)
@@ -358,7 +352,7 @@ func TestLittlesLaw(t *testing.T) {
 	})
 	t.Run("server", func(t *testing.T) {
 		t.Parallel()
-		s := newServer(t, models.ServerConfig{Instances: 4, WorkersPerInstance: 2, Window: w})
+		s := newServer(t, models.ServerConfig{Instances: 4, WorkersPerInstance: 2})
 		sum, col := simulate(t, s, 7, workloads.NewPoisson(7, lambda), fns, w, true)
 		check(t, sum, col)
 	})

@@ -28,7 +28,6 @@ type FaaSConfig struct {
 	Timeout             sim.Time // cuts execution (not the cold start); 0 = none
 	Billing             FaaSBilling
 	Seed                sim.Seed // cold starts draw from "coldstart/<function>"
-	Window              Window
 }
 
 // FaaS is a function platform: per function, a pool of instances that start
@@ -52,6 +51,7 @@ type FaaS struct {
 	mem   []int
 	meter faasMeter
 	obs   Observer
+	w     Window
 	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 
 	alive, busy, slots gauge
@@ -110,8 +110,6 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: max_concurrency %d, want >= 0", cfg.MaxConcurrency)
 	case cfg.ColdStart == nil || cfg.KeepAlive == nil:
 		return nil, fmt.Errorf("faas: cold start and keep-alive are required")
-	case cfg.Window.Horizon <= cfg.Window.Warmup || cfg.Window.Warmup < 0:
-		return nil, fmt.Errorf("faas: window %+v: want 0 <= warm-up < horizon", cfg.Window)
 	}
 	if err := cfg.Billing.Validate(); err != nil {
 		return nil, fmt.Errorf("faas: %w", err)
@@ -125,14 +123,16 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		})
 		f.mem = append(f.mem, fn.MemoryMB)
 	}
-	for _, g := range []*gauge{&f.alive, &f.busy, &f.slots} {
-		g.warmup = cfg.Window.Warmup
-	}
 	return f, nil
 }
 
 // Start implements System; on-demand instances need no timers up front.
-func (f *FaaS) Start(_ *sim.Engine, obs Observer) { f.obs = obs }
+func (f *FaaS) Start(_ *sim.Engine, obs Observer, w Window) {
+	f.obs, f.w = obs, w
+	for _, g := range []*gauge{&f.alive, &f.busy, &f.slots} {
+		g.warmup = w.Warmup
+	}
+}
 
 // Arrive implements System.
 func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
@@ -279,7 +279,7 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	i := rq.inst
 	in := &f.insts[i]
 	fn := in.fn
-	if rq.arrival >= f.cfg.Window.Warmup {
+	if rq.arrival >= f.w.Warmup {
 		// One instance start is billed once, to the request that caused it,
 		// even when instance concurrency lets others wait for it too.
 		var init sim.Time
@@ -373,7 +373,7 @@ func (f *FaaS) destroy(e *sim.Engine, i int32) {
 // end reports request r and frees its slot.
 func (f *FaaS) end(now sim.Time, r int32) {
 	rq := &f.reqs[r]
-	if rq.arrival >= f.cfg.Window.Warmup {
+	if rq.arrival >= f.w.Warmup {
 		f.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Init: rq.init,
 			Fn: rq.fn, Outcome: rq.out, Cold: rq.cold}
 		f.obs.Ended(&f.rec)
@@ -392,8 +392,8 @@ func (f *FaaS) newRequest() int32 {
 }
 
 // Finish implements System.
-func (f *FaaS) Finish(now sim.Time) Summary {
-	w := f.cfg.Window
+func (f *FaaS) Finish() Summary {
+	w := f.w
 	cost, per := f.meter.cost(f.mem)
 	return Summary{
 		Cost:         cost,

@@ -65,7 +65,6 @@ func TestFaaSBillHandComputed(t *testing.T) {
 				ColdStart: dist.Constant{Value: 0.25},
 				KeepAlive: models.ForeverKeepAlive{},
 				Billing:   tt.billing,
-				Window:    w,
 			})
 			s, c := simulate(t, f, 1, workloads.NewConstant(1), fns, w, true)
 			if c.ended != 100 || c.cold != 1 || c.completed() != 100 {
@@ -131,7 +130,6 @@ func TestServerBillHandComputed(t *testing.T) {
 			s := newServer(t, models.ServerConfig{
 				Instances: 2,
 				Billing:   models.ServerBilling{PricePerHour: 0.096, MinimumBilled: time.Minute, Granularity: time.Second},
-				Window:    tt.w,
 			})
 			sum, c := simulate(t, s, 1, workloads.NewConstant(1), fns, tt.w, false)
 			if math.Abs(sum.Cost.Total()-tt.usd) > 1e-12 {
@@ -159,7 +157,6 @@ func TestFaaSWarmup(t *testing.T) {
 		ColdStart: dist.Constant{Value: 0.25},
 		KeepAlive: models.ForeverKeepAlive{},
 		Billing:   lambdaBilling(true),
-		Window:    w,
 	})
 	s, c := simulate(t, f, 1, workloads.NewConstant(1), fns, w, true)
 	if c.arrived != 50 || c.ended != 50 || c.cold != 0 {
@@ -198,7 +195,6 @@ func TestFaaSTimeout(t *testing.T) {
 		KeepAlive: models.FixedKeepAlive{Idle: time.Second},
 		Timeout:   1500 * time.Millisecond,
 		Billing:   lambdaBilling(true),
-		Window:    w,
 	})
 	s, c := simulate(t, f, 9, workloads.NewPoisson(9, 2), fns, w, true)
 	var ms [2]float64 // billed ms per function, by hand
@@ -270,7 +266,7 @@ func TestServerTimeout(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := models.Window{Horizon: 10 * time.Second}
-			s := newServer(t, models.ServerConfig{Instances: 1, Timeout: tt.timeout, Window: w})
+			s := newServer(t, models.ServerConfig{Instances: 1, Timeout: tt.timeout})
 			_, c := simulate(t, s, 1, tt.arr, []workloads.Function{fn("f", 128, dist.Constant{Value: tt.exec})}, w, true)
 			if len(c.records) != len(tt.want) {
 				t.Fatalf("%d records, want %d", len(c.records), len(tt.want))
@@ -314,7 +310,6 @@ func TestInstanceConcurrency(t *testing.T) {
 				ColdStart:           dist.Constant{Value: 0.25},
 				KeepAlive:           models.ForeverKeepAlive{},
 				InstanceConcurrency: 4,
-				Window:              w,
 				Billing:             models.FaaSBilling{PricePerGBSecond: 1, Granularity: time.Millisecond, InitBilled: true},
 			})
 			s, c := simulate(t, f, 1, tt.arr, fns, w, true)
@@ -361,7 +356,6 @@ func TestKeepAlivePolicies(t *testing.T) {
 				ColdStart: dist.LogNormalMedianP99(0.25, 1.2),
 				KeepAlive: ka,
 				Seed:      5,
-				Window:    w,
 			})
 			s, c := simulate(t, f, 5, workloads.NewPoisson(5, 20), fns, w, false)
 			switch ka.(type) {
@@ -402,12 +396,12 @@ func TestDeterminism(t *testing.T) {
 		var sys models.System
 		if server {
 			sys = newServer(t, models.ServerConfig{Functions: 2, Instances: 2, WorkersPerInstance: 4, QueueLimit: 50,
-				Timeout: 3 * time.Second, Window: w, Billing: models.ServerBilling{PricePerHour: 0.1}})
+				Timeout: 3 * time.Second, Billing: models.ServerBilling{PricePerHour: 0.1}})
 		} else {
 			sys = newFaaS(t, models.FaaSConfig{
 				Functions: fns, ColdStart: dist.LogNormalMedianP99(0.25, 1.2),
 				KeepAlive: models.FixedKeepAlive{Idle: 5 * time.Second}, MaxConcurrency: 20, OnThrottle: models.ThrottleQueue,
-				Timeout: 2 * time.Second, Billing: lambdaBilling(true), Seed: seed, Window: w,
+				Timeout: 2 * time.Second, Billing: lambdaBilling(true), Seed: seed,
 			})
 		}
 		s, c := simulate(t, sys, seed, workloads.NewPoisson(seed, 30), fns, w, true)
@@ -438,7 +432,6 @@ func runPoisson1000(tb testing.TB, d time.Duration) {
 		KeepAlive: models.FixedKeepAlive{Idle: 10 * time.Minute},
 		Billing:   lambdaBilling(true),
 		Seed:      1,
-		Window:    w,
 	})
 	src, err := workloads.NewMixed(1, workloads.NewPoisson(1, 1000), fns, w.Horizon)
 	if err != nil {
@@ -491,12 +484,28 @@ func TestMemoryDoesNotGrowWithRequests(t *testing.T) {
 func runServer1000(tb testing.TB, d time.Duration) {
 	fns := []workloads.Function{fn("f", 512, dist.LogNormalMedianP99(0.08, 0.4))}
 	w := models.Window{Horizon: d}
-	s := newServer(tb, models.ServerConfig{Instances: 20, WorkersPerInstance: 8, Timeout: 5 * time.Second, Window: w})
+	s := newServer(tb, models.ServerConfig{Instances: 20, WorkersPerInstance: 8, Timeout: 5 * time.Second})
 	src, err := workloads.NewMixed(1, workloads.NewPoisson(1, 1000), fns, w.Horizon)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if _, err := models.Simulate(contextBG, s, src, w, nop{}); err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// TestSimulateRejectsEmptyWindow: the window is given once, to Simulate,
+// which refuses one with nothing to measure instead of reporting zeros.
+func TestSimulateRejectsEmptyWindow(t *testing.T) {
+	fns := []workloads.Function{fn("f", 128, dist.Constant{Value: 0.1})}
+	for _, w := range []models.Window{{}, {Warmup: 10 * time.Second, Horizon: 10 * time.Second}, {Warmup: -1, Horizon: time.Second}} {
+		f := newFaaS(t, models.FaaSConfig{Functions: fns, ColdStart: dist.Constant{}, KeepAlive: models.ForeverKeepAlive{}, InstanceConcurrency: 1})
+		src, err := workloads.NewMixed(1, workloads.NewConstant(1), fns, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := models.Simulate(contextBG, f, src, w, nop{}); err == nil {
+			t.Errorf("window %+v accepted", w)
+		}
 	}
 }

@@ -15,7 +15,6 @@ type ServerConfig struct {
 	QueueLimit         int      // waiting requests at most; 0 = unbounded; beyond: reject
 	Timeout            sim.Time // from arrival, queueing included; 0 = none
 	Billing            ServerBilling
-	Window             Window
 }
 
 // Server is a fleet of Instances × WorkersPerInstance identical worker slots
@@ -31,6 +30,7 @@ type Server struct {
 	reqs  []srvRequest
 	free  []int32
 	obs   Observer
+	w     Window
 	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 	load  gauge  // busy workers
 }
@@ -53,16 +53,16 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		return nil, fmt.Errorf("server: workers_per_instance %d, want >= 1", cfg.WorkersPerInstance)
 	case cfg.QueueLimit < 0:
 		return nil, fmt.Errorf("server: queue_limit %d, want >= 0", cfg.QueueLimit)
-	case cfg.Window.Horizon <= cfg.Window.Warmup || cfg.Window.Warmup < 0:
-		return nil, fmt.Errorf("server: window %+v: want 0 <= warm-up < horizon", cfg.Window)
 	}
 	s := &Server{cfg: cfg, slots: cfg.Instances * cfg.WorkersPerInstance}
-	s.load.warmup = cfg.Window.Warmup
 	return s, nil
 }
 
 // Start implements System.
-func (s *Server) Start(_ *sim.Engine, obs Observer) { s.obs = obs }
+func (s *Server) Start(_ *sim.Engine, obs Observer, w Window) {
+	s.obs, s.w = obs, w
+	s.load.warmup = w.Warmup
+}
 
 // Arrive implements System.
 func (s *Server) Arrive(e *sim.Engine, inv *workloads.Invocation) {
@@ -131,7 +131,7 @@ func (h *serverDone) Fire(e *sim.Engine, arg uint64) {
 
 func (s *Server) end(now sim.Time, r int32) {
 	rq := &s.reqs[r]
-	if rq.arrival >= s.cfg.Window.Warmup {
+	if rq.arrival >= s.w.Warmup {
 		s.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Fn: rq.fn, Outcome: rq.out}
 		s.obs.Ended(&s.rec)
 	}
@@ -150,9 +150,9 @@ func (s *Server) newRequest() int32 {
 
 // Finish implements System. Busy instances are instance-equivalents: busy
 // workers ÷ workers per instance.
-func (s *Server) Finish(now sim.Time) Summary {
-	s.expire(now)
-	w := s.cfg.Window
+func (s *Server) Finish() Summary {
+	w := s.w
+	s.expire(w.Horizon)
 	busy := s.load.mean(w)
 	return Summary{
 		Cost: Cost{Items: []CostItem{{"servers", s.cfg.Billing.cost(s.cfg.Instances, w.Horizon-w.Warmup)}}},

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/faasim/faasim/sim"
 	"github.com/faasim/faasim/workloads"
@@ -60,12 +61,12 @@ type Window struct {
 // System is one simulated platform or fleet. A System is used for one run.
 type System interface {
 	// Start schedules whatever the system does on its own (timers,
-	// pre-warming) and names where records go.
-	Start(e *sim.Engine, obs Observer)
+	// pre-warming), names where records go and the window measured.
+	Start(e *sim.Engine, obs Observer, w Window)
 	// Arrive offers one invocation at e.Now() == inv.At.
 	Arrive(e *sim.Engine, inv *workloads.Invocation)
-	// Finish closes the books at the horizon.
-	Finish(now sim.Time) Summary
+	// Finish closes the books at the horizon of the window.
+	Finish() Summary
 }
 
 // Summary is what a system reports at the end of a run, beside the records.
@@ -97,13 +98,16 @@ func Simulate(ctx context.Context, sys System, src workloads.Source, w Window, o
 // SimulateProgress is Simulate that calls progress with the virtual time
 // reached, now and then (every few thousand events), and at the end.
 func SimulateProgress(ctx context.Context, sys System, src workloads.Source, w Window, obs Observer, progress func(sim.Time)) (Summary, error) {
+	if w.Horizon <= w.Warmup || w.Warmup < 0 {
+		return Summary{}, fmt.Errorf("models: window %+v: want 0 <= warm-up < horizon", w)
+	}
 	e := sim.New()
 	e.Tick = progress
 	if progress != nil {
 		defer progress(w.Horizon)
 	}
 	d := &driver{sys: sys, src: src, obs: obs, w: w}
-	sys.Start(e, obs)
+	sys.Start(e, obs, w)
 	if src.Next(&d.next) && d.next.At < w.Horizon {
 		e.Schedule(d.next.At, d, 0)
 	}
@@ -113,7 +117,7 @@ func SimulateProgress(ctx context.Context, sys System, src workloads.Source, w W
 	if err := src.Err(); err != nil {
 		return Summary{}, err
 	}
-	return sys.Finish(w.Horizon), nil
+	return sys.Finish(), nil
 }
 
 // driver feeds arrivals one at a time: only the next arrival is ever queued.

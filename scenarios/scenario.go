@@ -31,7 +31,7 @@ type Workload struct {
 }
 
 // System is one system to compare. Exactly one of FaaS and Server is set,
-// with Functions, Seed and Window left empty: NewSystem fills them.
+// with Functions and Seed left empty: NewSystem fills them.
 type System struct {
 	Name, Type, Platform string // Type "faas" | "server"; Platform "" for none
 	FaaS                 *models.FaaSConfig
@@ -95,12 +95,10 @@ func (s *Scenario) NewSystem(i int, seed sim.Seed) (models.System, error) {
 		cfg := *sys.FaaS
 		cfg.Functions = slices.Clone(s.Functions)
 		cfg.Seed = seed
-		cfg.Window = s.Window()
 		m, err = models.NewFaaS(cfg)
 	case sys.Server != nil:
 		cfg := *sys.Server
 		cfg.Functions = len(s.Functions)
-		cfg.Window = s.Window()
 		m, err = models.NewServer(cfg)
 	default:
 		err = fmt.Errorf("neither faas nor server")
