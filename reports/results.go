@@ -68,21 +68,18 @@ type SystemResult struct {
 	Type     string `json:"type"`
 	Platform string `json:"platform,omitempty"`
 	Counts
-	LatencyMS LatencyResult    `json:"latency_ms"`
+	LatencyMS Latency          `json:"latency_ms"`
 	CostUSD   CostResult       `json:"cost_usd"`
 	Instances InstanceResult   `json:"instances"`
 	Functions []FunctionResult `json:"functions,omitempty"` // with more than one function
 }
 
-// LatencyResult is Latency under the contract's key.
-type LatencyResult = Latency
-
 // FunctionResult is one function's share of a system's figures.
 type FunctionResult struct {
 	Name string `json:"name"`
 	Counts
-	LatencyMS LatencyResult `json:"latency_ms"`
-	CostUSD   float64       `json:"cost_usd,omitempty"`
+	LatencyMS Latency `json:"latency_ms"`
+	CostUSD   float64 `json:"cost_usd,omitempty"`
 }
 
 // SystemInfo names a system for its result.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -106,16 +107,8 @@ func breakdownKeys(r *Results) []string {
 			}
 		}
 	}
-	sortStrings(rest)
+	sort.Strings(rest)
 	return append(keys, rest...)
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 func seconds(s float64) time.Duration { return time.Duration(math.Round(s * 1e9)) }

@@ -109,11 +109,7 @@ func (e *Engine) Run(ctx context.Context, until Time) error {
 		if e.heap[0].at > until {
 			break
 		}
-		ev := e.heap[0]
-		e.remove(0)
-		e.now = ev.at
-		e.fired++
-		ev.h.Fire(e, ev.arg)
+		e.fireNext()
 	}
 	if e.now < until {
 		e.now = until
@@ -126,12 +122,17 @@ func (e *Engine) Step() bool {
 	if len(e.heap) == 0 {
 		return false
 	}
+	e.fireNext()
+	return true
+}
+
+// fireNext pops the earliest event, advances the clock to it and fires it.
+func (e *Engine) fireNext() {
 	ev := e.heap[0]
 	e.remove(0)
 	e.now = ev.at
 	e.fired++
 	ev.h.Fire(e, ev.arg)
-	return true
 }
 
 func (e *Engine) remove(i int) {

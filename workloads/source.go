@@ -3,6 +3,7 @@ package workloads
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
 
 	"github.com/faasim/faasim/sim"
 	"github.com/faasim/faasim/sim/dist"
@@ -82,10 +83,10 @@ func (m *Mixed) Next(inv *Invocation) bool {
 	}
 	fn := 0
 	if len(m.cum) > 1 {
+		// First cumulative weight above u: binary search, so hundreds of
+		// functions (trace replay) cost log(n), not n.
 		u := m.pick.Float64()
-		for fn < len(m.cum)-1 && u >= m.cum[fn] {
-			fn++
-		}
+		fn = sort.Search(len(m.cum)-1, func(i int) bool { return m.cum[i] > u })
 	}
 	*inv = Invocation{At: t, Exec: dist.Seconds(m.exec[fn].Rand()), Fn: int32(fn)}
 	return true

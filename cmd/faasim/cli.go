@@ -38,13 +38,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "faasim:", strings.TrimRight(err.Error(), "\n"))
 	var probs scenarios.Problems
 	var ue usageError
-	switch {
-	case errors.As(err, &probs), errors.As(err, &ue):
+	if errors.As(err, &probs) || errors.As(err, &ue) {
 		return exitBadInput
-	case strings.HasPrefix(err.Error(), "unknown command"), strings.HasPrefix(err.Error(), "unknown flag"),
-		strings.HasPrefix(err.Error(), "unknown shorthand flag"), strings.Contains(err.Error(), "flag needs an argument"),
-		strings.HasPrefix(err.Error(), "invalid argument"), strings.Contains(err.Error(), "accepts "):
-		return exitBadInput // cobra's own usage errors
 	}
 	return exitFailure
 }
@@ -61,6 +56,15 @@ examples run by name:  faasim run webhook`,
 		SilenceErrors: true,
 	}
 	root.SetContext(ctx)
+	// Cobra's own usage errors (bad flags, unknown commands) are bad input too.
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageError{fmt.Errorf("unknown command %q; run 'faasim --help' for the commands", args[0])}
+		}
+		return nil
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd())
 	return root
 }
