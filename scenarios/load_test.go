@@ -562,10 +562,10 @@ func TestReportSection(t *testing.T) {
 		t.Fatalf("10s: %v", err)
 	}
 	for _, c := range []struct{ extra, path, msg string }{
-		{"report: {interval: 0s}\n", "report.interval", "want"},               // zero width
-		{"report: {interval: 1ns}\n", "report.interval", "at most 1000000"},   // too many windows
-		{"report: {intervall: 1m}\n", "report.intervall", "did you mean"},     // typo
-		{"report: 5\n", "report", "want a map"},                               // not a map
+		{"report: {interval: 0s}\n", "report.interval", "want"},             // zero width
+		{"report: {interval: 1ns}\n", "report.interval", "at most 1000000"}, // too many windows
+		{"report: {intervall: 1m}\n", "report.intervall", "did you mean"},   // typo
+		{"report: 5\n", "report", "want a map"},                             // not a map
 	} {
 		_, err := Open(write(c.extra))
 		if err == nil || !strings.Contains(err.Error(), c.path+": ") || !strings.Contains(err.Error(), c.msg) {
