@@ -44,4 +44,5 @@ require (
 	golang.org/x/text v0.43.0 // indirect
 	gonum.org/v1/plot v0.17.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
+	rsc.io/pdf v0.1.1 // indirect
 )

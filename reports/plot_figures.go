@@ -167,7 +167,8 @@ func costBreakdown(r *Results, idx []int) *plot.Plot {
 	for _, i := range idx {
 		max = math.Max(max, r.Systems[i].CostUSD.Total)
 	}
-	p.Y.Max = max * 1.25 // room for the totals and the legend
+	p.Y.Max = max * 1.6 // room above the bars for the totals and the legend
+	p.Legend.Left = false
 	return p
 }
 
@@ -403,4 +404,3 @@ func coarsen(ws []Window, limit int) []Window {
 	}
 	return out
 }
-
