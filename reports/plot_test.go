@@ -41,7 +41,7 @@ func TestFigureTitles(t *testing.T) {
 	}
 	want := map[string]string{
 		"latency_cdf":             "lambda's p99 latency is 4.5x vms's (900.0 vs 200.0 ms); 3.00% of its requests were cold starts", // 900/200
-		"cost_breakdown":          "vms is 2.5x cheaper than lambda ($200.00 vs $500.00 per 1M requests)",                                 // 0.5/0.2
+		"cost_breakdown":          "vms is 2.5x cheaper than lambda ($200.00 vs $500.00 per 1M requests)",                           // 0.5/0.2
 		"timeline":                "Over time (1m windows): lambda peaks at 6 instances",
 		"cold_starts_by_function": "cron has the most cold starts: 4.00% of its requests on lambda",
 	}
