@@ -181,6 +181,9 @@ func ratio(a, b float64) string {
 	if r >= 10 {
 		return fmt.Sprintf("%.0fx", r)
 	}
+	if r < 0.95 {
+		return fmt.Sprintf("%.2gx", r)
+	}
 	return fmt.Sprintf("%.1fx", r)
 }
 

@@ -78,6 +78,7 @@ func newRunCmd() *cobra.Command {
 		out    string
 		jobs   int
 		every  time.Duration
+		base   string
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE|EXAMPLE",
@@ -125,7 +126,10 @@ func newRunCmd() *cobra.Command {
 			var b bytes.Buffer
 			switch format {
 			case "table":
-				err = reports.WriteTable(&b, res)
+				err = reports.WriteTableWith(&b, res, reports.TableOptions{Baseline: base, Color: isTerminal(cmd.OutOrStdout())})
+				if err != nil {
+					return usageError{fmt.Errorf("--baseline: %w", err)}
+				}
 			case "json":
 				err = reports.WriteJSON(&b, res)
 			case "csv":
@@ -143,6 +147,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&format, "format", "table", "output on stdout: table, json or csv")
 	f.StringVar(&out, "out", "", "also write results.json and per-system CSVs into this directory")
 	f.IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "systems simulated at once (results never depend on it)")
+	f.StringVar(&base, "baseline", "", "show each system's figures as ratios to this system's")
 	f.DurationVar(&every, "interval", 0, "with --out: time-series window (default: the scenario's report.interval, 1m)")
 	return cmd
 }

@@ -227,3 +227,21 @@ func renderInChromium(t *testing.T, page string) {
 	}
 	t.Logf("screenshot: %s", shot)
 }
+
+// TestBaselineAndBest: the best value of a row is starred; --baseline adds
+// ratios to that system (quickstart: lambda's bill is $0.0174 against the
+// fleet's $0.176, 0.099x); an unknown baseline is bad input.
+func TestBaselineAndBest(t *testing.T) {
+	out, stderr, code := faasim(t, "run", "quickstart", "--baseline", "two-vms")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"0.0174 (0.099x) *", "ratio to two-vms", "0 *"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if _, stderr, code := faasim(t, "run", "quickstart", "--baseline", "nope"); code != 2 || !strings.Contains(stderr, `"nope" is not a system`) {
+		t.Errorf("unknown baseline: exit %d, %s", code, stderr)
+	}
+}
