@@ -17,7 +17,34 @@ import (
 
 // WriteTable prints the provenance header and the comparison table: one
 // column per system, one row per figure, so systems read side by side.
-func WriteTable(w io.Writer, r *Results) error {
+func WriteTable(w io.Writer, r *Results) error { return WriteTableWith(w, r, TableOptions{}) }
+
+// TableOptions decorate the comparison table.
+type TableOptions struct {
+	// Baseline names a system: every comparable figure of the others also
+	// shows its ratio to the baseline's, "(2.1x)".
+	Baseline string
+	// Color highlights the best values in bold green (for a terminal);
+	// otherwise a "*" follows them.
+	Color bool
+}
+
+// WriteTableWith is WriteTable with the best value of each comparable row
+// marked and, optionally, ratios to a baseline system.
+func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
+	base := -1
+	for i, s := range r.Systems {
+		if s.Name == o.Baseline {
+			base = i
+		}
+	}
+	if o.Baseline != "" && base < 0 {
+		var names []string
+		for _, s := range r.Systems {
+			names = append(names, s.Name)
+		}
+		return fmt.Errorf("baseline %q is not a system of the scenario; systems: %s", o.Baseline, strings.Join(names, ", "))
+	}
 	fmt.Fprintf(w, "faasim %s | scenario %s", r.Version, r.Scenario)
 	if r.File != "" {
 		fmt.Fprintf(w, " (%s)", r.File)
@@ -41,8 +68,24 @@ func WriteTable(w io.Writer, r *Results) error {
 	t.Header(head...)
 	row := func(name string, f func(s *SystemResult) string) {
 		cells := []any{name}
+		m, comparable := MetricFor(name)
+		var best []bool
+		if comparable {
+			best = m.Best(r)
+		}
 		for i := range r.Systems {
-			cells = append(cells, f(&r.Systems[i]))
+			c := f(&r.Systems[i])
+			if comparable && base >= 0 && i != base {
+				c += " (" + ratioOrDash(m.Value(&r.Systems[i]), m.Value(&r.Systems[base])) + ")"
+			}
+			if comparable && best[i] {
+				if o.Color {
+					c = "\x1b[1;32m" + c + "\x1b[0m"
+				} else {
+					c += " *"
+				}
+			}
+			cells = append(cells, c)
 		}
 		t.Append(cells...)
 	}
@@ -80,6 +123,14 @@ func WriteTable(w io.Writer, r *Results) error {
 			fmt.Fprintf(w, "note: %s had %s requests still in flight at the end (counted in requests only)\n", s.Name, count(s.InFlight))
 		}
 	}
+	note := "* best value of the row"
+	if o.Color {
+		note = "bold green: best value of the row"
+	}
+	if base >= 0 {
+		note += fmt.Sprintf("; (Nx): ratio to %s", r.Systems[base].Name)
+	}
+	fmt.Fprintln(w, note)
 	fmt.Fprintf(w, "latency percentiles within ±%g%% (DDSketch); costs cover the measured %v\n",
 		RelativeAccuracy*100, seconds(r.MeasuredSeconds()))
 	return nil
@@ -191,4 +242,15 @@ func sig3(v float64) string {
 		d = 0
 	}
 	return strconv.FormatFloat(v, 'f', d, 64)
+}
+
+// ratioOrDash is a/b as "2.1x", or "-" when b is zero.
+func ratioOrDash(a, b float64) string {
+	if b == 0 {
+		if a == 0 {
+			return "1.0x"
+		}
+		return "-"
+	}
+	return ratio(a, b)
 }

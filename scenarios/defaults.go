@@ -35,4 +35,7 @@ var (
 		"billing_minimum":      "60s",
 		"billing_granularity":  "1s",
 	}
+	reportDefaults = map[string]any{
+		"interval": "1m",
+	}
 )

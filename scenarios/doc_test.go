@@ -53,3 +53,17 @@ func TestReferenceCoversEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// The report section's keys and defaults are in the reference too.
+func TestReferenceCoversReport(t *testing.T) {
+	b, err := os.ReadFile("../docs/scenario-reference.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range reportKeys {
+		row := "| `" + k + "` | `" + fmt.Sprint(reportDefaults[k]) + "`"
+		if !strings.Contains(string(b), row) {
+			t.Errorf("reference row for report.%s does not start %q", k, row)
+		}
+	}
+}

@@ -96,7 +96,7 @@ func TestProblems(t *testing.T) {
 		msg  []string
 	}{
 		// Top level.
-		{"unknown top-level key", head + server + "colour: red\n", "colour", []string{"unknown key", "allowed: duration, functions, name, seed, systems, warmup, workload"}},
+		{"unknown top-level key", head + server + "colour: red\n", "colour", []string{"unknown key", "allowed: duration, functions, name, report, seed, systems, warmup, workload"}},
 		{"name missing", "duration: 1h\nworkload: {type: poisson, rate: 1}\n" + server, "name", []string{"missing", "string"}},
 		{"empty name", strings.Replace(head, "name: t", "name: ''", 1) + server, "name", []string{"want a non-empty string", `found ""`}},
 		{"name not a string", strings.Replace(head, "name: t", "name: [a]", 1) + server, "name", []string{"want a non-empty string, found a list"}},
@@ -538,5 +538,38 @@ func TestExamples(t *testing.T) {
 				t.Errorf("Window() = %+v", w)
 			}
 		})
+	}
+}
+
+// TestReportSection: report.interval defaults to a minute, is checked like
+// every duration, and unknown keys under report are errors.
+func TestReportSection(t *testing.T) {
+	base := "name: r\nduration: 1h\nworkload: {type: poisson, rate: 1}\nsystems: [{name: l, platform: aws-lambda-x86}]\n"
+	dir := t.TempDir()
+	write := func(extra string) string {
+		p := filepath.Join(dir, "s.yaml")
+		if err := os.WriteFile(p, []byte(base+extra), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	s, err := Open(write(""))
+	if err != nil || s.Report.Interval != time.Minute {
+		t.Fatalf("default: %v %+v", err, s)
+	}
+	s, err = Open(write("report: {interval: 10s}\n"))
+	if err != nil || s.Report.Interval != 10*time.Second {
+		t.Fatalf("10s: %v", err)
+	}
+	for _, c := range []struct{ extra, path, msg string }{
+		{"report: {interval: 0s}\n", "report.interval", "want"},             // zero width
+		{"report: {interval: 1ns}\n", "report.interval", "at most 1000000"}, // too many windows
+		{"report: {intervall: 1m}\n", "report.intervall", "did you mean"},   // typo
+		{"report: 5\n", "report", "want a map"},                             // not a map
+	} {
+		_, err := Open(write(c.extra))
+		if err == nil || !strings.Contains(err.Error(), c.path+": ") || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%q: error %v, want one at %s containing %q", c.extra, err, c.path, c.msg)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/faasim/faasim/models"
 	"github.com/faasim/faasim/reports"
@@ -23,6 +24,12 @@ type RunOptions struct {
 	// Progress, if set, is called now and then, from several goroutines at
 	// once, with the share of the total simulated time done so far (0 to 1).
 	Progress func(done float64)
+	// SeriesDir, if set, is where each system's time series
+	// (<system>.timeseries.csv, streamed as the run goes) and latency
+	// distribution (<system>.latency.csv) are written.
+	SeriesDir string
+	// SeriesInterval overrides the scenario's report.interval when > 0.
+	SeriesInterval time.Duration
 }
 
 // Run simulates every system of the scenario on the same workload and
@@ -70,7 +77,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			r, err := s.runSystem(ctx, i, sim.Seed(seed), report(i))
+			r, err := s.runSystem(ctx, i, sim.Seed(seed), report(i), o)
 			if err != nil {
 				errs[i] = fmt.Errorf("system %q: %w", s.Systems[i].Name, err)
 				cancel()
@@ -88,7 +95,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 	return res, nil
 }
 
-func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, progress func(sim.Time)) (reports.SystemResult, error) {
+func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, progress func(sim.Time), o RunOptions) (reports.SystemResult, error) {
 	src, err := s.NewSource(seed)
 	if err != nil {
 		return reports.SystemResult{}, err
@@ -97,14 +104,17 @@ func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, progress
 	if err != nil {
 		return reports.SystemResult{}, err
 	}
-	acc := reports.NewAccumulator(len(s.Functions))
-	sum, err := models.SimulateProgress(ctx, sys, src, s.Window(), acc, progress)
-	if err != nil {
-		return reports.SystemResult{}, err
-	}
 	info := reports.SystemInfo{Name: s.Systems[i].Name, Type: s.Systems[i].Type, Platform: s.Systems[i].Platform}
 	for _, f := range s.Functions {
 		info.Functions = append(info.Functions, f.Name)
+	}
+	acc := reports.NewAccumulator(len(s.Functions))
+	if o.SeriesDir != "" {
+		return s.runWithSeries(ctx, i, sys, src, acc, info, progress, o)
+	}
+	sum, err := models.SimulateProgress(ctx, sys, src, s.Window(), acc, progress)
+	if err != nil {
+		return reports.SystemResult{}, err
 	}
 	return acc.Result(info, sum), nil
 }

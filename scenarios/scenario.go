@@ -22,6 +22,7 @@ type Scenario struct {
 	Workload  Workload
 	Functions []workloads.Function
 	Systems   []System
+	Report    Report
 }
 
 // Workload is what arrives. Type is a key of workloadTypes.

@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems"}
+	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight"}
 	systemKeys   = []string{"name", "type", "platform"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
@@ -54,6 +54,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 		}
 	}
 	s.Functions = d.functions(o)
+	s.Report = d.report(o, s.Duration-s.Warmup)
 	if o.require("systems", "a list of one or more systems to compare") {
 		s.Systems = d.systems(o, s.Functions)
 	}

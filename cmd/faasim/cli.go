@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -65,7 +67,7 @@ examples run by name:  faasim run webhook`,
 		return nil
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd())
+	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd(), newPlotCmd())
 	return root
 }
 
@@ -75,6 +77,8 @@ func newRunCmd() *cobra.Command {
 		format string
 		out    string
 		jobs   int
+		every  time.Duration
+		base   string
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE|EXAMPLE",
@@ -101,6 +105,12 @@ func newRunCmd() *cobra.Command {
 			if cmd.Flags().Changed("seed") {
 				opts.Seed = &seed
 			}
+			if out != "" {
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return fmt.Errorf("--out %s: %w", out, err)
+				}
+				opts.SeriesDir, opts.SeriesInterval = out, every
+			}
 			res, err := sc.Run(cmd.Context(), opts)
 			if err != nil {
 				return err
@@ -109,11 +119,17 @@ func newRunCmd() *cobra.Command {
 				if err := reports.WriteDir(out, res); err != nil {
 					return fmt.Errorf("writing results to %s: %w", out, err)
 				}
+				if err := writeFigures(out, reports.PlotOptions{}, []string{"png", "svg"}, true); err != nil {
+					return err
+				}
 			}
 			var b bytes.Buffer
 			switch format {
 			case "table":
-				err = reports.WriteTable(&b, res)
+				err = reports.WriteTableWith(&b, res, reports.TableOptions{Baseline: base, Color: isTerminal(cmd.OutOrStdout())})
+				if err != nil {
+					return usageError{fmt.Errorf("--baseline: %w", err)}
+				}
 			case "json":
 				err = reports.WriteJSON(&b, res)
 			case "csv":
@@ -131,6 +147,8 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&format, "format", "table", "output on stdout: table, json or csv")
 	f.StringVar(&out, "out", "", "also write results.json and per-system CSVs into this directory")
 	f.IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "systems simulated at once (results never depend on it)")
+	f.StringVar(&base, "baseline", "", "show each system's figures as ratios to this system's")
+	f.DurationVar(&every, "interval", 0, "with --out: time-series window (default: the scenario's report.interval, 1m)")
 	return cmd
 }
 

@@ -104,7 +104,8 @@ func TestOutDir(t *testing.T) {
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
-	if got, want := strings.Join(names, " "), "lambda.csv one-vm.csv results.json"; got != want {
+	if got, want := strings.Join(names, " "), "cost_breakdown.png cost_breakdown.svg lambda.csv lambda.latency.csv lambda.timeseries.csv latency_cdf.png latency_cdf.svg "+
+		"one-vm.csv one-vm.latency.csv one-vm.timeseries.csv report.html results.json timeline.png timeline.svg"; got != want {
 		t.Errorf("files %q, want %q", got, want)
 	}
 	csv, _ := os.ReadFile(filepath.Join(out, "lambda.csv"))

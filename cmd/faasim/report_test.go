@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/faasim/faasim/scenarios"
+)
+
+// TestTimeseriesSums: for every example, each system's timeseries.csv adds
+// up exactly to results.json: arrivals, completions, cold starts, rejections
+// and timeouts as integers, cost as exact decimals (big.Rat, no rounding).
+func TestTimeseriesSums(t *testing.T) {
+	for _, name := range scenarios.Examples() {
+		t.Run(name, func(t *testing.T) {
+			out := t.TempDir()
+			if _, stderr, code := faasim(t, "run", name, "--out", out, "--interval", "7m"); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			raw, _ := os.ReadFile(filepath.Join(out, "results.json"))
+			var res struct {
+				Systems []struct {
+					Name                          string
+					Requests, Completed, Rejected int64
+					TimedOut                      int64                       `json:"timed_out"`
+					ColdStarts                    int64                       `json:"cold_starts"`
+					Cost                          struct{ Total json.Number } `json:"cost_usd"`
+				}
+			}
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.UseNumber()
+			if err := dec.Decode(&res); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range res.Systems {
+				f, err := os.Open(filepath.Join(out, s.Name+".timeseries.csv"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows, err := csv.NewReader(f).ReadAll()
+				f.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var sums [5]int64 // arrivals, completions, cold starts, rejections, timeouts
+				cost := new(big.Rat)
+				for _, row := range rows[1:] {
+					for k, col := range []int{2, 3, 4, 5, 6} {
+						n, err := strconv.ParseInt(row[col], 10, 64)
+						if err != nil {
+							t.Fatal(err)
+						}
+						sums[k] += n
+					}
+					c, ok := new(big.Rat).SetString(row[14])
+					if !ok {
+						t.Fatalf("cost %q", row[14])
+					}
+					cost.Add(cost, c)
+				}
+				want := [5]int64{s.Requests, s.Completed, s.ColdStarts, s.Rejected, s.TimedOut}
+				if sums != want {
+					t.Errorf("%s: sums %v, results.json %v", s.Name, sums, want)
+				}
+				total, _ := new(big.Rat).SetString(string(s.Cost.Total))
+				if cost.Cmp(total) != 0 {
+					t.Errorf("%s: cost column sums to %s, results.json total %s", s.Name, cost.FloatString(15), s.Cost.Total)
+				}
+				if last := rows[len(rows)-1]; last[15] != strings.TrimSpace(string(s.Cost.Total)) {
+					if a, _ := new(big.Rat).SetString(last[15]); a.Cmp(total) != 0 {
+						t.Errorf("%s: last cumulative cost %s, total %s", s.Name, last[15], s.Cost.Total)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestReportHTML: report.html parses as HTML, names every system, holds
+// every plot inline, and refers to nothing outside itself.
+func TestReportHTML(t *testing.T) {
+	out := t.TempDir()
+	if _, stderr, code := faasim(t, "run", "latency-sensitive", "--out", out, "--format", "json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	page := checkReport(t, out, []string{"lambda-jvm", "lambda-fast-start", "one-vm"},
+		[]string{"latency_cdf", "cost_breakdown", "timeline"})
+	if !strings.Contains(page, "because of 3.92% cold starts") {
+		t.Errorf("verdict does not explain the tail by cold starts")
+	}
+	renderInChromium(t, filepath.Join(out, "report.html"))
+
+	// faasim plot redraws from the directory alone: the same page.
+	os.Remove(filepath.Join(out, "report.html"))
+	os.Remove(filepath.Join(out, "timeline.png"))
+	if _, stderr, code := faasim(t, "plot", out, "--format", "png"); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, stderr)
+	}
+	if again, _ := os.ReadFile(filepath.Join(out, "report.html")); string(again) != page {
+		t.Error("report.html from 'faasim plot' differs from the one 'faasim run' wrote")
+	}
+	if _, err := os.Stat(filepath.Join(out, "timeline.png")); err != nil {
+		t.Error(err)
+	}
+	// Bad flags name themselves; exit 2.
+	for _, args := range [][]string{{"plot", out, "--systems", "nope"}, {"plot", out, "--format", "gif"}, {"plot", out, "--width", "1"}} {
+		if _, stderr, code := faasim(t, args...); code != 2 || !strings.Contains(stderr, args[2]) {
+			t.Errorf("%v: exit %d, %s", args, code, stderr)
+		}
+	}
+	if _, _, code := faasim(t, "plot", filepath.Join(out, "missing")); code != 1 {
+		t.Errorf("missing directory: exit %d, want 1", code)
+	}
+}
+
+// checkReport parses dir/report.html and checks its contents; it returns the page.
+func checkReport(t *testing.T, dir string, systems, plots []string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	var svgs, scripts int
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "svg":
+				svgs++
+			case "script", "link", "img", "iframe", "object", "embed":
+				scripts++
+			}
+			for _, a := range n.Attr {
+				if a.Key == "id" {
+					ids[a.Val] = true
+				}
+				if a.Key == "src" || a.Key == "href" || strings.HasSuffix(a.Key, ":href") {
+					t.Errorf("<%s %s=%q>: the report must not load anything", n.Data, a.Key, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	page := string(b)
+	for _, s := range systems {
+		if !strings.Contains(page, "<th>"+s+" (") {
+			t.Errorf("no column for system %q", s)
+		}
+	}
+	for _, p := range plots {
+		if !ids[p] {
+			t.Errorf("no figure %q", p)
+		}
+	}
+	if svgs != len(plots) || scripts != 0 {
+		t.Errorf("%d inline SVGs (want %d), %d external-resource elements (want 0)", svgs, len(plots), scripts)
+	}
+	for _, bad := range []string{"http:", "https:", "//", "url(", "@import"} {
+		if strings.Contains(strings.ReplaceAll(page, "<!--", ""), bad) && bad != "//" {
+			t.Errorf("report contains %q", bad)
+		}
+	}
+	for _, id := range []string{"provenance", "verdict", "comparison"} {
+		if !ids[id] {
+			t.Errorf("no #%s", id)
+		}
+	}
+	return page
+}
+
+// renderInChromium opens the page in headless Chromium with networking
+// disabled, fails on console errors, and saves a screenshot under out/ (git-
+// ignored) for the developer to look at. Skipped where Chromium is missing
+// (.ci/run installs it).
+func renderInChromium(t *testing.T, page string) {
+	t.Helper()
+	var bin string
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		t.Skip("chromium not found: install Debian's chromium (.ci/run does) to render report.html")
+	}
+	shots, _ := filepath.Abs(filepath.Join("..", "..", "out"))
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(shots, "report-screenshot.png")
+	abs, _ := filepath.Abs(page)
+	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0", "--window-size=1000,3000",
+		"--screenshot="+shot, "file://"+abs)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+	}
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(l, "CONSOLE") || strings.Contains(l, "Uncaught") {
+			t.Errorf("console: %s", l)
+		}
+	}
+	if st, err := os.Stat(shot); err != nil || st.Size() < 10_000 {
+		t.Fatalf("screenshot %s: %v", shot, err)
+	}
+	t.Logf("screenshot: %s", shot)
+}
+
+// TestBaselineAndBest: the best value of a row is starred; --baseline adds
+// ratios to that system (quickstart: lambda's bill is $0.0174 against the
+// fleet's $0.176, 0.099x); an unknown baseline is bad input.
+func TestBaselineAndBest(t *testing.T) {
+	out, stderr, code := faasim(t, "run", "quickstart", "--baseline", "two-vms")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"0.0174 (0.099x) *", "ratio to two-vms", "0 *"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if _, stderr, code := faasim(t, "run", "quickstart", "--baseline", "nope"); code != 2 || !strings.Contains(stderr, `"nope" is not a system`) {
+		t.Errorf("unknown baseline: exit %d, %s", code, stderr)
+	}
+}

@@ -1,0 +1,166 @@
+package reports
+
+import (
+	"bytes"
+	"html/template"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// WriteHTML renders report.html: one self-contained file (inline SVG plots,
+// inline CSS, no script, no font or image fetched from anywhere) with the
+// provenance header, the verdict, the comparison table and every figure.
+func WriteHTML(run *Run, figs []Figure) ([]byte, error) {
+	r := run.Results
+	d := htmlDoc{R: r, Verdict: Verdict(r), Measured: seconds(r.MeasuredSeconds()).String(),
+		Simulated: seconds(r.SimulatedSeconds).String(), Warmup: seconds(r.WarmupSeconds).String()}
+	for _, s := range r.Systems {
+		d.Head = append(d.Head, s.Name+" ("+s.Type+")")
+	}
+	d.Rows = tableRows(r)
+	for _, f := range figs {
+		svg, err := f.Render("svg")
+		if err != nil {
+			return nil, err
+		}
+		d.Figures = append(d.Figures, htmlFigure{Name: f.Name, Title: f.Title, SVG: template.HTML(inlineSVG(svg))})
+	}
+	var b bytes.Buffer
+	if err := reportTmpl.Execute(&b, d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WriteHTMLFile writes WriteHTML's page to path atomically.
+func WriteHTMLFile(path string, run *Run, figs []Figure) error {
+	b, err := WriteHTML(run, figs)
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, b)
+}
+
+var (
+	xmlDecl  = regexp.MustCompile(`<\?xml[^>]*\?>\s*`)
+	xmlnsAtt = regexp.MustCompile(`\s+xmlns(:\w+)?="[^"]*"`)
+)
+
+// inlineSVG drops what an SVG element inside HTML does not need: the XML
+// declaration and the namespace attributes (HTML parsers put <svg> in the
+// SVG namespace themselves), so the page holds no URL at all.
+func inlineSVG(svg []byte) string {
+	s := xmlDecl.ReplaceAllString(string(svg), "")
+	return xmlnsAtt.ReplaceAllString(s, "")
+}
+
+type htmlDoc struct {
+	R                           *Results
+	Verdict                     string
+	Measured, Simulated, Warmup string
+	Head                        []string
+	Rows                        []htmlRow
+	Figures                     []htmlFigure
+}
+
+type htmlRow struct {
+	Label string
+	Cells []htmlCell
+}
+
+type htmlCell struct {
+	Text string
+	Best bool
+}
+
+type htmlFigure struct {
+	Name, Title string
+	SVG         template.HTML
+}
+
+// tableRows are the terminal table's rows, with the best value of each
+// comparable figure marked.
+func tableRows(r *Results) []htmlRow {
+	var rows []htmlRow
+	plain := func(label string, f func(s *SystemResult) string) {
+		row := htmlRow{Label: label}
+		for i := range r.Systems {
+			row.Cells = append(row.Cells, htmlCell{Text: f(&r.Systems[i])})
+		}
+		rows = append(rows, row)
+	}
+	plain("platform", func(s *SystemResult) string { return orDash(s.Platform) })
+	plain("requests", func(s *SystemResult) string { return count(s.Requests) })
+	plain("completed", func(s *SystemResult) string { return count(s.Completed) })
+	for _, m := range Metrics {
+		best := m.Best(r)
+		row := htmlRow{Label: m.Label}
+		for i := range r.Systems {
+			row.Cells = append(row.Cells, htmlCell{Text: formatMetric(m, &r.Systems[i]), Best: best[i]})
+		}
+		rows = append(rows, row)
+	}
+	plain("instances mean", func(s *SystemResult) string { return num(s.Instances.Mean) })
+	plain("instances max", func(s *SystemResult) string { return strconv.Itoa(s.Instances.Max) })
+	return rows
+}
+
+// formatMetric prints a metric's value as the terminal table does.
+func formatMetric(m Metric, s *SystemResult) string {
+	v := m.Value(s)
+	switch {
+	case m.Label == "rejected":
+		return countPct(s.Rejected, s.Requests)
+	case m.Label == "timed out":
+		return countPct(s.TimedOut, s.Requests)
+	case m.Label == "cold starts":
+		return countPct(s.ColdStarts, s.Requests)
+	case strings.HasSuffix(m.Label, " ms"):
+		return ms(v)
+	case strings.HasSuffix(m.Label, " $"):
+		return usd(v)
+	}
+	return num(v)
+}
+
+var reportTmpl = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>faasim: {{.R.Scenario}}</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+header p { color: #555; margin: 0.2rem 0; }
+.verdict { font-size: 1.15rem; background: #f3f6fa; border-left: 4px solid #0072b2; padding: 0.8rem 1rem; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #ddd; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+td.best { font-weight: bold; background: #e6f4ea; }
+figure { margin: 2rem 0; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { color: #555; }
+</style>
+</head>
+<body>
+<header>
+<h1>faasim: {{.R.Scenario}}</h1>
+<p id="provenance">faasim {{.R.Version}}{{if .R.File}} · scenario file {{.R.File}}{{end}} · seed {{.R.Seed}} · simulated {{.Simulated}}{{if .R.WarmupSeconds}}, of which warm-up {{.Warmup}} (excluded){{end}} · figures cover the measured {{.Measured}}</p>
+</header>
+<p class="verdict" id="verdict">{{.Verdict}}</p>
+<h2>Comparison</h2>
+<table id="comparison">
+<thead><tr><th></th>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Rows}}<tr><td>{{.Label}}</td>{{range .Cells}}<td{{if .Best}} class="best"{{end}}>{{.Text}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>
+<p>Bold: the best value of the row. Latency percentiles within ±0.5% (DDSketch).</p>
+{{range .Figures}}<figure id="{{.Name}}">
+{{.SVG}}
+<figcaption>{{.Title}}</figcaption>
+</figure>
+{{end}}</body>
+</html>
+`))
