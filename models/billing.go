@@ -37,6 +37,14 @@ type FaaSBilling struct {
 	Granularity             sim.Time // billed duration rounds up to a multiple of this; 0 = 1 ns
 	MinimumBilled           sim.Time // a shorter request is billed this long
 	InitBilled              bool     // cold-start (init) time billed like execution
+
+	// Provisioned (always-warm) capacity, as Lambda provisioned concurrency
+	// bills it: configured instances × memory × time enabled, each
+	// configuration period rounded up to ProvisionedGranularity (5 min), and
+	// execution on provisioned instances at a reduced GB-s rate.
+	PricePerGBSecondProvisioned    float64  // USD per GB-s configured
+	PricePerGBSecondProvisionedRun float64  // USD per GB-s executed on a provisioned instance
+	ProvisionedGranularity         sim.Time // rounding of each configured period
 }
 
 // Validate reports a billing setting that cannot be used.
@@ -70,6 +78,12 @@ func newFaaSMeter(b FaaSBilling, nfn int) faasMeter {
 // bill charges one request of function fn that ran for run and (if it was
 // cold) waited init for its instance.
 func (m *faasMeter) bill(fn int32, run, init sim.Time) {
+	m.units[fn] += m.granules(run, init)
+	m.requests[fn]++
+}
+
+// granules is the billed duration of one request, in granules.
+func (m *faasMeter) granules(run, init sim.Time) int64 {
 	d := run
 	if m.b.InitBilled {
 		d += init
@@ -77,8 +91,7 @@ func (m *faasMeter) bill(fn int32, run, init sim.Time) {
 	if d < m.b.MinimumBilled {
 		d = m.b.MinimumBilled
 	}
-	m.units[fn] += int64((d + m.gran - 1) / m.gran)
-	m.requests[fn]++
+	return int64((d + m.gran - 1) / m.gran)
 }
 
 // cost turns the units into dollars; memMB[i] is function i's memory.

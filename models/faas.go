@@ -50,6 +50,7 @@ type FaaS struct {
 	rfree []int32 // free request slots
 	mem   []int
 	meter faasMeter
+	pol   policyState
 	obs   Observer
 	w     Window
 	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
@@ -62,6 +63,7 @@ var _ System = (*FaaS)(nil)
 type fnState struct {
 	alive    int
 	ready    ilist // ready instances with a free slot, most recently used first
+	prov     ilist // ready provisioned instances with a free slot, tried first
 	starting ilist // starting instances with a free slot
 	queue    ring[int32]
 	cold     dist.Rander
@@ -81,6 +83,9 @@ type instance struct {
 	list         uint8 // 0 none, 1 ready, 2 starting
 	state        uint8
 	timerPending bool
+	timerAt      sim.Time // when the pending idle timer fires; earlier ones are stale
+	prov         bool     // provisioned: never expires, billed as capacity
+	prewarmed    bool     // loaded ahead of demand and not used yet
 	expireAt     sim.Time
 	waitHead     int32 // requests waiting for this instance to start
 }
@@ -96,6 +101,7 @@ type request struct {
 	next    int32 // wait list link
 	cold    bool
 	starter bool // started its instance: its bill carries the instance's init
+	ping    bool // a keep-warm invocation, not a user request
 	out     Outcome
 }
 
@@ -115,29 +121,41 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: %w", err)
 	}
 	f := &FaaS{cfg: cfg, ic: int32(cfg.InstanceConcurrency), meter: newFaaSMeter(cfg.Billing, len(cfg.Functions))}
+	var names []string
 	for _, fn := range cfg.Functions {
+		names = append(names, fn.Name)
 		f.fns = append(f.fns, fnState{
 			ready:    newIList(),
+			prov:     newIList(),
 			starting: newIList(),
 			cold:     cfg.ColdStart.New(cfg.Seed.Source("coldstart/" + fn.Name)),
 		})
 		f.mem = append(f.mem, fn.MemoryMB)
 	}
+	var err error
+	if f.pol, err = newPolicyState(cfg.KeepAlive, cfg.Seed, names); err != nil {
+		return nil, fmt.Errorf("faas: keep-alive %w", err)
+	}
 	return f, nil
 }
 
-// Start implements System; on-demand instances need no timers up front.
-func (f *FaaS) Start(_ *sim.Engine, obs Observer, w Window) {
+// Start implements System: the keep-alive policy may start instances or
+// timers of its own (provisioned instances, pings).
+func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 	f.obs, f.w = obs, w
 	for _, g := range []*gauge{&f.alive, &f.busy, &f.slots} {
 		g.warmup = w.Warmup
 	}
+	f.policyStart(e)
 }
 
 // Arrive implements System.
 func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	r := f.newRequest()
 	f.reqs[r] = request{arrival: inv.At, exec: inv.Exec, fn: inv.Fn, inst: -1, next: -1}
+	if f.pol.kind == polHybrid {
+		f.policyArrive(inv.Fn, inv.At)
+	}
 	f.dispatch(e, r)
 }
 
@@ -145,6 +163,10 @@ func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 func (f *FaaS) dispatch(e *sim.Engine, r int32) {
 	fn := f.reqs[r].fn
 	fs := &f.fns[fn]
+	if i := fs.prov.head; i >= 0 {
+		f.serve(e, i, r)
+		return
+	}
 	if i := fs.ready.head; i >= 0 {
 		f.serve(e, i, r)
 		return
@@ -154,7 +176,7 @@ func (f *FaaS) dispatch(e *sim.Engine, r int32) {
 		return
 	}
 	if f.cfg.MaxConcurrency == 0 || fs.alive < f.cfg.MaxConcurrency {
-		f.join(e, f.startInstance(e, fn), r)
+		f.join(e, f.startInstance(e, fn, true), r)
 		f.reqs[r].starter = true
 		return
 	}
@@ -174,10 +196,22 @@ func (f *FaaS) serve(e *sim.Engine, i, r int32) {
 	in.active++
 	if in.active == 1 {
 		f.busy.add(now, 1)
+		f.setIdle(in.fn, now, -1)
 	}
 	if in.active == f.ic {
-		f.fns[in.fn].ready.remove(f.insts, i)
+		list, _ := f.readyList(in)
+		list.remove(f.insts, i)
 	}
+	if rq := &f.reqs[r]; rq.arrival >= f.w.Warmup && !rq.ping {
+		pf := &f.pol.fns[in.fn]
+		if in.prov {
+			pf.provServed++
+		}
+		if in.prewarmed {
+			pf.prewarmHits++
+		}
+	}
+	in.prewarmed = false
 	f.start(e, i, r)
 }
 
@@ -213,6 +247,7 @@ func (f *FaaS) join(e *sim.Engine, i, r int32) {
 	rq.next = in.waitHead // order does not matter: all start together
 	in.waitHead = r
 	in.active++
+	in.prewarmed = false // it will serve a request that waited for it
 	fs := &f.fns[in.fn]
 	if in.active == f.ic {
 		fs.starting.remove(f.insts, i)
@@ -221,7 +256,9 @@ func (f *FaaS) join(e *sim.Engine, i, r int32) {
 	}
 }
 
-func (f *FaaS) startInstance(e *sim.Engine, fn int32) int32 {
+// startInstance allocates an instance of fn, starting; with cold, its ready
+// event is scheduled after a drawn cold start.
+func (f *FaaS) startInstance(e *sim.Engine, fn int32, cold bool) int32 {
 	var i int32
 	if n := len(f.free); n > 0 {
 		i = f.free[n-1]
@@ -234,8 +271,10 @@ func (f *FaaS) startInstance(e *sim.Engine, fn int32) int32 {
 	*in = instance{gen: in.gen, fn: fn, state: instStarting, prev: -1, next: -1, waitHead: -1}
 	f.fns[fn].alive++
 	f.alive.add(e.Now(), 1)
-	d := dist.Seconds(f.fns[fn].cold.Rand())
-	e.After(d, (*faasReady)(f), uint64(i)|uint64(in.gen)<<32)
+	if cold {
+		d := dist.Seconds(f.fns[fn].cold.Rand())
+		e.After(d, (*faasReady)(f), uint64(i)|uint64(in.gen)<<32)
+	}
 	return i
 }
 
@@ -261,9 +300,11 @@ func (h *faasReady) Fire(e *sim.Engine, arg uint64) {
 	}
 	in.waitHead = -1
 	if in.active < f.ic {
-		fs.ready.pushFront(f.insts, i, 1)
+		list, tag := f.readyList(in)
+		list.pushFront(f.insts, i, tag)
 	}
 	if in.active == 0 {
+		f.setIdle(in.fn, now, 1)
 		f.idle(e, i)
 	}
 }
@@ -286,7 +327,10 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 		if rq.starter {
 			init = rq.init
 		}
-		f.meter.bill(fn, now-rq.joined-rq.init, init)
+		f.bill(rq, in, now-rq.joined-rq.init, init)
+	}
+	if f.pol.kind == polHybrid && !rq.ping {
+		f.policyEnd(fn, now)
 	}
 	f.slots.add(now, -1)
 	f.end(now, r)
@@ -298,13 +342,15 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 		return
 	}
 	in.active--
+	list, tag := f.readyList(in)
 	if in.active == f.ic-1 {
-		fs.ready.pushFront(f.insts, i, 1)
+		list.pushFront(f.insts, i, tag)
 	} else {
-		fs.ready.moveFront(f.insts, i, 1)
+		list.moveFront(f.insts, i, tag)
 	}
 	if in.active == 0 {
 		f.busy.add(now, -1)
+		f.setIdle(fn, now, 1)
 		f.idle(e, i)
 	}
 }
@@ -312,15 +358,18 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 // idle applies the keep-alive policy to instance i, which just went idle.
 func (f *FaaS) idle(e *sim.Engine, i int32) {
 	in := &f.insts[i]
-	ttl := f.cfg.KeepAlive.TTL(in.fn)
+	ttl, _ := f.decide(e, i)
 	switch {
 	case ttl == 0:
 		f.destroy(e, i)
 	case ttl < 0:
 	default:
 		in.expireAt = e.Now() + ttl
-		if !in.timerPending {
-			in.timerPending = true
+		// A pending timer due before the new expiry re-arms itself when it
+		// fires; one due after it (a random TTL can be shorter than the last)
+		// is superseded by a new timer and ignored when it fires.
+		if !in.timerPending || in.expireAt < in.timerAt {
+			in.timerPending, in.timerAt = true, in.expireAt
 			e.Schedule(in.expireAt, (*faasExpire)(f), uint64(i)|uint64(in.gen)<<32)
 		}
 	}
@@ -335,8 +384,8 @@ func (h *faasExpire) Fire(e *sim.Engine, arg uint64) {
 	f := (*FaaS)(h)
 	i := int32(arg)
 	in := &f.insts[i]
-	if in.gen != uint32(arg>>32) || in.state == instGone {
-		return
+	if in.gen != uint32(arg>>32) || in.state == instGone || !in.timerPending || e.Now() != in.timerAt {
+		return // stale: the instance is gone, or a newer timer took over
 	}
 	in.timerPending = false
 	if in.active > 0 {
@@ -346,7 +395,7 @@ func (h *faasExpire) Fire(e *sim.Engine, arg uint64) {
 		f.destroy(e, i)
 		return
 	}
-	in.timerPending = true
+	in.timerPending, in.timerAt = true, in.expireAt
 	e.Schedule(in.expireAt, h, arg)
 }
 
@@ -359,6 +408,11 @@ func (f *FaaS) destroy(e *sim.Engine, i int32) {
 		fs.ready.remove(f.insts, i)
 	case 2:
 		fs.starting.remove(f.insts, i)
+	case 3:
+		fs.prov.remove(f.insts, i)
+	}
+	if in.state == instReady && in.active == 0 {
+		f.setIdle(in.fn, e.Now(), -1)
 	}
 	in.state = instGone
 	in.gen++
@@ -373,7 +427,7 @@ func (f *FaaS) destroy(e *sim.Engine, i int32) {
 // end reports request r and frees its slot.
 func (f *FaaS) end(now sim.Time, r int32) {
 	rq := &f.reqs[r]
-	if rq.arrival >= f.w.Warmup {
+	if rq.arrival >= f.w.Warmup && !rq.ping {
 		f.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Init: rq.init,
 			Fn: rq.fn, Outcome: rq.out, Cold: rq.cold}
 		f.obs.Ended(&f.rec)
@@ -394,10 +448,17 @@ func (f *FaaS) newRequest() int32 {
 // Finish implements System.
 func (f *FaaS) Finish() Summary {
 	w := f.w
+	f.policyClose()
 	cost, per := f.meter.cost(f.mem)
+	items, polPer := f.policyCost()
+	cost.Items = append(cost.Items, items...)
+	for i := range per {
+		per[i] += polPer[i]
+	}
 	return Summary{
 		Cost:         cost,
 		FunctionCost: per,
+		Policy:       f.policyStats(),
 		Instances: InstanceStats{
 			Mean:          f.alive.mean(w),
 			Max:           f.alive.max,

@@ -76,6 +76,8 @@ type Summary struct {
 	// FunctionCost is the part of Cost attributable to each function (FaaS
 	// only; nil for server fleets, whose cost is shared).
 	FunctionCost []float64
+	// Policy is what the keep-alive policy cost and bought (FaaS only).
+	Policy PolicyStats
 }
 
 // InstanceStats are time-weighted over the window.

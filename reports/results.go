@@ -71,7 +71,23 @@ type SystemResult struct {
 	LatencyMS Latency          `json:"latency_ms"`
 	CostUSD   CostResult       `json:"cost_usd"`
 	Instances InstanceResult   `json:"instances"`
-	Functions []FunctionResult `json:"functions,omitempty"` // with more than one function
+	KeepAlive *KeepAliveResult `json:"keep_alive,omitempty"` // FaaS only
+	Functions []FunctionResult `json:"functions,omitempty"`  // with more than one function
+}
+
+// KeepAliveResult is what a FaaS system's keep-alive policy cost and bought
+// over the measured window (its dollars are in cost_usd.breakdown).
+type KeepAliveResult struct {
+	Policy string `json:"policy"`
+	// Ready instances with no request in service: the memory kept warm
+	// waiting (instance-seconds, and GB-seconds by each function's memory).
+	IdleInstanceSeconds float64 `json:"idle_instance_seconds"`
+	IdleGBSeconds       float64 `json:"idle_gb_seconds"`
+	Prewarms            int64   `json:"prewarms"`     // instances loaded ahead of demand (hybrid)
+	PrewarmHits         int64   `json:"prewarm_hits"` // requests a pre-warmed instance served warm
+	ProvisionedServed   int64   `json:"provisioned_served"`
+	ProvisionedSeconds  float64 `json:"provisioned_instance_seconds"` // billed, after rounding
+	Pings               int64   `json:"pings"`
 }
 
 // FunctionResult is one function's share of a system's figures.
@@ -80,6 +96,9 @@ type FunctionResult struct {
 	Counts
 	LatencyMS Latency `json:"latency_ms"`
 	CostUSD   float64 `json:"cost_usd,omitempty"`
+	// FaaS only: the function's idle (warm, unused) instance-seconds and GB-s.
+	IdleInstanceSeconds float64 `json:"idle_instance_seconds,omitempty"`
+	IdleGBSeconds       float64 `json:"idle_gb_seconds,omitempty"`
 }
 
 // SystemInfo names a system for its result.
@@ -111,10 +130,19 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 	if sr.Requests > 0 {
 		sr.CostUSD.PerMillionRequests = total / float64(sr.Requests) * 1e6
 	}
+	if p := sum.Policy; info.Type == "faas" {
+		sr.KeepAlive = &KeepAliveResult{Policy: p.Policy, IdleInstanceSeconds: sig(p.IdleInstanceSeconds),
+			IdleGBSeconds: sig(p.IdleGBSeconds), Prewarms: p.Prewarms, PrewarmHits: p.PrewarmHits,
+			ProvisionedServed: p.ProvisionedServed, ProvisionedSeconds: sig(p.ProvisionedSeconds), Pings: p.Pings}
+	}
 	for i, t := range a.fns {
 		fr := FunctionResult{Name: info.Functions[i], Counts: t.counts(), LatencyMS: t.latency()}
 		if i < len(sum.FunctionCost) {
 			fr.CostUSD = sum.FunctionCost[i]
+		}
+		if i < len(sum.Policy.Functions) {
+			fr.IdleInstanceSeconds = sig(sum.Policy.Functions[i].IdleInstanceSeconds)
+			fr.IdleGBSeconds = sig(sum.Policy.Functions[i].IdleGBSeconds)
 		}
 		sr.Functions = append(sr.Functions, fr)
 	}

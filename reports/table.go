@@ -104,6 +104,12 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	row("instances mean", func(s *SystemResult) string { return num(s.Instances.Mean) })
 	row("instances max", func(s *SystemResult) string { return strconv.Itoa(s.Instances.Max) })
 	row("instances busy", func(s *SystemResult) string { return num(s.Instances.MeanBusy) })
+	row("idle (warm, unused) GB-s", func(s *SystemResult) string {
+		if s.KeepAlive == nil {
+			return "-"
+		}
+		return sig3(s.KeepAlive.IdleGBSeconds)
+	})
 	for _, k := range breakdownKeys(r) {
 		row("cost "+k+" $", func(s *SystemResult) string {
 			v, ok := s.CostUSD.Breakdown[k]
@@ -138,7 +144,7 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 
 // breakdownKeys lists cost items in first-seen order across systems.
 func breakdownKeys(r *Results) []string {
-	order := []string{"compute", "requests", "servers"}
+	order := []string{"compute", "requests", "provisioned", "provisioned_compute", "pings", "servers"}
 	seen := map[string]bool{}
 	var keys []string
 	for _, k := range order {

@@ -27,6 +27,10 @@ var (
 		"billing_granularity":  "1ms",
 		"billing_minimum":      "0s",
 		"bill_init":            true,
+		// Provisioned capacity is free unless a preset or the scenario prices it.
+		"price_per_gb_second_provisioned":     0,
+		"price_per_gb_second_provisioned_run": 0,
+		"provisioned_billing_granularity":     "5m",
 	}
 	serverDefaults = map[string]any{
 		"workers_per_instance": 1,

@@ -170,8 +170,14 @@ func TestProblems(t *testing.T) {
 		{"faas price needs a platform", head + "systems: [{name: f, type: faas, cold_start: {dist: constant, value: 1ms}, price_per_million_requests: 0}]\n", "systems[0].price_per_gb_second", []string{"or set price_per_gb_second"}},
 		{"server key on a faas system", head + faas("instances: 2"), "systems[0].instances", []string{"key of server systems; this system is faas", "allowed: "}},
 		{"cold start not a distribution", head + faas("cold_start: 1s"), "systems[0].cold_start", []string{"want a distribution like"}},
-		{"planned keep-alive policy", head + faas("keep_alive: {policy: provisioned, instances: 2}"), "systems[0].keep_alive.policy", []string{`"provisioned" is not supported yet (supported: fixed, forever, none)`}},
-		{"unknown keep-alive policy", head + faas("keep_alive: {policy: lru}"), "systems[0].keep_alive.policy", []string{"want one of fixed | forever | none", `"lru"`}},
+		{"ping without interval", head + faas("keep_alive: {policy: ping}"), "systems[0].keep_alive.every", []string{"missing", "ping interval"}},
+		{"unknown keep-alive policy", head + faas("keep_alive: {policy: lru}"), "systems[0].keep_alive.policy", []string{"want one of fixed | forever | hybrid-histogram | none | ping | provisioned | random", `"lru"`}},
+		{"provisioned count and schedule", head + faas("keep_alive: {policy: provisioned, instances: 2, schedule: [{at: '08:00', instances: 3}]}"), "systems[0].keep_alive.schedule", []string{"not both"}},
+		{"schedule time of day", head + faas("keep_alive: {policy: provisioned, schedule: [{at: '25:00', instances: 3}]}"), "systems[0].keep_alive.schedule[0].at", []string{`"HH:MM"`, `"25:00"`}},
+		{"provisioned above max_concurrency", head + faas("max_concurrency: 2, keep_alive: {policy: provisioned, instances: 3}"), "systems[0].keep_alive", []string{"above max_concurrency 2"}},
+		{"nested provisioned", head + faas("keep_alive: {policy: ping, every: 5m, idle: {policy: provisioned, instances: 1}}"), "systems[0].keep_alive.idle", []string{"want a plain keep-alive"}},
+		{"hybrid head above tail", head + faas("keep_alive: {policy: hybrid-histogram, head: 99, tail: 5}"), "systems[0].keep_alive.head", []string{"above tail"}},
+		{"random without idle", head + faas("keep_alive: {policy: random}"), "systems[0].keep_alive.idle", []string{"missing", "distribution"}},
 		{"zero idle", head + faas("keep_alive: {policy: fixed, idle: 0}"), "systems[0].keep_alive.idle", []string{"want a duration > 0"}},
 		{"fixed without idle", head + faas("keep_alive: {policy: fixed}"), "systems[0].keep_alive.idle", []string{"missing", "duration > 0"}},
 		{"idle on policy none", head + faas("keep_alive: {policy: none, idle: 1m}"), "systems[0].keep_alive.idle", []string{"unknown key; allowed: policy"}},
@@ -227,7 +233,7 @@ systems:
 		{"functions[1].name", "already"},
 		{"functions[1].exec.cv", "missing"},
 		{"systems[0].instances", "key of server systems"},
-		{"systems[0].keep_alive.policy", "not supported yet"},
+		{"systems[0].keep_alive.every", "missing"},
 		{"systems[1].instances", "missing"},
 		{"systems[1].price_per_hour", "name a platform"},
 		{"systems[2].timeout", "want a duration like 250ms"}, // once, though the platform's limit checks it too
@@ -431,7 +437,7 @@ systems:
 		InstanceConcurrency: 1,
 		Timeout:             900 * time.Second,
 		Billing: models.FaaSBilling{PricePerGBSecond: 0.0000166667, PricePerMillionRequests: 0.2,
-			Granularity: time.Millisecond, InitBilled: true},
+			Granularity: time.Millisecond, InitBilled: true, ProvisionedGranularity: 5 * time.Minute},
 	}
 	if !reflect.DeepEqual(*plain, want) {
 		t.Errorf("preset alone:\n got %+v\nwant %+v", *plain, want)
@@ -475,7 +481,7 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("scenario = %+v", s)
 	}
 	want := models.FaaSConfig{ColdStart: dist.Constant{Value: 0.001}, KeepAlive: models.FixedKeepAlive{Idle: 10 * time.Minute},
-		InstanceConcurrency: 1, Billing: models.FaaSBilling{Granularity: time.Millisecond, InitBilled: true}}
+		InstanceConcurrency: 1, Billing: models.FaaSBilling{Granularity: time.Millisecond, InitBilled: true, ProvisionedGranularity: 5 * time.Minute}}
 	if !reflect.DeepEqual(*s.Systems[0].FaaS, want) {
 		t.Errorf("faas = %+v, want %+v", *s.Systems[0].FaaS, want)
 	}

@@ -165,7 +165,7 @@ var keepAlivePolicies = map[string]keepAlivePolicy{
 }
 
 // plannedKeepAlive are the contract's policies not simulated yet.
-var plannedKeepAlive = []string{"provisioned", "ping", "hybrid-histogram"}
+var plannedKeepAlive = []string{}
 
 // kind reads the key that picks an entry of a registry (type, dist,
 // policy), telling apart what is planned from what is unknown.

@@ -15,7 +15,8 @@ var (
 	functionKeys = []string{"name", "memory_mb", "exec", "weight"}
 	systemKeys   = []string{"name", "type", "platform"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
-		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init"}
+		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
+		"price_per_gb_second_provisioned", "price_per_gb_second_provisioned_run", "provisioned_billing_granularity"}
 	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
 		"billing_minimum", "billing_granularity"}
 )
@@ -219,6 +220,17 @@ func (d *decoder) faas(o *object) *models.FaaSConfig {
 	c.Billing.Granularity, _ = o.positive("billing_granularity")
 	c.Billing.MinimumBilled, _ = o.duration("billing_minimum")
 	c.Billing.InitBilled, _ = o.bool("bill_init")
+	c.Billing.PricePerGBSecondProvisioned, _ = o.num("price_per_gb_second_provisioned", 0, false)
+	c.Billing.PricePerGBSecondProvisionedRun, _ = o.num("price_per_gb_second_provisioned_run", 0, false)
+	c.Billing.ProvisionedGranularity, _ = o.positive("provisioned_billing_granularity")
+	if p, ok := c.KeepAlive.(models.ProvisionedKeepAlive); ok && c.MaxConcurrency > 0 {
+		for _, st := range append(p.Schedule, models.ScheduleStep{Instances: p.Instances}) {
+			if st.Instances > c.MaxConcurrency {
+				o.fail("keep_alive", "provisions %d instances, above max_concurrency %d", st.Instances, c.MaxConcurrency)
+				break
+			}
+		}
+	}
 	return c
 }
 
