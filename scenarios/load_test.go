@@ -437,7 +437,8 @@ systems:
 		InstanceConcurrency: 1,
 		Timeout:             900 * time.Second,
 		Billing: models.FaaSBilling{PricePerGBSecond: 0.0000166667, PricePerMillionRequests: 0.2,
-			Granularity: time.Millisecond, InitBilled: true, ProvisionedGranularity: 5 * time.Minute},
+			Granularity: time.Millisecond, InitBilled: true, ProvisionedGranularity: 5 * time.Minute,
+			PricePerGBSecondProvisioned: 0.0000041667, PricePerGBSecondProvisionedRun: 0.0000097222},
 	}
 	if !reflect.DeepEqual(*plain, want) {
 		t.Errorf("preset alone:\n got %+v\nwant %+v", *plain, want)
@@ -510,7 +511,7 @@ func TestOpen(t *testing.T) {
 	}
 	_, err := Open("no-such-example")
 	var probs Problems
-	if !errors.As(err, &probs) || !strings.Contains(err.Error(), "examples: latency-sensitive, quickstart, steady-api, webhook") {
+	if !errors.As(err, &probs) || !strings.Contains(err.Error(), "examples: "+strings.Join(Examples(), ", ")) {
 		t.Errorf("Open(unknown) = %v; want Problems listing the examples", err)
 	}
 }
