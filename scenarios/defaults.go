@@ -35,4 +35,14 @@ var (
 		"billing_minimum":      "60s",
 		"billing_granularity":  "1s",
 	}
+	// autoscaleDefaults are laid under a server system's autoscale map
+	// (cooldowns: AWS target tracking's defaults).
+	autoscaleDefaults = map[string]any{
+		"metric":             "utilization",
+		"min":                1,
+		"interval":           "60s",
+		"scale_out_cooldown": "300s",
+		"scale_in_cooldown":  "300s",
+		"scale_in":           true,
+	}
 )
