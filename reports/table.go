@@ -61,6 +61,7 @@ func WriteTable(w io.Writer, r *Results) error {
 	row("instances mean", func(s *SystemResult) string { return num(s.Instances.Mean) })
 	row("instances max", func(s *SystemResult) string { return strconv.Itoa(s.Instances.Max) })
 	row("instances busy", func(s *SystemResult) string { return num(s.Instances.MeanBusy) })
+	fleetRows(r, row)
 	for _, k := range breakdownKeys(r) {
 		row("cost "+k+" $", func(s *SystemResult) string {
 			v, ok := s.CostUSD.Breakdown[k]
