@@ -2,6 +2,9 @@ package models_test
 
 import (
 	"math"
+	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -292,5 +295,191 @@ func TestScheduledFleet(t *testing.T) {
 	}
 	if fs.ScaleOuts != 2 || fs.ScaleIns != 1 || fs.Launched != 7 || fs.Terminated != 5 {
 		t.Errorf("stats %+v, want 2 scale-outs (08:00, 00:00), 1 scale-in (20:00), 7 launched, 5 terminated", *fs)
+	}
+}
+
+// TestAutoscalerVariants: the flash crowd of TestAutoscalerFlashCrowd (4
+// instances, 1 → 6 req/s at 600 s, back to 1 at 1000 s, 1 s requests, boot
+// 90 s, evaluation 60 s, cooldowns 60 s out and 600 s in, min 4, max 20)
+// under other settings. Figures derived by hand per row.
+func TestAutoscalerVariants(t *testing.T) {
+	tests := []struct {
+		name    string
+		metric  models.Metric
+		target  float64
+		scaleIn bool
+		launch  []float64 // s, after the 4 of time 0
+		clear   float64   // s: no request arriving after this waits
+		ends    int       // instances terminated by the horizon (2000 s)
+	}{
+		// Queue metric, 5 queued per instance: [600, 660) had the queue grow
+		// 0 → 120, mean 60 → desired 12: 8 launch at 660 (ready 750). [660,
+		// 720) mean (120+240)/2 = 180 → 36, capped at max 20: 8 more at 720.
+		// From 750 s 12 workers drain the 300 queued at 12-6 = 6/s: empty at
+		// 800 s. [780, 840) had a mean queue of 120×20/2/60 = 20 → desired
+		// 4; scale-in at the first evaluation after 720+600 = 1320 s, to 4:
+		// 16 end.
+		{"queue", models.MetricQueue, 5, true, []float64{660, 660, 660, 660, 660, 660, 660, 660,
+			720, 720, 720, 720, 720, 720, 720, 720}, 800, 16},
+		// Utilization as in TestAutoscalerFlashCrowd, scale-in disabled:
+		// the same three scale-outs, and the fleet of 16 stays to the end.
+		{"no scale-in", models.MetricUtilization, 0.5, false, []float64{660, 660, 660, 660,
+			780, 780, 780, 780, 840, 840, 840, 840}, 880, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := models.Window{Horizon: 2000 * time.Second}
+			tl := &timeline{}
+			s := newServer(t, models.ServerConfig{
+				Instances: 4, Billing: ec2, Boot: dist.Constant{Value: 90},
+				Autoscale: &models.Autoscale{Metric: tt.metric, Target: tt.target, Min: 4, Max: 20,
+					Interval: time.Minute, ScaleOutCooldown: time.Minute, ScaleInCooldown: 10 * time.Minute, ScaleIn: tt.scaleIn},
+				OnFleet: tl.record,
+			})
+			arr := &steps{from: []sim.Time{0, 600 * time.Second, 1000 * time.Second}, rate: []float64{1, 6, 1}}
+			sum, c := simulate(t, s, 1, arr, []workloads.Function{fn("f", 512, dist.Constant{Value: 1})}, w, true)
+			var got []float64
+			for _, l := range tl.times(models.FleetLaunch)[4:] {
+				got = append(got, l.Seconds())
+			}
+			if len(got) != len(tt.launch) {
+				t.Fatalf("launches at %v s, want %v", got, tt.launch)
+			}
+			for i := range got {
+				if got[i] != tt.launch[i] {
+					t.Fatalf("launches at %v s, want %v", got, tt.launch)
+				}
+			}
+			for _, r := range c.records {
+				if r.Arrival.Seconds() > tt.clear+1 && r.Wait != 0 {
+					t.Fatalf("request at %v waited %v; the queue should be empty from %v s", r.Arrival, r.Wait, tt.clear)
+				}
+			}
+			if n := len(tl.times(models.FleetTerminate)); n != tt.ends {
+				t.Errorf("%d terminations, want %d", n, tt.ends)
+			}
+			if b := tl.billedSeconds(w, ec2.MinimumBilled, ec2.Granularity); sum.Instances.Fleet.BilledSeconds != b {
+				t.Errorf("billed %v, timeline %v", sum.Instances.Fleet.BilledSeconds, b)
+			}
+		})
+	}
+}
+
+// TestScaledFleetDeterminism: random boot delays and Poisson arrivals, same
+// seed → the same summary; another seed → another bill.
+func TestScaledFleetDeterminism(t *testing.T) {
+	run := func(seed sim.Seed) models.Summary {
+		s := newServer(t, models.ServerConfig{
+			WorkersPerInstance: 2, Billing: ec2, Seed: seed,
+			Boot: dist.LogNormalMedianP99(90, 180),
+			Autoscale: &models.Autoscale{Target: 0.6, Min: 1, Max: 10, Interval: time.Minute,
+				ScaleOutCooldown: time.Minute, ScaleInCooldown: 5 * time.Minute, ScaleIn: true},
+			Schedule: []models.ScheduledCount{{At: 0, Instances: 1}, {At: 2 * time.Hour, Instances: 3}},
+		})
+		sum, _ := simulate(t, s, seed, workloads.NewPoisson(seed, 5), []workloads.Function{fn("f", 512, dist.LogNormalMedianP99(0.4, 2))},
+			models.Window{Warmup: 10 * time.Minute, Horizon: 4 * time.Hour}, false)
+		return sum
+	}
+	a, b, c := run(1), run(1), run(2)
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("same seed, different summaries:\n%+v\n%+v", a, b)
+	}
+	if a.Cost.Total() == c.Cost.Total() {
+		t.Errorf("seeds 1 and 2 gave the same bill %v", a.Cost.Total())
+	}
+	if a.Instances.Fleet.ScaleOuts == 0 {
+		t.Errorf("no scale-out: %+v", *a.Instances.Fleet)
+	}
+}
+
+// TestNewServerScaling: settings the model refuses, and the count at time 0.
+func TestNewServerScaling(t *testing.T) {
+	as := func(min, max int, target float64) *models.Autoscale {
+		return &models.Autoscale{Target: target, Min: min, Max: max, Interval: time.Minute}
+	}
+	tests := []struct {
+		name string
+		cfg  models.ServerConfig
+		err  string // "" = valid
+		n    int    // instances at time 0 when valid
+	}{
+		{"min 0", models.ServerConfig{Autoscale: as(0, 3, 0.5)}, "want 1 <= min <= max", 0},
+		{"max < min", models.ServerConfig{Autoscale: as(3, 2, 0.5)}, "want 1 <= min <= max", 0},
+		{"utilization > 1", models.ServerConfig{Autoscale: as(1, 2, 1.5)}, "target", 0},
+		{"instances above max", models.ServerConfig{Instances: 5, Autoscale: as(1, 2, 0.5)}, "within autoscale", 0},
+		{"unsorted schedule", models.ServerConfig{Schedule: []models.ScheduledCount{{At: time.Hour, Instances: 1}, {At: 0, Instances: 2}}}, "increasing", 0},
+		{"schedule past a day", models.ServerConfig{Schedule: []models.ScheduledCount{{At: 24 * time.Hour, Instances: 1}}}, "time of day", 0},
+		// autoscale alone starts at min
+		{"starts at min", models.ServerConfig{Autoscale: as(2, 5, 0.5)}, "", 2},
+		// a schedule with no entry at 00:00 starts with the day's last entry
+		{"wraps", models.ServerConfig{Schedule: []models.ScheduledCount{{At: 8 * time.Hour, Instances: 6}, {At: 20 * time.Hour, Instances: 3}}}, "", 3},
+		// under an autoscaler the schedule is a floor with min
+		{"floor", models.ServerConfig{Autoscale: as(2, 9, 0.5), Schedule: []models.ScheduledCount{{At: 0, Instances: 1}}}, "", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cfg.Functions, tt.cfg.WorkersPerInstance = 1, 1
+			tl := &timeline{}
+			tt.cfg.OnFleet = tl.record
+			s, err := models.NewServer(tt.cfg)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err %v, want one containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			simulate(t, s, 1, secs(), []workloads.Function{fn("f", 128, dist.Constant{Value: 1})}, models.Window{Horizon: time.Second}, false)
+			if alive, _ := tl.size(0); alive != tt.n {
+				t.Errorf("%d instances at time 0, want %d", alive, tt.n)
+			}
+		})
+	}
+}
+
+// runScaled1000 is runServer1000's workload on an autoscaled fleet.
+func runScaled1000(tb testing.TB, d time.Duration) {
+	fns := []workloads.Function{fn("f", 512, dist.LogNormalMedianP99(0.08, 0.4))}
+	w := models.Window{Horizon: d}
+	s := newServer(tb, models.ServerConfig{WorkersPerInstance: 8, Timeout: 5 * time.Second, Billing: ec2,
+		Boot: dist.Constant{Value: 60},
+		Autoscale: &models.Autoscale{Target: 0.6, Min: 10, Max: 40, Interval: 10 * time.Second,
+			ScaleOutCooldown: time.Minute, ScaleInCooldown: 5 * time.Minute, ScaleIn: true}})
+	src, err := workloads.NewMixed(1, workloads.NewPoisson(1, 1000), fns, w.Horizon)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := models.Simulate(contextBG, s, src, w, nop{}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkAutoscaledFleet1000 simulates 60 s (60 000 requests) per op of
+// an autoscaled fleet and reports simulated requests per wall second.
+func BenchmarkAutoscaledFleet1000(b *testing.B) {
+	const d = 60 * time.Second
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		runScaled1000(b, d)
+	}
+	b.ReportMetric(float64(b.N)*1000*d.Seconds()/b.Elapsed().Seconds(), "req/s")
+}
+
+// TestScaledFleetMemory: as TestMemoryDoesNotGrowWithRequests, for an
+// autoscaled fleet: state is per instance and per request in flight.
+func TestScaledFleetMemory(t *testing.T) {
+	var m0, m1, m2 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	runScaled1000(t, 60*time.Second)
+	runtime.ReadMemStats(&m1)
+	runScaled1000(t, 600*time.Second)
+	runtime.ReadMemStats(&m2)
+	base, long := m1.TotalAlloc-m0.TotalAlloc, m2.TotalAlloc-m1.TotalAlloc
+	t.Logf("allocated %d bytes for 60 s, %d bytes for 600 s", base, long)
+	if long >= 2*base {
+		t.Errorf("allocated %d bytes for 600 s, %d for 60 s: memory grows with the number of requests", long, base)
 	}
 }
