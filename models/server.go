@@ -2,29 +2,53 @@ package models
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/sim/dist"
 	"github.com/faasim/faasim/workloads"
 )
 
-// ServerConfig describes an always-on fleet.
+// ServerConfig describes an always-on fleet: a static one (Instances, no
+// Autoscale, no Schedule) or one whose size changes over the run.
 type ServerConfig struct {
-	Functions          int // size of the function table (records name functions by index)
-	Instances          int
+	Functions          int      // size of the function table (records name functions by index)
+	Instances          int      // static: the fleet; scaled: the count at time 0 (0 = the floor then)
 	WorkersPerInstance int      // requests one instance serves at once
 	QueueLimit         int      // waiting requests at most; 0 = unbounded; beyond: reject
 	Timeout            sim.Time // from arrival, queueing included; 0 = none
 	Billing            ServerBilling
+
+	// Boot is the time from an instance's launch until it serves, for
+	// instances launched after time 0 (those of time 0 are already up);
+	// nil = 0. It draws from the stream "server/boot".
+	Boot      dist.Spec
+	Autoscale *Autoscale       // nil: no autoscaler
+	Schedule  []ScheduledCount // counts by time of day; nil: none
+	Seed      sim.Seed
+	// OnFleet, if set, is called at every launch, ready, drain and
+	// termination (timelines, tests). Never per request.
+	OnFleet func(FleetEvent)
 }
 
-// Server is a fleet of Instances × WorkersPerInstance identical worker slots
+// Server is a fleet of instances, each with WorkersPerInstance worker slots,
 // in front of one FIFO queue (a load balancer that holds requests until any
-// worker is free). The timeout is the client's deadline: a request still
-// queued at its deadline leaves the queue, one in service is cut there.
-// The whole fleet is up, and billed, for the measured window.
+// worker of a ready instance is free). The timeout is the client's
+// deadline: a request still queued at its deadline leaves the queue, one in
+// service is cut there.
+//
+// A request goes to the ready instance that most recently freed a worker
+// (packing, as the FaaS routing does), so spare instances go idle and
+// scale-in finds idle ones to remove. Which worker serves does not change
+// any latency: workers are identical and the queue is shared.
+//
+// A static fleet is up, and billed, for the whole measured window. A scaled
+// fleet (autoscaler or schedule, see fleet.go) bills each instance from its
+// launch to its termination.
 type Server struct {
 	cfg   ServerConfig
-	slots int
+	wpi   int32
+	slots int // workers of ready instances that take new requests
 	busy  int
 	queue ring[int32]
 	reqs  []srvRequest
@@ -33,6 +57,8 @@ type Server struct {
 	w     Window
 	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 	load  gauge  // busy workers
+
+	fleet
 }
 
 var _ System = (*Server)(nil)
@@ -41,27 +67,36 @@ type srvRequest struct {
 	arrival, exec sim.Time
 	wait          sim.Time
 	fn            int32
+	inst          int32
 	out           Outcome
 }
 
 // NewServer checks cfg and returns a fleet ready to Start.
 func NewServer(cfg ServerConfig) (*Server, error) {
+	scaled := cfg.Autoscale != nil || cfg.Schedule != nil
 	switch {
-	case cfg.Instances < 1:
+	case cfg.Instances < 1 && !scaled:
 		return nil, fmt.Errorf("server: instances %d, want >= 1", cfg.Instances)
+	case cfg.Instances < 0:
+		return nil, fmt.Errorf("server: instances %d, want >= 0", cfg.Instances)
 	case cfg.WorkersPerInstance < 1:
 		return nil, fmt.Errorf("server: workers_per_instance %d, want >= 1", cfg.WorkersPerInstance)
 	case cfg.QueueLimit < 0:
 		return nil, fmt.Errorf("server: queue_limit %d, want >= 0", cfg.QueueLimit)
 	}
-	s := &Server{cfg: cfg, slots: cfg.Instances * cfg.WorkersPerInstance}
+	if err := checkScaling(&cfg); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s := &Server{cfg: cfg, wpi: int32(cfg.WorkersPerInstance)}
+	s.fleet.init(&s.cfg)
 	return s, nil
 }
 
 // Start implements System.
-func (s *Server) Start(_ *sim.Engine, obs Observer, w Window) {
+func (s *Server) Start(e *sim.Engine, obs Observer, w Window) {
 	s.obs, s.w = obs, w
 	s.load.warmup = w.Warmup
+	s.startFleet(e)
 }
 
 // Arrive implements System.
@@ -69,11 +104,12 @@ func (s *Server) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	now := e.Now()
 	s.expire(now)
 	r := s.newRequest()
-	s.reqs[r] = srvRequest{arrival: inv.At, exec: inv.Exec, fn: inv.Fn}
+	s.reqs[r] = srvRequest{arrival: inv.At, exec: inv.Exec, fn: inv.Fn, inst: -1}
 	switch {
-	case s.busy < s.slots:
+	case s.avail >= 0:
 		s.serve(e, r)
 	case s.cfg.QueueLimit == 0 || s.queue.len() < s.cfg.QueueLimit:
+		s.queued.add(now, 1)
 		s.queue.push(r)
 	default:
 		s.reqs[r].out = Rejected
@@ -94,17 +130,28 @@ func (s *Server) expire(now sim.Time) {
 			return
 		}
 		s.queue.pop()
+		s.queued.add(deadline, -1)
 		s.reqs[r].out = TimedOut
 		s.reqs[r].wait = s.cfg.Timeout
 		s.end(deadline, r)
 	}
 }
 
+// dequeue takes the head of the queue.
+func (s *Server) dequeue(now sim.Time) int32 {
+	s.queued.add(now, -1)
+	return s.queue.pop()
+}
+
+// serve starts request r now on the head of the available list (there must
+// be one).
 func (s *Server) serve(e *sim.Engine, r int32) {
 	now := e.Now()
 	s.busy++
 	s.load.add(now, 1)
+	s.inService.add(now, 1)
 	rq := &s.reqs[r]
+	rq.inst = s.take(now)
 	rq.wait = now - rq.arrival
 	end := now + rq.exec
 	if s.cfg.Timeout > 0 && end > rq.arrival+s.cfg.Timeout {
@@ -116,16 +163,29 @@ func (s *Server) serve(e *sim.Engine, r int32) {
 
 type serverDone Server
 
-// Fire: request arg ends; the worker takes the next queued request.
+// Fire: request arg ends; a free worker takes the next queued request.
 func (h *serverDone) Fire(e *sim.Engine, arg uint64) {
 	s := (*Server)(h)
 	now := e.Now()
+	r := int32(arg)
 	s.busy--
 	s.load.add(now, -1)
-	s.end(now, int32(arg))
+	s.inService.add(now, -1)
+	s.release(e, s.reqs[r].inst)
+	s.end(now, r)
 	s.expire(now)
-	if s.queue.len() > 0 {
-		s.serve(e, s.queue.pop())
+	if s.queue.len() > 0 && s.avail >= 0 {
+		s.serve(e, s.dequeue(now))
+	}
+}
+
+// drainQueue gives queued requests to free workers (after an instance
+// becomes ready).
+func (s *Server) drainQueue(e *sim.Engine) {
+	now := e.Now()
+	s.expire(now)
+	for s.queue.len() > 0 && s.avail >= 0 {
+		s.serve(e, s.dequeue(now))
 	}
 }
 
@@ -154,13 +214,26 @@ func (s *Server) Finish() Summary {
 	w := s.w
 	s.expire(w.Horizon)
 	busy := s.load.mean(w)
-	return Summary{
-		Cost: Cost{Items: []CostItem{{"servers", s.cfg.Billing.cost(s.cfg.Instances, w.Horizon-w.Warmup)}}},
-		Instances: InstanceStats{
-			Mean:          float64(s.cfg.Instances),
-			Max:           s.cfg.Instances,
-			MeanBusy:      busy / float64(s.cfg.WorkersPerInstance),
-			MeanBusySlots: busy,
-		},
+	stats := InstanceStats{
+		MeanBusy:      busy / float64(s.cfg.WorkersPerInstance),
+		MeanBusySlots: busy,
 	}
+	if !s.scaled {
+		stats.Mean, stats.Max = float64(s.cfg.Instances), s.cfg.Instances
+		return Summary{
+			Cost:      Cost{Items: []CostItem{{"servers", s.cfg.Billing.cost(s.cfg.Instances, w.Horizon-w.Warmup)}}},
+			Instances: stats,
+		}
+	}
+	fs := s.closeBooks(w.Horizon)
+	stats.Mean, stats.Max = s.alive.mean(w), s.alive.max
+	stats.Fleet = &fs
+	usd := fs.BilledSeconds / 3600 * s.cfg.Billing.PricePerHour
+	return Summary{Cost: Cost{Items: []CostItem{{"servers", usd}}}, Instances: stats}
+}
+
+// ceilTol is ceil that forgives float noise just above an integer (3 +
+// 1e-12 is 3, not 4): the controller's desired count.
+func ceilTol(x float64) int {
+	return int(math.Ceil(x - 1e-9))
 }

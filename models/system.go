@@ -88,6 +88,8 @@ type InstanceStats struct {
 	// MeanBusySlots is the mean number of requests in service (for a fleet,
 	// busy workers); by Little's law it equals throughput × mean service time.
 	MeanBusySlots float64
+	// Fleet is what a scaled server fleet bought and wasted; nil otherwise.
+	Fleet *FleetStats
 }
 
 // Simulate drives one system with one workload over the window on a fresh

@@ -60,6 +60,21 @@ type InstanceResult struct {
 	// MeanInService is the mean number of requests in service (Little's law:
 	// throughput × mean service time).
 	MeanInService float64 `json:"mean_in_service"`
+	// *FleetResult is inlined: a scaled server fleet's extra keys; absent
+	// for FaaS and static fleets.
+	*FleetResult
+}
+
+// FleetResult is what a scaled server fleet bought and wasted over the
+// measured window, instance-seconds (see docs/fleets.md).
+type FleetResult struct {
+	BilledSeconds float64 `json:"billed_seconds"` // billed (minimum and granularity applied)
+	IdleSeconds   float64 `json:"idle_seconds"`   // ready with no request in service: paid, unused
+	BootSeconds   float64 `json:"boot_seconds"`   // launched, not yet serving: paid, unusable
+	ScaleOuts     int     `json:"scale_outs"`     // scaling activities that added instances
+	ScaleIns      int     `json:"scale_ins"`      // scaling activities that removed instances
+	Launched      int     `json:"launched"`
+	Terminated    int     `json:"terminated"`
 }
 
 // SystemResult is one system's figures.
@@ -121,6 +136,10 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 			MeanBusy:      sum.Instances.MeanBusy,
 			MeanInService: sum.Instances.MeanBusySlots,
 		},
+	}
+	if f := sum.Instances.Fleet; f != nil {
+		sr.Instances.FleetResult = &FleetResult{BilledSeconds: sig(f.BilledSeconds), IdleSeconds: sig(f.IdleSeconds),
+			BootSeconds: sig(f.BootSeconds), ScaleOuts: f.ScaleOuts, ScaleIns: f.ScaleIns, Launched: f.Launched, Terminated: f.Terminated}
 	}
 	total := sum.Cost.Total()
 	sr.CostUSD = CostResult{Total: total, Breakdown: map[string]float64{}}

@@ -110,6 +110,7 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 		}
 		return sig3(s.KeepAlive.IdleGBSeconds)
 	})
+	fleetRows(r, row)
 	for _, k := range breakdownKeys(r) {
 		row("cost "+k+" $", func(s *SystemResult) string {
 			v, ok := s.CostUSD.Breakdown[k]

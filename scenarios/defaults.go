@@ -42,4 +42,14 @@ var (
 	reportDefaults = map[string]any{
 		"interval": "1m",
 	}
+	// autoscaleDefaults are laid under a server system's autoscale map
+	// (cooldowns: AWS target tracking's defaults).
+	autoscaleDefaults = map[string]any{
+		"metric":             "utilization",
+		"min":                1,
+		"interval":           "60s",
+		"scale_out_cooldown": "300s",
+		"scale_in_cooldown":  "300s",
+		"scale_in":           true,
+	}
 )

@@ -100,6 +100,7 @@ func (s *Scenario) NewSystem(i int, seed sim.Seed) (models.System, error) {
 	case sys.Server != nil:
 		cfg := *sys.Server
 		cfg.Functions = len(s.Functions)
+		cfg.Seed = seed
 		m, err = models.NewServer(cfg)
 	default:
 		err = fmt.Errorf("neither faas nor server")

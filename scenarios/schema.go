@@ -18,7 +18,7 @@ var (
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
 		"price_per_gb_second_provisioned", "price_per_gb_second_provisioned_run", "provisioned_billing_granularity"}
 	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
-		"billing_minimum", "billing_granularity"}
+		"billing_minimum", "billing_granularity", "boot", "autoscale", "schedule"}
 )
 
 // decode checks raw (keys already lowercased) and returns the Scenario, or
@@ -236,7 +236,10 @@ func (d *decoder) faas(o *object) *models.FaaSConfig {
 
 func (d *decoder) server(o *object) *models.ServerConfig {
 	c := &models.ServerConfig{}
-	if o.require("instances", "the number of always-on instances, an integer >= 1") {
+	switch {
+	case o.has("autoscale") || o.has("schedule"): // instances: the count at time 0, optional (fleet.go)
+		c.Instances, _ = o.int("instances", 1)
+	case o.require("instances", "the number of always-on instances, an integer >= 1"):
 		c.Instances, _ = o.int("instances", 1)
 	}
 	c.WorkersPerInstance, _ = o.int("workers_per_instance", 1)
@@ -246,6 +249,7 @@ func (d *decoder) server(o *object) *models.ServerConfig {
 	}
 	c.Billing.MinimumBilled, _ = o.duration("billing_minimum")
 	c.Billing.Granularity, _ = o.positive("billing_granularity")
+	d.scaling(o, c)
 	return c
 }
 
