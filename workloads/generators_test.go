@@ -1,6 +1,7 @@
 package workloads_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -251,7 +252,7 @@ func TestMergeAndZipf(t *testing.T) {
 	}
 	for k, c := range counts {
 		p := math.Pow(float64(k+1), -s) / h
-		within(t, "zipf share of rank "+string(rune('1'+k)), c/500000, p, 4*math.Sqrt(p*(1-p)/500000))
+		within(t, fmt.Sprintf("zipf share of rank %d", k+1), c/500000, p, 4*math.Sqrt(p*(1-p)/500000))
 	}
 
 	// Per-function workloads: each function gets its own process.
