@@ -80,6 +80,7 @@ func WriteTable(w io.Writer, r *Results) error {
 			fmt.Fprintf(w, "note: %s had %s requests still in flight at the end (counted in requests only)\n", s.Name, count(s.InFlight))
 		}
 	}
+	writeWorkloadNote(w, r)
 	fmt.Fprintf(w, "latency percentiles within ±%g%% (DDSketch); costs cover the measured %v\n",
 		RelativeAccuracy*100, seconds(r.MeasuredSeconds()))
 	return nil

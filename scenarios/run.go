@@ -43,6 +43,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 		SimulatedSeconds: s.Duration.Seconds(),
 		WarmupSeconds:    s.Warmup.Seconds(),
 		Version:          reports.Version,
+		Workload:         s.workloadInfo(),
 		Systems:          make([]reports.SystemResult, len(s.Systems)),
 	}
 	errs := make([]error, len(s.Systems))
@@ -100,7 +101,7 @@ func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, progress
 	acc := reports.NewAccumulator(len(s.Functions))
 	sum, err := models.SimulateProgress(ctx, sys, src, s.Window(), acc, progress)
 	if err != nil {
-		return reports.SystemResult{}, err
+		return reports.SystemResult{}, traceProblem(err)
 	}
 	info := reports.SystemInfo{Name: s.Systems[i].Name, Type: s.Systems[i].Type, Platform: s.Systems[i].Platform}
 	for _, f := range s.Functions {

@@ -12,7 +12,7 @@ import (
 
 var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems"}
-	functionKeys = []string{"name", "memory_mb", "exec", "weight"}
+	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload"}
 	systemKeys   = []string{"name", "type", "platform"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init"}
@@ -48,12 +48,13 @@ func (d *decoder) scenario(o *object) *Scenario {
 	} else {
 		s.Warmup = w
 	}
-	if o.require("workload", "a map like {type: poisson, rate: 20}") {
+	if !d.perFunction(o) && o.require("workload", "a map like {type: poisson, rate: 20}") {
 		if w, ok := o.sub("workload"); ok {
 			s.Workload = d.workload(w)
 		}
 	}
 	s.Functions = d.functions(o)
+	d.finishWorkload(o, s)
 	if o.require("systems", "a list of one or more systems to compare") {
 		s.Systems = d.systems(o, s.Functions)
 	}
@@ -68,8 +69,10 @@ func (d *decoder) workload(o *object) Workload {
 	}
 	w.Type = name
 	t := workloadTypes[name]
+	o = d.object(o.path, withDefaults(workloadDefaults[name], o.m))
 	o.allow(append([]string{"type"}, t.keys...), nil)
 	t.decode(o, &w)
+	d.workloadCommon(o, &w)
 	return w
 }
 

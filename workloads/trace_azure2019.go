@@ -46,7 +46,7 @@ func readAzure2019(seed sim.Seed, o TraceOptions) (*Trace, error) {
 	// Pass 1: every row checked, calls in and out of the window counted.
 	var cands []TraceFunction
 	var owners []string
-	var rowOf []int   // data row ordinal of each candidate
+	var rowOf []int     // data row ordinal of each candidate
 	var outside []int64 // calls outside the window, per candidate
 	var width, lo, hi int
 	err := scan19(o, func(c *csvFile, row int, lay layout19) *TraceError {

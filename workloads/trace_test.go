@@ -241,7 +241,7 @@ func az21(t *testing.T, n int) (string, [][3]int64) {
 	b.WriteString("app,func,end_timestamp,duration\n")
 	var rows [][3]int64
 	for i := 0; i < n; i++ {
-		end := int64(i)*250 + 3000  // ms
+		end := int64(i)*250 + 3000      // ms
 		dur := int64((i * 7919) % 3000) // ms, 0 to 2999
 		fn := i % 3
 		fmt.Fprintf(&b, "app%d,fn%d,%s,%s\n", fn%2, fn, strconv.FormatFloat(float64(end)/1000, 'f', 3, 64), strconv.FormatFloat(float64(dur)/1000, 'f', 3, 64))
