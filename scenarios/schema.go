@@ -24,6 +24,7 @@ var (
 // every problem found.
 func decode(file string, raw map[string]any) (*Scenario, error) {
 	d := &decoder{file: file}
+	_, d.userFunctions = raw["functions"]
 	s := d.scenario(d.object("", withDefaults(scenarioDefaults, raw)))
 	if len(d.probs) > 0 {
 		return nil, d.probs

@@ -270,7 +270,7 @@ func (d *decoder) finishWorkload(top *object, s *Scenario) {
 	if w.Type != "trace" || w.trace == nil {
 		return
 	}
-	if top.has("functions") {
+	if d.userFunctions {
 		top.fail("functions", "a trace brings its own functions (names, memory, execution times); leave functions out")
 	}
 	tr, err := workloads.ReadTrace(sim.Seed(s.Seed), *w.trace)
