@@ -504,7 +504,7 @@ func TestOpen(t *testing.T) {
 	}
 	_, err := Open("no-such-example")
 	var probs Problems
-	if !errors.As(err, &probs) || !strings.Contains(err.Error(), "examples: latency-sensitive, quickstart, steady-api, webhook") {
+	if !errors.As(err, &probs) || !strings.Contains(err.Error(), "examples: azure-keepalive, cron-fanout, diurnal-day, latency-sensitive, quickstart, spiky-api, steady-api, webhook") {
 		t.Errorf("Open(unknown) = %v; want Problems listing the examples", err)
 	}
 }
