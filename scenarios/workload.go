@@ -397,7 +397,7 @@ func decodeTrace(o *object, w *Workload) bool {
 			}
 		}
 		if opts.Format == workloads.FormatAzure2019 && (opts.From%time.Minute != 0 || opts.To%time.Minute != 0) {
-			win.fail("", "want whole minutes for an azure2019 trace (it counts per minute), found from %v, to %v", opts.From, opts.To)
+			o.fail("window", "want whole minutes for an azure2019 trace (it counts per minute), found from %v, to %v", opts.From, opts.To)
 			ok = false
 		}
 	} else if o.has("window") {
