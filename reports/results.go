@@ -15,6 +15,7 @@ type Results struct {
 	SimulatedSeconds float64        `json:"simulated_seconds"` // the whole run, warm-up included
 	WarmupSeconds    float64        `json:"warmup_seconds"`    // excluded from every figure
 	Version          string         `json:"version"`
+	Workload         *WorkloadInfo  `json:"workload,omitempty"`
 	Systems          []SystemResult `json:"systems"`
 }
 

@@ -130,6 +130,7 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 			fmt.Fprintf(w, "note: %s had %s requests still in flight at the end (counted in requests only)\n", s.Name, count(s.InFlight))
 		}
 	}
+	writeWorkloadNote(w, r)
 	note := "* best value of the row"
 	if o.Color {
 		note = "bold green: best value of the row"

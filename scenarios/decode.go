@@ -15,6 +15,8 @@ import (
 type decoder struct {
 	file  string
 	probs Problems
+	// userFunctions: the file gives functions (not the default one).
+	userFunctions bool
 }
 
 func (d *decoder) problem(path, format string, args ...any) {

@@ -52,4 +52,12 @@ var (
 		"scale_in_cooldown":  "300s",
 		"scale_in":           true,
 	}
+
+	// workloadDefaults are the defaults of each workload.type's keys.
+	workloadDefaults = map[string]map[string]any{
+		"diurnal": {"peak_at": "14h", "period": "24h"},
+		"cron":    {"offset": "0s", "jitter": "0s", "fanout": 1},
+		"trace": {"spread": "poisson", "scale": 1, "skip_bad_rows": false, "min_memory_mb": 128, "memory_mb": 128,
+			"reorder_window": "10m", "exec": map[string]any{"dist": "constant", "value": "100ms"}},
+	}
 )

@@ -111,13 +111,13 @@ func TestProblems(t *testing.T) {
 
 		// Workload.
 		{"workload missing", "name: t\nduration: 1h\n" + server, "workload", []string{"missing", "poisson"}},
-		{"workload type missing", "name: t\nduration: 1h\nworkload: {rate: 1}\n" + server, "workload.type", []string{"missing", "constant | poisson"}},
-		{"contract type not simulated yet", "name: t\nduration: 1h\nworkload: {type: mmpp, rate: 1}\n" + server, "workload.type", []string{`"mmpp" is not supported yet (supported: constant, poisson)`}},
-		{"unknown workload type", "name: t\nduration: 1h\nworkload: {type: bursty}\n" + server, "workload.type", []string{"want one of constant | poisson", `"bursty"`}},
+		{"workload type missing", "name: t\nduration: 1h\nworkload: {rate: 1}\n" + server, "workload.type", []string{"missing", "constant | cron | diurnal | mix | mmpp | onoff | poisson | ramp | spike | trace"}},
+		{"mmpp keys", "name: t\nduration: 1h\nworkload: {type: mmpp, rate: 1}\n" + server, "workload.rate", []string{`unknown key; allowed: states, type, zipf`}},
+		{"unknown workload type", "name: t\nduration: 1h\nworkload: {type: bursty}\n" + server, "workload.type", []string{"want one of constant | cron |", `"bursty"`}},
 		{"zero rate", "name: t\nduration: 1h\nworkload: {type: constant, rate: 0}\n" + server, "workload.rate", []string{"want a number > 0, found 0"}},
 		{"rate missing", "name: t\nduration: 1h\nworkload: {type: poisson}\n" + server, "workload.rate", []string{"missing", "requests per second"}},
 		{"rate as a string", "name: t\nduration: 1h\nworkload: {type: poisson, rate: fast}\n" + server, "workload.rate", []string{`found "fast"`}},
-		{"unknown workload key", "name: t\nduration: 1h\nworkload: {type: poisson, rate: 1, burst: 3}\n" + server, "workload.burst", []string{"allowed: rate, type"}},
+		{"unknown workload key", "name: t\nduration: 1h\nworkload: {type: poisson, rate: 1, burst: 3}\n" + server, "workload.burst", []string{"allowed: rate, type, zipf"}},
 		{"workload not a map", "name: t\nduration: 1h\nworkload: poisson\n" + server, "workload", []string{"want a map", `"poisson"`}},
 
 		// Functions.
@@ -386,7 +386,7 @@ func TestFormatsAgree(t *testing.T) {
 	if !reflect.DeepEqual(s.Functions, wantFns) {
 		t.Errorf("functions = %+v, want %+v", s.Functions, wantFns)
 	}
-	if s.Seed != 7 || s.Duration != 2*time.Hour || s.Warmup != 10*time.Minute || s.Workload != (Workload{"constant", 2.5}) {
+	if s.Seed != 7 || s.Duration != 2*time.Hour || s.Warmup != 10*time.Minute || s.Workload.Type != "constant" || s.Workload.Rate != 2.5 {
 		t.Errorf("scenario = %+v", s)
 	}
 	wantSrv := &models.ServerConfig{Instances: 2, WorkersPerInstance: 1, Billing: models.ServerBilling{

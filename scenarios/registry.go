@@ -20,26 +20,38 @@ import (
 
 // workloadType decodes and builds one workload.type.
 type workloadType struct {
-	keys     []string // keys allowed beside type
-	decode   func(o *object, w *Workload) bool
-	arrivals func(w Workload, seed sim.Seed) workloads.Arrivals
+	keys   []string // keys allowed beside type
+	decode func(o *object, w *Workload) bool
+	// arrivals builds the process from the named random stream; nil for
+	// trace, which is a whole Source.
+	arrivals func(w Workload, seed sim.Seed, stream string) workloads.Arrivals
 }
 
 var workloadTypes = map[string]workloadType{
 	"constant": {
-		keys:     []string{"rate"},
+		keys:     []string{"rate", "zipf"},
 		decode:   decodeRate,
-		arrivals: func(w Workload, _ sim.Seed) workloads.Arrivals { return workloads.NewConstant(w.Rate) },
+		arrivals: func(w Workload, _ sim.Seed, _ string) workloads.Arrivals { return workloads.NewConstant(w.Rate) },
 	},
 	"poisson": {
-		keys:     []string{"rate"},
-		decode:   decodeRate,
-		arrivals: func(w Workload, seed sim.Seed) workloads.Arrivals { return workloads.NewPoisson(seed, w.Rate) },
+		keys:   []string{"rate", "zipf"},
+		decode: decodeRate,
+		arrivals: func(w Workload, seed sim.Seed, stream string) workloads.Arrivals {
+			return workloads.NewPoissonStream(seed, stream, w.Rate)
+		},
 	},
+	"mmpp":    {keys: []string{"states", "zipf"}, decode: decodeMMPP, arrivals: generated},
+	"onoff":   {keys: []string{"rate", "on", "off", "zipf"}, decode: decodeOnOff, arrivals: generated},
+	"diurnal": {keys: []string{"trough", "peak", "peak_at", "period", "zipf"}, decode: decodeDiurnal, arrivals: generated},
+	"spike":   {keys: []string{"rate", "multiplier", "at", "length", "zipf"}, decode: decodeSpike, arrivals: generated},
+	"cron":    {keys: []string{"every", "offset", "jitter", "fanout", "zipf"}, decode: decodeCron, arrivals: generated},
+	"ramp":    {keys: []string{"from", "to", "length", "zipf"}, decode: decodeRamp, arrivals: generated},
+	"mix":     {keys: []string{"components", "zipf"}, decode: decodeMix, arrivals: generated},
+	"trace":   {keys: traceKeys, decode: decodeTrace},
 }
 
 // plannedWorkloads are the contract's workload types not simulated yet.
-var plannedWorkloads = []string{"mmpp", "onoff", "diurnal", "spike", "cron", "trace", "mix"}
+var plannedWorkloads = []string{}
 
 func decodeRate(o *object, w *Workload) bool {
 	if !o.require("rate", "requests per second, a number > 0") {

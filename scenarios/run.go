@@ -50,6 +50,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 		SimulatedSeconds: s.Duration.Seconds(),
 		WarmupSeconds:    s.Warmup.Seconds(),
 		Version:          reports.Version,
+		Workload:         s.workloadInfo(),
 		Systems:          make([]reports.SystemResult, len(s.Systems)),
 	}
 	errs := make([]error, len(s.Systems))
@@ -110,11 +111,12 @@ func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, progress
 	}
 	acc := reports.NewAccumulator(len(s.Functions))
 	if o.SeriesDir != "" {
-		return s.runWithSeries(ctx, i, sys, src, acc, info, progress, o)
+		r, err := s.runWithSeries(ctx, i, sys, src, acc, info, progress, o)
+		return r, traceProblem(err)
 	}
 	sum, err := models.SimulateProgress(ctx, sys, src, s.Window(), acc, progress)
 	if err != nil {
-		return reports.SystemResult{}, err
+		return reports.SystemResult{}, traceProblem(err)
 	}
 	return acc.Result(info, sum), nil
 }

@@ -23,12 +23,19 @@ type Scenario struct {
 	Functions []workloads.Function
 	Systems   []System
 	Report    Report
+	// perFunction holds functions[i].workload when each function has its own.
+	perFunction []Workload
 }
 
 // Workload is what arrives. Type is a key of workloadTypes.
 type Workload struct {
 	Type string
 	Rate float64 // requests per second
+	Zipf float64 // > 0: function weights 1/rank^Zipf over the function list
+	// gen builds a generated process from a named stream (see workload.go).
+	gen   func(seed sim.Seed, stream string) workloads.Arrivals
+	Trace *workloads.Trace // type trace: the checked trace
+	trace *workloads.TraceOptions
 }
 
 // System is one system to compare. Exactly one of FaaS and Server is set,
@@ -73,11 +80,7 @@ func (s *Scenario) Window() models.Window {
 // NewSource returns a fresh workload; every system of a comparison gets its
 // own from the same seed, so all see the same arrivals.
 func (s *Scenario) NewSource(seed sim.Seed) (workloads.Source, error) {
-	t, ok := workloadTypes[s.Workload.Type]
-	if !ok || t.arrivals == nil {
-		return nil, fmt.Errorf("scenarios: workload type %q cannot be simulated", s.Workload.Type)
-	}
-	return workloads.NewMixed(seed, t.arrivals(s.Workload, seed), s.Functions, s.Duration)
+	return s.newSource(seed)
 }
 
 // NewSystem returns a fresh models.System for s.Systems[i]; a System serves

@@ -12,7 +12,7 @@ import (
 
 var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report"}
-	functionKeys = []string{"name", "memory_mb", "exec", "weight"}
+	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload"}
 	systemKeys   = []string{"name", "type", "platform"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
@@ -25,6 +25,7 @@ var (
 // every problem found.
 func decode(file string, raw map[string]any) (*Scenario, error) {
 	d := &decoder{file: file}
+	_, d.userFunctions = raw["functions"]
 	s := d.scenario(d.object("", withDefaults(scenarioDefaults, raw)))
 	if len(d.probs) > 0 {
 		return nil, d.probs
@@ -49,13 +50,14 @@ func (d *decoder) scenario(o *object) *Scenario {
 	} else {
 		s.Warmup = w
 	}
-	if o.require("workload", "a map like {type: poisson, rate: 20}") {
+	if !d.perFunction(o) && o.require("workload", "a map like {type: poisson, rate: 20}") {
 		if w, ok := o.sub("workload"); ok {
 			s.Workload = d.workload(w)
 		}
 	}
 	s.Functions = d.functions(o)
 	s.Report = d.report(o, s.Duration-s.Warmup)
+	d.finishWorkload(o, s)
 	if o.require("systems", "a list of one or more systems to compare") {
 		s.Systems = d.systems(o, s.Functions)
 	}
@@ -70,8 +72,10 @@ func (d *decoder) workload(o *object) Workload {
 	}
 	w.Type = name
 	t := workloadTypes[name]
+	o = d.object(o.path, withDefaults(workloadDefaults[name], o.m))
 	o.allow(append([]string{"type"}, t.keys...), nil)
 	t.decode(o, &w)
+	d.workloadCommon(o, &w)
 	return w
 }
 

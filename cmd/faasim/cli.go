@@ -67,7 +67,7 @@ examples run by name:  faasim run webhook`,
 		return nil
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd(), newPlotCmd())
+	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd(), newPlotCmd(), newTraceCmd(), newWorkloadCmd())
 	return root
 }
 
