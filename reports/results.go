@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"math"
+	"sort"
 	"strconv"
 
 	"github.com/faasim/faasim/models"
@@ -88,7 +90,12 @@ type SystemResult struct {
 	CostUSD   CostResult       `json:"cost_usd"`
 	Instances InstanceResult   `json:"instances"`
 	KeepAlive *KeepAliveResult `json:"keep_alive,omitempty"` // FaaS only
-	Functions []FunctionResult `json:"functions,omitempty"`  // with more than one function
+	// FunctionColdStartP75 is the 75th percentile over functions (with at
+	// least one request) of each function's cold-start ratio: the figure
+	// Shahrad et al. (ATC 2020) compare keep-alive policies by, since an
+	// invocation-weighted ratio hides the rarely called functions.
+	FunctionColdStartP75 float64          `json:"function_cold_start_ratio_p75,omitempty"`
+	Functions            []FunctionResult `json:"functions,omitempty"` // with more than one function
 }
 
 // KeepAliveResult is what a FaaS system's keep-alive policy cost and bought
@@ -166,6 +173,7 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 		}
 		sr.Functions = append(sr.Functions, fr)
 	}
+	sr.FunctionColdStartP75 = functionColdStartP75(sr.Functions)
 	sr.round()
 	return sr
 }
@@ -173,7 +181,7 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 // round keeps 9 significant digits of every derived float, so results.json
 // does not show last-bit differences of floating-point arithmetic.
 func (s *SystemResult) round() {
-	for _, p := range []*float64{&s.ColdStartRatio, &s.CostUSD.Total, &s.CostUSD.PerMillionRequests,
+	for _, p := range []*float64{&s.ColdStartRatio, &s.FunctionColdStartP75, &s.CostUSD.Total, &s.CostUSD.PerMillionRequests,
 		&s.Instances.Mean, &s.Instances.MeanBusy, &s.Instances.MeanInService} {
 		*p = sig(*p)
 	}
@@ -198,4 +206,20 @@ func (l *Latency) round() {
 func sig(x float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 9, 64), 64)
 	return v
+}
+
+// functionColdStartP75 is the 75th percentile (nearest rank) of the
+// per-function cold-start ratios; 0 with fewer than two functions.
+func functionColdStartP75(fns []FunctionResult) float64 {
+	var r []float64
+	for _, f := range fns {
+		if f.Requests > 0 {
+			r = append(r, float64(f.ColdStarts)/float64(f.Requests))
+		}
+	}
+	if len(r) < 2 {
+		return 0
+	}
+	sort.Float64s(r)
+	return r[int(math.Ceil(0.75*float64(len(r))))-1]
 }

@@ -95,6 +95,14 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	row("rejected", func(s *SystemResult) string { return countPct(s.Rejected, s.Requests) })
 	row("timed out", func(s *SystemResult) string { return countPct(s.TimedOut, s.Requests) })
 	row("cold starts", func(s *SystemResult) string { return countPct(s.ColdStarts, s.Requests) })
+	if len(r.Systems) > 0 && len(r.Systems[0].Functions) > 1 {
+		row("cold-start % p75 of functions", func(s *SystemResult) string {
+			if s.Type != "faas" {
+				return "-"
+			}
+			return pct(s.FunctionColdStartP75 * 100)
+		})
+	}
 	row("latency mean ms", func(s *SystemResult) string { return ms(s.LatencyMS.Mean) })
 	row("latency p50 ms", func(s *SystemResult) string { return ms(s.LatencyMS.P50) })
 	row("latency p90 ms", func(s *SystemResult) string { return ms(s.LatencyMS.P90) })
