@@ -154,8 +154,9 @@ func (s *Server) Finish() Summary {
 	w := s.w
 	s.expire(w.Horizon)
 	busy := s.load.mean(w)
+	usd := s.cfg.Billing.cost(s.cfg.Instances, w.Horizon-w.Warmup)
 	return Summary{
-		Cost: Cost{Items: []CostItem{{"servers", s.cfg.Billing.cost(s.cfg.Instances, w.Horizon-w.Warmup)}}},
+		Cost: Cost{Items: []CostItem{{"servers", usd}}, MonthlyUSD: s.cfg.Billing.cost(s.cfg.Instances, Month)},
 		Instances: InstanceStats{
 			Mean:          float64(s.cfg.Instances),
 			Max:           s.cfg.Instances,
