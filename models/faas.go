@@ -169,7 +169,8 @@ func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 	}
 	for fn := range f.fns {
 		for range f.cfg.MinInstances {
-			f.startInstance(e, int32(fn))
+			i := f.startInstance(e, int32(fn))
+			f.fns[fn].starting.pushFront(f.insts, i, 2) // requests may join it while it starts
 		}
 	}
 }
