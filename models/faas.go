@@ -1,6 +1,8 @@
 package models
 
 import (
+	"time"
+
 	"fmt"
 
 	"github.com/faasim/faasim/sim"
@@ -17,18 +19,27 @@ const (
 	ThrottleQueue                  // wait in a FIFO queue until an instance frees up
 )
 
-// FaaSConfig describes one FaaS system. Limits are per function.
+// FaaSConfig describes one FaaS system.
 type FaaSConfig struct {
 	Functions           []workloads.Function
 	ColdStart           dist.Spec // time for a new instance to become ready
 	KeepAlive           KeepAlive
-	MaxConcurrency      int      // instances of one function at once; 0 = unlimited
+	MaxConcurrency      int      // instances of one function at once (Lambda reserved concurrency, Cloud Run max instances); 0 = unlimited
+	AccountConcurrency  int      // instances in use (starting or serving) across all functions at once; 0 = unlimited
+	BurstRate           int      // new instances per 10 s per function (token bucket of that size); 0 = unlimited
+	MinInstances        int      // instances per function started at time 0 and never reclaimed; 0 = none
 	InstanceConcurrency int      // requests one instance serves at once (>= 1)
-	OnThrottle          Throttle // beyond MaxConcurrency
+	OnThrottle          Throttle // beyond any of the limits above
 	Timeout             sim.Time // cuts execution (not the cold start); 0 = none
 	Billing             FaaSBilling
+	CPU                 CPUScaling
+	MemoryMB            int      // overrides every function's memory on this system; 0 = the function's own
 	Seed                sim.Seed // cold starts draw from "coldstart/<function>"
 }
+
+// BurstWindow is the period a BurstRate refers to (AWS Lambda: 1,000 new
+// execution environments every 10 seconds per function).
+const BurstWindow = 10 * time.Second
 
 // FaaS is a function platform: per function, a pool of instances that start
 // on demand (cold start), serve InstanceConcurrency requests at once, and are
@@ -41,19 +52,23 @@ type FaaSConfig struct {
 // instance starts if the function is below MaxConcurrency; else it is
 // throttled (rejected or queued).
 type FaaS struct {
-	cfg   FaaSConfig
-	ic    int32
-	fns   []fnState
-	insts []instance
-	free  []int32 // free instance slots
-	reqs  []request
-	rfree []int32 // free request slots
-	mem   []int
-	meter faasMeter
-	pol   policyState
-	obs   Observer
-	w     Window
-	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
+	cfg    FaaSConfig
+	ic     int32
+	fns    []fnState
+	insts  []instance
+	free   []int32 // free instance slots
+	reqs   []request
+	rfree  []int32 // free request slots
+	mem    []int
+	scale  []float64 // per function: execution time factor at this system's memory (CPUScaling)
+	meter  faasMeter
+	pol    policyState
+	inUse  int      // instances starting or serving, all functions (AccountConcurrency)
+	queued int      // requests queued, all functions
+	burstT sim.Time // BurstWindow / BurstRate: one token's refill time
+	obs    Observer
+	w      Window
+	rec    Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 
 	alive, busy, slots gauge
 }
@@ -67,6 +82,8 @@ type fnState struct {
 	starting ilist // starting instances with a free slot
 	queue    ring[int32]
 	cold     dist.Rander
+	tat      sim.Time // burst bucket: theoretical arrival time of the next token (GCRA)
+	wake     bool     // a burst wake-up timer is pending
 }
 
 const (
@@ -87,7 +104,9 @@ type instance struct {
 	prov         bool     // provisioned: never expires, billed as capacity
 	prewarmed    bool     // loaded ahead of demand and not used yet
 	expireAt     sim.Time
-	waitHead     int32 // requests waiting for this instance to start
+	waitHead     int32    // requests waiting for this instance to start
+	born         sim.Time // when it started (InstanceLifetime billing)
+	busySince    sim.Time // when active last went from 0 to 1 (InstanceActive billing)
 }
 
 type request struct {
@@ -112,15 +131,25 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: no functions")
 	case cfg.InstanceConcurrency < 1:
 		return nil, fmt.Errorf("faas: instance_concurrency %d, want >= 1", cfg.InstanceConcurrency)
-	case cfg.MaxConcurrency < 0:
-		return nil, fmt.Errorf("faas: max_concurrency %d, want >= 0", cfg.MaxConcurrency)
+	case cfg.MaxConcurrency < 0 || cfg.AccountConcurrency < 0 || cfg.BurstRate < 0 || cfg.MinInstances < 0:
+		return nil, fmt.Errorf("faas: concurrency limits, burst rate and min instances must be >= 0")
+	case cfg.MaxConcurrency > 0 && cfg.MinInstances > cfg.MaxConcurrency:
+		return nil, fmt.Errorf("faas: min instances %d above max_concurrency %d", cfg.MinInstances, cfg.MaxConcurrency)
+	case cfg.MemoryMB < 0:
+		return nil, fmt.Errorf("faas: memory_mb %d, want >= 0", cfg.MemoryMB)
 	case cfg.ColdStart == nil || cfg.KeepAlive == nil:
 		return nil, fmt.Errorf("faas: cold start and keep-alive are required")
 	}
 	if err := cfg.Billing.Validate(); err != nil {
 		return nil, fmt.Errorf("faas: %w", err)
 	}
+	if err := cfg.CPU.Validate(); err != nil {
+		return nil, fmt.Errorf("faas: %w", err)
+	}
 	f := &FaaS{cfg: cfg, ic: int32(cfg.InstanceConcurrency), meter: newFaaSMeter(cfg.Billing, len(cfg.Functions))}
+	if cfg.BurstRate > 0 {
+		f.burstT = max(1, BurstWindow/sim.Time(cfg.BurstRate))
+	}
 	var names []string
 	for _, fn := range cfg.Functions {
 		names = append(names, fn.Name)
@@ -130,7 +159,12 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 			starting: newIList(),
 			cold:     cfg.ColdStart.New(cfg.Seed.Source("coldstart/" + fn.Name)),
 		})
-		f.mem = append(f.mem, fn.MemoryMB)
+		mem := fn.MemoryMB
+		if cfg.MemoryMB > 0 {
+			mem = cfg.MemoryMB
+		}
+		f.mem = append(f.mem, mem)
+		f.scale = append(f.scale, cfg.CPU.ExecFactor(fn, mem))
 	}
 	var err error
 	if f.pol, err = newPolicyState(cfg.KeepAlive, cfg.Seed, names); err != nil {
@@ -139,12 +173,19 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 	return f, nil
 }
 
-// Start implements System: the keep-alive policy may start instances or
-// timers of its own (provisioned instances, pings).
+// Start implements System: min instances start at time 0 (cold, with no
+// request waiting); the keep-alive policy may start instances or timers of
+// its own (provisioned instances, pings).
 func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 	f.obs, f.w = obs, w
 	for _, g := range []*gauge{&f.alive, &f.busy, &f.slots} {
 		g.warmup = w.Warmup
+	}
+	for fn := range f.fns {
+		for range f.cfg.MinInstances {
+			i := f.startInstance(e, int32(fn), true)
+			f.fns[fn].starting.pushFront(f.insts, i, 2) // requests may join it while it starts
+		}
 	}
 	f.policyStart(e)
 }
@@ -152,7 +193,11 @@ func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 // Arrive implements System.
 func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	r := f.newRequest()
-	f.reqs[r] = request{arrival: inv.At, exec: inv.Exec, fn: inv.Fn, inst: -1, next: -1}
+	exec := inv.Exec
+	if s := f.scale[inv.Fn]; s != 1 {
+		exec = sim.Time(float64(exec) * s)
+	}
+	f.reqs[r] = request{arrival: inv.At, exec: exec, fn: inv.Fn, inst: -1, next: -1}
 	if f.pol.kind == polHybrid {
 		f.policyArrive(inv.Fn, inv.At)
 	}
@@ -163,11 +208,12 @@ func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 func (f *FaaS) dispatch(e *sim.Engine, r int32) {
 	fn := f.reqs[r].fn
 	fs := &f.fns[fn]
-	if i := fs.prov.head; i >= 0 {
+	now := e.Now()
+	if i := fs.prov.head; i >= 0 && (f.insts[i].active > 0 || f.accountFree()) {
 		f.serve(e, i, r)
 		return
 	}
-	if i := fs.ready.head; i >= 0 {
+	if i := fs.ready.head; i >= 0 && (f.insts[i].active > 0 || f.accountFree()) {
 		f.serve(e, i, r)
 		return
 	}
@@ -175,17 +221,98 @@ func (f *FaaS) dispatch(e *sim.Engine, r int32) {
 		f.join(e, i, r)
 		return
 	}
-	if f.cfg.MaxConcurrency == 0 || fs.alive < f.cfg.MaxConcurrency {
+	if f.canStart(fn, now) {
+		f.takeToken(fn, now)
 		f.join(e, f.startInstance(e, fn, true), r)
 		f.reqs[r].starter = true
 		return
 	}
 	if f.cfg.OnThrottle == ThrottleQueue {
 		fs.queue.push(r)
+		f.queued++
+		f.wakeForBurst(e, fn)
 		return
 	}
 	f.reqs[r].out = Rejected
-	f.end(e.Now(), r)
+	f.end(now, r)
+}
+
+// accountFree reports room under the account-level concurrency limit.
+func (f *FaaS) accountFree() bool {
+	return f.cfg.AccountConcurrency == 0 || f.inUse < f.cfg.AccountConcurrency
+}
+
+// canStart reports whether function fn may start a new instance now: below
+// its own limit, the account's, and with a burst token.
+func (f *FaaS) canStart(fn int32, now sim.Time) bool {
+	fs := &f.fns[fn]
+	return (f.cfg.MaxConcurrency == 0 || fs.alive < f.cfg.MaxConcurrency) && f.accountFree() &&
+		(f.burstT == 0 || f.nextToken(fn) <= now)
+}
+
+// The burst limit is a token bucket of BurstRate tokens refilled one per
+// burstT, kept as GCRA: a token is available from nextToken on.
+func (f *FaaS) nextToken(fn int32) sim.Time {
+	return f.fns[fn].tat + f.burstT - BurstWindow
+}
+
+func (f *FaaS) takeToken(fn int32, now sim.Time) {
+	if f.burstT > 0 {
+		fs := &f.fns[fn]
+		fs.tat = max(fs.tat, now) + f.burstT
+	}
+}
+
+// wakeForBurst schedules a retry of fn's queue when its next burst token is
+// due, if the burst limit is what holds it back.
+func (f *FaaS) wakeForBurst(e *sim.Engine, fn int32) {
+	fs := &f.fns[fn]
+	if f.burstT == 0 || fs.wake || (f.cfg.MaxConcurrency > 0 && fs.alive >= f.cfg.MaxConcurrency) || !f.accountFree() {
+		return
+	}
+	fs.wake = true
+	e.Schedule(max(f.nextToken(fn), e.Now()), (*faasWake)(f), uint64(fn))
+}
+
+type faasWake FaaS
+
+// Fire: a burst token of function arg is due; its queue moves on.
+func (h *faasWake) Fire(e *sim.Engine, arg uint64) {
+	f := (*FaaS)(h)
+	fn := int32(arg)
+	f.fns[fn].wake = false
+	f.drain(e, fn)
+}
+
+// drain dispatches fn's queued requests while they can be served.
+func (f *FaaS) drain(e *sim.Engine, fn int32) {
+	fs := &f.fns[fn]
+	for fs.queue.len() > 0 {
+		i := fs.ready.head
+		if !(i >= 0 && (f.insts[i].active > 0 || f.accountFree())) && fs.starting.head < 0 && !f.canStart(fn, e.Now()) {
+			f.wakeForBurst(e, fn)
+			return
+		}
+		f.queued--
+		f.dispatch(e, fs.queue.pop())
+	}
+}
+
+// released is called when an instance stops being in use: account capacity
+// freed goes to another function's queue (first function first).
+func (f *FaaS) released(e *sim.Engine) {
+	f.inUse--
+	if f.queued == 0 || f.cfg.AccountConcurrency == 0 {
+		return
+	}
+	for fn := range f.fns {
+		if f.fns[fn].queue.len() > 0 {
+			f.drain(e, int32(fn))
+			if !f.accountFree() {
+				return
+			}
+		}
+	}
 }
 
 // serve starts request r on ready instance i (the head of its function's
@@ -197,6 +324,8 @@ func (f *FaaS) serve(e *sim.Engine, i, r int32) {
 	if in.active == 1 {
 		f.busy.add(now, 1)
 		f.setIdle(in.fn, now, -1)
+		f.inUse++
+		in.busySince = now
 	}
 	if in.active == f.ic {
 		list, _ := f.readyList(in)
@@ -248,6 +377,9 @@ func (f *FaaS) join(e *sim.Engine, i, r int32) {
 	in.waitHead = r
 	in.active++
 	in.prewarmed = false // it will serve a request that waited for it
+	if in.active == 1 && in.state == instStarting {
+		in.busySince = rq.joined // billed from the request's arrival at a starting instance
+	}
 	fs := &f.fns[in.fn]
 	if in.active == f.ic {
 		fs.starting.remove(f.insts, i)
@@ -268,8 +400,10 @@ func (f *FaaS) startInstance(e *sim.Engine, fn int32, cold bool) int32 {
 		i = int32(len(f.insts) - 1)
 	}
 	in := &f.insts[i]
-	*in = instance{gen: in.gen, fn: fn, state: instStarting, prev: -1, next: -1, waitHead: -1}
+	now := e.Now()
+	*in = instance{gen: in.gen, fn: fn, state: instStarting, prev: -1, next: -1, waitHead: -1, born: now, busySince: now}
 	f.fns[fn].alive++
+	f.inUse++
 	f.alive.add(e.Now(), 1)
 	if cold {
 		d := dist.Seconds(f.fns[fn].cold.Rand())
@@ -305,6 +439,7 @@ func (h *faasReady) Fire(e *sim.Engine, arg uint64) {
 	}
 	if in.active == 0 {
 		f.setIdle(in.fn, now, 1)
+		f.released(e) // a min instance, started with no request
 		f.idle(e, i)
 	}
 }
@@ -338,6 +473,7 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	fs := &f.fns[fn]
 	if fs.queue.len() > 0 {
 		// A queue means every instance is full: hand the slot straight over.
+		f.queued--
 		f.start(e, i, fs.queue.pop())
 		return
 	}
@@ -351,6 +487,10 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	if in.active == 0 {
 		f.busy.add(now, -1)
 		f.setIdle(fn, now, 1)
+		if f.cfg.Billing.Model == InstanceActive {
+			f.meter.period(fn, in.busySince, now, f.w)
+		}
+		f.released(e)
 		f.idle(e, i)
 	}
 }
@@ -358,6 +498,9 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 // idle applies the keep-alive policy to instance i, which just went idle.
 func (f *FaaS) idle(e *sim.Engine, i int32) {
 	in := &f.insts[i]
+	if f.fns[in.fn].alive <= f.cfg.MinInstances {
+		return // kept: min instances are never reclaimed
+	}
 	ttl, _ := f.decide(e, i)
 	switch {
 	case ttl == 0:
@@ -392,6 +535,9 @@ func (h *faasExpire) Fire(e *sim.Engine, arg uint64) {
 		return
 	}
 	if e.Now() >= in.expireAt {
+		if f.fns[in.fn].alive <= f.cfg.MinInstances {
+			return
+		}
 		f.destroy(e, i)
 		return
 	}
@@ -414,13 +560,16 @@ func (f *FaaS) destroy(e *sim.Engine, i int32) {
 	if in.state == instReady && in.active == 0 {
 		f.setIdle(in.fn, e.Now(), -1)
 	}
+	if f.cfg.Billing.Model == InstanceLifetime {
+		f.meter.period(in.fn, in.born, e.Now(), f.w)
+	}
 	in.state = instGone
 	in.gen++
 	fs.alive--
 	f.alive.add(e.Now(), -1)
 	f.free = append(f.free, i)
 	if fs.queue.len() > 0 {
-		f.dispatch(e, fs.queue.pop())
+		f.drain(e, in.fn)
 	}
 }
 
@@ -445,13 +594,28 @@ func (f *FaaS) newRequest() int32 {
 	return int32(len(f.reqs) - 1)
 }
 
-// Finish implements System.
+// Finish implements System. Instances still alive (or busy) at the horizon
+// are billed up to it.
 func (f *FaaS) Finish() Summary {
 	w := f.w
 	f.policyClose()
-	cost, per := f.meter.cost(f.mem)
+	for i := range f.insts {
+		in := &f.insts[i]
+		switch {
+		case in.state == instGone:
+		case f.cfg.Billing.Model == InstanceLifetime:
+			f.meter.period(in.fn, in.born, w.Horizon, w)
+		case f.cfg.Billing.Model == InstanceActive && in.active > 0:
+			f.meter.period(in.fn, in.busySince, w.Horizon, w)
+		}
+	}
+	cost, per := f.meter.cost(f.mem, f.cfg.MinInstances, w)
 	items, polPer := f.policyCost()
-	cost.Items = append(cost.Items, items...)
+	if len(items) > 0 {
+		// The policy's lines scale with the window like the rest.
+		cost.Items = append(cost.Items, items...)
+		cost.MonthlyUSD = cost.Total() * float64(Month) / float64(w.Horizon-w.Warmup)
+	}
 	for i := range per {
 		per[i] += polPer[i]
 	}

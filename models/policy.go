@@ -322,7 +322,7 @@ func (f *FaaS) closeProvPeriod(fn int32, now sim.Time) {
 	if to <= from || pf.provWant == 0 {
 		return
 	}
-	g := f.cfg.Billing.ProvisionedGranularity
+	g := f.cfg.Billing.Provisioned.Rounding
 	if g <= 0 {
 		g = 1
 	}
@@ -426,7 +426,7 @@ func (f *FaaS) policyClose() {
 func (f *FaaS) policyStats() PolicyStats {
 	p := &f.pol
 	st := PolicyStats{Policy: f.cfg.KeepAlive.String()}
-	g := f.cfg.Billing.ProvisionedGranularity
+	g := f.cfg.Billing.Provisioned.Rounding
 	if g <= 0 {
 		g = 1
 	}
@@ -464,7 +464,7 @@ func (f *FaaS) policyStats() PolicyStats {
 func (f *FaaS) policyCost() (items []CostItem, per []float64) {
 	b := f.cfg.Billing
 	gran := f.meter.gran.Seconds()
-	pg := b.ProvisionedGranularity
+	pg := b.Provisioned.Rounding
 	if pg <= 0 {
 		pg = 1
 	}
@@ -473,8 +473,8 @@ func (f *FaaS) policyCost() (items []CostItem, per []float64) {
 	for fn := range f.pol.fns {
 		pf := &f.pol.fns[fn]
 		gb := float64(f.mem[fn]) / 1024
-		c := float64(pf.provUnits) * pg.Seconds() * gb * b.PricePerGBSecondProvisioned
-		r := float64(pf.provRunUnits) * gran * gb * b.PricePerGBSecondProvisionedRun
+		c := float64(pf.provUnits) * pg.Seconds() * gb * b.Provisioned.PricePerGBSecond
+		r := float64(pf.provRunUnits) * gran * gb * b.Provisioned.DurationPricePerGBSecond
 		pi := float64(pf.pingUnits)*gran*gb*b.PricePerGBSecond + float64(pf.pings)*b.PricePerMillionRequests/1e6
 		per[fn] = c + r + pi
 		capacity += c
@@ -494,11 +494,16 @@ func (f *FaaS) policyCost() (items []CostItem, per []float64) {
 // instances have their own meters; everything else is on-demand.
 func (f *FaaS) bill(rq *request, in *instance, run, init sim.Time) {
 	pf := &f.pol.fns[rq.fn]
+	perRequest := f.cfg.Billing.Model == PerRequest
 	switch {
 	case rq.ping:
+		// Under the instance billing models the instance's time is metered
+		// by the model whoever uses it; a ping adds its request fee.
 		pf.pings++
-		pf.pingUnits += f.meter.granules(run, init)
-	case in.prov:
+		if perRequest {
+			pf.pingUnits += f.meter.granules(run, init)
+		}
+	case in.prov && perRequest:
 		pf.provRunUnits += f.meter.granules(run, 0)
 		f.meter.requests[rq.fn]++
 	default:
@@ -522,6 +527,7 @@ func (f *FaaS) newInstance(e *sim.Engine, fn int32, prov, readyNow bool) {
 		list, tag := f.readyList(in)
 		list.pushFront(f.insts, i, tag)
 		f.setIdle(fn, e.Now(), 1)
+		f.released(e) // idle: no longer counted against the account limit
 		return
 	}
 	f.fns[fn].starting.pushFront(f.insts, i, 2)

@@ -30,8 +30,8 @@ const (
 
 func pcBilling() models.FaaSBilling {
 	return models.FaaSBilling{PricePerGBSecond: odGBs, PricePerMillionRequests: 0.20, Granularity: time.Millisecond,
-		InitBilled: true, PricePerGBSecondProvisioned: pcCapacity, PricePerGBSecondProvisionedRun: pcRun,
-		ProvisionedGranularity: 5 * time.Minute}
+		InitBilled: true, Provisioned: models.ProvisionedRates{PricePerGBSecond: pcCapacity, DurationPricePerGBSecond: pcRun,
+			Rounding: 5 * time.Minute}}
 }
 
 // Provisioned 3 with steady load below 3 (2 req/s, 200 ms each: at most one

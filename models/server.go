@@ -221,7 +221,8 @@ func (s *Server) Finish() Summary {
 	if !s.scaled {
 		stats.Mean, stats.Max = float64(s.cfg.Instances), s.cfg.Instances
 		return Summary{
-			Cost:      Cost{Items: []CostItem{{"servers", s.cfg.Billing.cost(s.cfg.Instances, w.Horizon-w.Warmup)}}},
+			Cost: Cost{Items: []CostItem{{"servers", s.cfg.Billing.cost(s.cfg.Instances, w.Horizon-w.Warmup)}},
+				MonthlyUSD: s.cfg.Billing.cost(s.cfg.Instances, Month)},
 			Instances: stats,
 		}
 	}
@@ -229,7 +230,9 @@ func (s *Server) Finish() Summary {
 	stats.Mean, stats.Max = s.alive.mean(w), s.alive.max
 	stats.Fleet = &fs
 	usd := fs.BilledSeconds / 3600 * s.cfg.Billing.PricePerHour
-	return Summary{Cost: Cost{Items: []CostItem{{"servers", usd}}}, Instances: stats}
+	// A scaled fleet's month is this window's bill scaled to 30 days.
+	monthly := usd * float64(Month) / float64(w.Horizon-w.Warmup)
+	return Summary{Cost: Cost{Items: []CostItem{{"servers", usd}}, MonthlyUSD: monthly}, Instances: stats}
 }
 
 // ceilTol is ceil that forgives float noise just above an integer (3 +

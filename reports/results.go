@@ -53,6 +53,8 @@ type CostResult struct {
 	Total              float64            `json:"total"`
 	PerMillionRequests float64            `json:"per_million_requests"`
 	Breakdown          map[string]float64 `json:"breakdown"` // JSON sorts the keys
+	// MonthlyEstimate is the bill extrapolated to 30 days (models.Cost.MonthlyUSD).
+	MonthlyEstimate float64 `json:"monthly_estimate"`
 }
 
 // InstanceResult is time-weighted over the measured window.
@@ -150,7 +152,7 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 			BootSeconds: sig(f.BootSeconds), ScaleOuts: f.ScaleOuts, ScaleIns: f.ScaleIns, Launched: f.Launched, Terminated: f.Terminated}
 	}
 	total := sum.Cost.Total()
-	sr.CostUSD = CostResult{Total: total, Breakdown: map[string]float64{}}
+	sr.CostUSD = CostResult{Total: total, Breakdown: map[string]float64{}, MonthlyEstimate: sum.Cost.MonthlyUSD}
 	for _, it := range sum.Cost.Items {
 		sr.CostUSD.Breakdown[it.Name] += it.USD
 	}
@@ -181,7 +183,7 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 // round keeps 9 significant digits of every derived float, so results.json
 // does not show last-bit differences of floating-point arithmetic.
 func (s *SystemResult) round() {
-	for _, p := range []*float64{&s.ColdStartRatio, &s.FunctionColdStartP75, &s.CostUSD.Total, &s.CostUSD.PerMillionRequests,
+	for _, p := range []*float64{&s.ColdStartRatio, &s.FunctionColdStartP75, &s.CostUSD.Total, &s.CostUSD.PerMillionRequests, &s.CostUSD.MonthlyEstimate,
 		&s.Instances.Mean, &s.Instances.MeanBusy, &s.Instances.MeanInService} {
 		*p = sig(*p)
 	}

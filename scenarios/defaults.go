@@ -11,9 +11,11 @@ var (
 		"functions": []any{map[string]any{}}, // one function, all defaults
 	}
 	functionDefaults = map[string]any{
-		"memory_mb": 128,
-		"exec":      map[string]any{"dist": "constant", "value": "100ms"},
-		"weight":    1,
+		"memory_mb":                128,
+		"exec":                     map[string]any{"dist": "constant", "value": "100ms"},
+		"weight":                   1,
+		"cpu_bound":                0,
+		"exec_reference_memory_mb": 0,
 	}
 	// defaultFunctionName names the function of a single-function scenario.
 	defaultFunctionName = "default"
@@ -27,10 +29,19 @@ var (
 		"billing_granularity":  "1ms",
 		"billing_minimum":      "0s",
 		"bill_init":            true,
-		// Provisioned capacity is free unless a preset or the scenario prices it.
-		"price_per_gb_second_provisioned":     0,
-		"price_per_gb_second_provisioned_run": 0,
-		"provisioned_billing_granularity":     "5m",
+		// platform catalogue (issue 3)
+		"billing_model":          "per-request",
+		"account_concurrency":    0,
+		"burst_rate":             0,
+		"min_instances":          0,
+		"memory_mb":              0,
+		"vcpu":                   1,
+		"memory_billing_step_mb": 0,
+		"memory_billing_max_mb":  0,
+		"free_tier":              false,
+		"provisioned_rounding":   "5m",
+		"full_vcpu_memory_mb":    0,
+		"vcpu_ceiling":           0,
 	}
 	serverDefaults = map[string]any{
 		"workers_per_instance": 1,

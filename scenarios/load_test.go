@@ -128,7 +128,7 @@ func TestProblems(t *testing.T) {
 		{"fractional memory", fn("memory_mb: 2.5"), "functions[0].memory_mb", []string{"want an integer >= 1, found 2.5"}},
 		{"zero memory", fn("memory_mb: 0"), "functions[0].memory_mb", []string{"want an integer >= 1, found 0"}},
 		{"zero weight", fn("weight: 0"), "functions[0].weight", []string{"want a number > 0, found 0"}},
-		{"unknown function key", fn("mem: 5"), "functions[0].mem", []string{"allowed: exec, memory_mb, name, weight"}},
+		{"unknown function key", fn("mem: 5"), "functions[0].mem", []string{"allowed: cpu_bound, exec, exec_reference_memory_mb, memory_mb, name, weight"}},
 
 		// Distributions (through exec; cold_start shares the code).
 		{"distribution as a bare duration", fn("exec: 100ms"), "functions[0].exec", []string{"want a distribution like {dist: constant, value: 100ms}", `"100ms"`}},
@@ -433,12 +433,17 @@ systems:
 	want := models.FaaSConfig{
 		ColdStart:           dist.LogNormalMedianP99(0.128, 0.445),
 		KeepAlive:           models.FixedKeepAlive{Idle: 10 * time.Minute},
-		MaxConcurrency:      1000,
+		AccountConcurrency:  1000,
+		BurstRate:           1000,
 		InstanceConcurrency: 1,
 		Timeout:             900 * time.Second,
 		Billing: models.FaaSBilling{PricePerGBSecond: 0.0000166667, PricePerMillionRequests: 0.2,
-			Granularity: time.Millisecond, InitBilled: true, ProvisionedGranularity: 5 * time.Minute,
-			PricePerGBSecondProvisioned: 0.0000041667, PricePerGBSecondProvisionedRun: 0.0000097222},
+			Granularity: time.Millisecond, InitBilled: true, VCPU: 1,
+			Tiers: []models.PriceTier{{AboveGBSeconds: 6e9, PricePerGBSecond: 0.000015}, {AboveGBSeconds: 15e9, PricePerGBSecond: 0.0000133334}},
+			Free:  models.FreeTier{Requests: 1e6, GBSeconds: 400000},
+			Provisioned: models.ProvisionedRates{PricePerGBSecond: 0.0000041667, DurationPricePerGBSecond: 0.0000097222,
+				Rounding: 5 * time.Minute}},
+		CPU: models.CPUScaling{FullVCPUMemoryMB: 1769, Ceiling: 1},
 	}
 	if !reflect.DeepEqual(*plain, want) {
 		t.Errorf("preset alone:\n got %+v\nwant %+v", *plain, want)
@@ -463,7 +468,7 @@ func TestEveryPreset(t *testing.T) {
 		}
 		for k := range p.Limits {
 			switch k {
-			case "max_timeout", "min_memory_mb", "max_memory_mb":
+			case "max_timeout", "min_memory_mb", "max_memory_mb", "max_instance_concurrency":
 			default:
 				t.Errorf("%s: limit %q is not checked by scenarios", name, k)
 			}
@@ -482,7 +487,8 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("scenario = %+v", s)
 	}
 	want := models.FaaSConfig{ColdStart: dist.Constant{Value: 0.001}, KeepAlive: models.FixedKeepAlive{Idle: 10 * time.Minute},
-		InstanceConcurrency: 1, Billing: models.FaaSBilling{Granularity: time.Millisecond, InitBilled: true, ProvisionedGranularity: 5 * time.Minute}}
+		InstanceConcurrency: 1, Billing: models.FaaSBilling{Granularity: time.Millisecond, InitBilled: true, VCPU: 1,
+			Provisioned: models.ProvisionedRates{Rounding: 5 * time.Minute}}}
 	if !reflect.DeepEqual(*s.Systems[0].FaaS, want) {
 		t.Errorf("faas = %+v, want %+v", *s.Systems[0].FaaS, want)
 	}

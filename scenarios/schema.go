@@ -12,13 +12,21 @@ import (
 
 var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report"}
-	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload"}
+	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb"}
 	systemKeys   = []string{"name", "type", "platform"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
-		"price_per_gb_second_provisioned", "price_per_gb_second_provisioned_run", "provisioned_billing_granularity"}
+		// platform catalogue (issue 3): docs/platforms.md
+		"billing_model", "account_concurrency", "burst_rate", "min_instances", "memory_mb",
+		"price_per_vcpu_second", "vcpu", "price_per_ghz_second", "cpu_ghz_by_memory_mb",
+		"memory_billing_step_mb", "memory_billing_max_mb", "price_tiers",
+		"free_tier", "free_requests_per_month", "free_gb_seconds_per_month", "free_vcpu_seconds_per_month", "free_ghz_seconds_per_month",
+		"baseline_price_per_gb_second", "baseline_price_per_vcpu_second",
+		"provisioned_price_per_gb_second", "provisioned_duration_price_per_gb_second", "provisioned_rounding",
+		"full_vcpu_memory_mb", "vcpu_ceiling"}
 	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
-		"billing_minimum", "billing_granularity", "boot", "autoscale", "schedule"}
+		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule"}
+	priceTierKeys = []string{"above_gb_seconds", "price_per_gb_second"}
 )
 
 // decode checks raw (keys already lowercased) and returns the Scenario, or
@@ -103,6 +111,12 @@ func (d *decoder) functions(top *object) []workloads.Function {
 		f.MemoryMB, _ = o.int("memory_mb", 1)
 		f.Exec, _ = o.distribution("exec")
 		f.Weight, _ = o.num("weight", 0, true)
+		if s, ok := o.num("cpu_bound", 0, false); ok && s > 1 {
+			o.fail("cpu_bound", "want a share from 0 to 1, found %g", s)
+		} else {
+			f.CPUBound = s
+		}
+		f.ExecMemoryMB, _ = o.int("exec_reference_memory_mb", 0)
 		fns = append(fns, f)
 	}
 	return fns
@@ -224,9 +238,7 @@ func (d *decoder) faas(o *object) *models.FaaSConfig {
 	c.Billing.Granularity, _ = o.positive("billing_granularity")
 	c.Billing.MinimumBilled, _ = o.duration("billing_minimum")
 	c.Billing.InitBilled, _ = o.bool("bill_init")
-	c.Billing.PricePerGBSecondProvisioned, _ = o.num("price_per_gb_second_provisioned", 0, false)
-	c.Billing.PricePerGBSecondProvisionedRun, _ = o.num("price_per_gb_second_provisioned_run", 0, false)
-	c.Billing.ProvisionedGranularity, _ = o.positive("provisioned_billing_granularity")
+	d.catalogue(o, c)
 	if p, ok := c.KeepAlive.(models.ProvisionedKeepAlive); ok && c.MaxConcurrency > 0 {
 		for _, st := range append(p.Schedule, models.ScheduleStep{Instances: p.Instances}) {
 			if st.Instances > c.MaxConcurrency {
@@ -248,9 +260,7 @@ func (d *decoder) server(o *object) *models.ServerConfig {
 	}
 	c.WorkersPerInstance, _ = o.int("workers_per_instance", 1)
 	c.QueueLimit, _ = o.int("queue_limit", 0)
-	if needPlatform(o, "price_per_hour") {
-		c.Billing.PricePerHour, _ = o.num("price_per_hour", 0, false)
-	}
+	c.Billing.PricePerHour = serverPrice(o)
 	c.Billing.MinimumBilled, _ = o.duration("billing_minimum")
 	c.Billing.Granularity, _ = o.positive("billing_granularity")
 	d.scaling(o, c)
@@ -266,6 +276,13 @@ func (d *decoder) limits(o *object, preset *models.Preset, system string, fns []
 				describeTimeout(t), preset.Name, max)
 		}
 	}
+	if s, ok := preset.Limits["max_instance_concurrency"]; ok {
+		if n, _ := number(s); n > 0 {
+			if ic, ok := o.int("instance_concurrency", 1); ok && float64(ic) > n {
+				o.fail("instance_concurrency", "%d exceeds platform %s's limit; want 1 to %g", ic, preset.Name, n)
+			}
+		}
+	}
 	lo, hasLo := number(preset.Limits["min_memory_mb"])
 	hi, hasHi := number(preset.Limits["max_memory_mb"])
 	if !hasLo && !hasHi {
@@ -273,6 +290,12 @@ func (d *decoder) limits(o *object, preset *models.Preset, system string, fns []
 	}
 	if !hasHi {
 		hi = float64(1 << 53)
+	}
+	if m, ok := o.int("memory_mb", 0); ok && m != 0 && (float64(m) < lo || float64(m) > hi) {
+		o.fail("memory_mb", "%d MB is outside what platform %s allows; want %g to %g", m, preset.Name, lo, hi)
+		return
+	} else if ok && m != 0 {
+		return // the system's memory replaces the functions'
 	}
 	for j, f := range fns {
 		if f.MemoryMB != 0 && (float64(f.MemoryMB) < lo || float64(f.MemoryMB) > hi) {

@@ -36,6 +36,11 @@ type Function struct {
 	MemoryMB int
 	Exec     dist.Spec // warm execution time
 	Weight   float64   // share of the workload's arrivals (relative; > 0)
+	// CPUBound is the share (0 to 1) of Exec that is CPU-bound, and
+	// ExecMemoryMB the memory Exec was measured at (0 = MemoryMB): where CPU
+	// follows memory, a platform scales that share (models.CPUScaling).
+	CPUBound     float64
+	ExecMemoryMB int
 }
 
 // Mixed assigns each arrival of an Arrivals process to a function (by

@@ -39,42 +39,122 @@ func newPlatformsCmd() *cobra.Command {
 	}
 }
 
-// headline is the figure a list shows for a preset: its prices.
-func headline(p models.Preset) string {
+// priceLabels are the price keys a list shows, in order, with their units.
+var priceLabels = []struct{ key, unit string }{
+	{"price_per_gb_second", "/GB-s"},
+	{"price_per_vcpu_second", "/vCPU-s"},
+	{"price_per_ghz_second", "/GHz-s"},
+	{"price_per_million_requests", "/1M req"},
+	{"baseline_price_per_gb_second", "/GB-s baseline"},
+	{"price_per_hour", "/h"},
+	{"price_per_vcpu_hour", "/vCPU-h"},
+	{"price_per_gb_hour", "/GB-h"},
+}
+
+// prices is what a list shows of a preset's prices.
+func prices(p models.Preset) string {
 	var parts []string
-	for _, k := range []string{"price_per_gb_second", "price_per_million_requests", "price_per_hour"} {
-		if v, ok := p.Keys[k].(float64); ok {
-			parts = append(parts, k+" "+strconv.FormatFloat(v, 'f', -1, 64))
+	for _, l := range priceLabels {
+		if v, ok := p.Keys[l.key].(float64); ok && (v != 0 || l.key == "price_per_million_requests") {
+			part := "$" + strconv.FormatFloat(v, 'f', -1, 64) + l.unit
+			if l.key == "price_per_gb_second" {
+				if _, tiered := p.Keys["price_tiers"]; tiered {
+					part += " (tiered)"
+				}
+			}
+			parts = append(parts, part)
 		}
 	}
 	return strings.Join(parts, ", ")
 }
 
+// limits is what a list shows of a preset's scaling and size limits.
+func limits(p models.Preset) string {
+	var parts []string
+	num := func(k, label string) {
+		if v, ok := p.Keys[k].(float64); ok && v > 0 {
+			parts = append(parts, label+" "+strconv.FormatFloat(v, 'f', -1, 64))
+		}
+	}
+	num("account_concurrency", "account")
+	num("max_concurrency", "instances")
+	num("burst_rate", "burst/10s")
+	if v, ok := p.Keys["instance_concurrency"].(float64); ok && v > 1 {
+		num("instance_concurrency", "per-instance")
+	}
+	lo, okLo := p.Limits["min_memory_mb"].(float64)
+	hi, okHi := p.Limits["max_memory_mb"].(float64)
+	if okLo && okHi {
+		parts = append(parts, fmt.Sprintf("%g-%g MB", lo, hi))
+	}
+	if t, ok := p.Limits["max_timeout"].(string); ok {
+		parts = append(parts, "timeout "+t)
+	}
+	if m, ok := p.Keys["billing_minimum"].(string); ok && p.Kind == "server" {
+		parts = append(parts, "billed per second, "+m+" minimum")
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// read is the dates a preset's figures were read, sorted.
 func read(p models.Preset) string {
 	dates := map[string]bool{}
-	unverified := false
 	for _, s := range p.Sources {
 		dates[s.Read] = true
-		unverified = unverified || s.Unverified
 	}
-	var ds []string
+	ds := make([]string, 0, len(dates))
 	for d := range dates {
 		ds = append(ds, d)
 	}
 	sort.Strings(ds)
-	out := strings.Join(ds, ", ")
-	if unverified {
-		out += " (some figures UNVERIFIED)"
+	return strings.Join(ds, ", ")
+}
+
+// unverified lists the keys whose figures could not be confirmed from a
+// primary page, in source order.
+func unverified(p models.Preset) string {
+	var ks []string
+	for _, s := range p.Sources {
+		if s.Unverified {
+			ks = append(ks, s.Keys)
+		}
 	}
-	return out
+	return strings.Join(ks, "; ")
 }
 
 func listPlatforms(w io.Writer) {
+	rows := [][]string{{"NAME", "KIND", "PRICES (USD)", "LIMITS", "READ"}}
+	notes := []string{""}
 	for _, name := range models.PresetNames() {
 		p, _ := models.LookupPreset(name)
-		fmt.Fprintf(w, "%-20s %-6s %-66s read %s\n", p.Name, p.Kind, headline(p), read(p))
+		rows = append(rows, []string{p.Name, p.Kind, prices(p), limits(p), read(p)})
+		notes = append(notes, unverified(p))
 	}
-	fmt.Fprintln(w, "\nfaasim platforms NAME shows every figure of a preset with its source.")
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	for k, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i < len(r)-1 {
+				fmt.Fprintf(&b, "%-*s  ", width[i], c)
+			} else {
+				b.WriteString(c)
+			}
+		}
+		fmt.Fprintln(w, b.String())
+		if notes[k] != "" {
+			fmt.Fprintf(w, "%*s  UNVERIFIED: %s\n", width[0], "", notes[k])
+		}
+	}
+	fmt.Fprintln(w, "\nUNVERIFIED figures could not be confirmed from a primary page; override them in a scenario if you know better.")
+	fmt.Fprintln(w, "faasim platforms NAME shows every figure of a preset with its source.")
 }
 
 func showPlatform(w io.Writer, p models.Preset) {

@@ -1,0 +1,317 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/faasim/faasim/sim"
+)
+
+// Month is the 30-day month that monthly prices, allowances and volume
+// tiers refer to; figures for a shorter run are applied pro rata to the
+// measured window (threshold × window / Month).
+const Month = 30 * 24 * time.Hour
+
+// BillingModel is what a FaaS platform meters as compute time.
+type BillingModel uint8
+
+const (
+	// PerRequest bills each request its own duration (AWS Lambda, Google
+	// Cloud Functions 1st gen, Azure Functions): concurrent requests on one
+	// instance are billed separately.
+	PerRequest BillingModel = iota
+	// InstanceActive bills an instance while it has at least one request in
+	// flight (Cloud Run request-based): concurrent requests share that time.
+	// Each busy period is rounded up to the granularity on its own.
+	InstanceActive
+	// InstanceLifetime bills an instance for its whole life, idle or not
+	// (Cloud Run instance-based), each life rounded up to the granularity.
+	InstanceLifetime
+)
+
+// BillingModels names the models as the scenario key billing_model spells them.
+var BillingModels = []string{"per-request", "instance-active", "instance-lifetime"}
+
+func (m BillingModel) String() string { return BillingModels[m] }
+
+// PriceTier is a volume tier: GB-seconds beyond AboveGBSeconds a month are
+// billed at PricePerGBSecond (AWS Lambda: 6 B and 15 B GB-s for x86).
+type PriceTier struct {
+	AboveGBSeconds   float64 // monthly volume, GB-s
+	PricePerGBSecond float64 // USD
+}
+
+// CPUTier is a memory size with its fixed CPU clock (Cloud Functions 1st
+// gen): a function's memory is billed as the smallest tier that holds it.
+type CPUTier struct {
+	MemoryMB int
+	GHz      float64
+}
+
+// FreeTier is a monthly allowance, applied pro rata to the measured window.
+type FreeTier struct {
+	Requests, GBSeconds, VCPUSeconds, GHzSeconds float64 // per Month
+}
+
+// FaaSBilling is a FaaS platform's billing rules. Compute is metered in
+// integer granules (per function), and dollars are computed once at the end,
+// so the bill does not depend on summation order. 1 GB = 1 GiB = 1024 MB, as
+// every provider modelled bills.
+type FaaSBilling struct {
+	Model                   BillingModel
+	PricePerGBSecond        float64     // USD per GB-second of (billed) memory; first volume tier
+	PricePerVCPUSecond      float64     // USD per vCPU-second (Cloud Run)
+	PricePerGHzSecond       float64     // USD per GHz-second (Cloud Functions 1st gen; needs CPUTiers)
+	PricePerMillionRequests float64     // USD per million requests that ran
+	Tiers                   []PriceTier // further GB-s volume tiers, ascending
+	Granularity             sim.Time    // billed durations round up to a multiple of this; 0 = 1 ns
+	MinimumBilled           sim.Time    // a shorter request (or period) is billed this long
+	InitBilled              bool        // PerRequest: cold-start (init) time billed like execution
+	VCPU                    float64     // vCPUs billed per instance (with PricePerVCPUSecond)
+	CPUTiers                []CPUTier   // memory tiers with their clock, ascending; memory billed rounds up to one
+	MemoryStepMB            int         // memory billed rounds up to a multiple of this (Azure: 128); 0 = exact
+	MemoryMaxMB             int         // memory billed at most this (Azure: 1536); 0 = no cap
+	FreeTier                bool        // apply Free (off by default, as the contract says)
+	Free                    FreeTier
+	// Baseline prices bill every min instance (always-ready, min-instances)
+	// for the whole measured window, idle or not, on top of its use.
+	BaselinePricePerGBSecond   float64
+	BaselinePricePerVCPUSecond float64
+	Provisioned                ProvisionedRates // Lambda provisioned concurrency (metered by ProvisionedCharge)
+}
+
+// Validate reports a billing setting that cannot be used.
+func (b FaaSBilling) Validate() error {
+	for _, p := range []float64{b.PricePerGBSecond, b.PricePerVCPUSecond, b.PricePerGHzSecond, b.PricePerMillionRequests,
+		b.BaselinePricePerGBSecond, b.BaselinePricePerVCPUSecond, b.VCPU, b.Free.Requests, b.Free.GBSeconds,
+		b.Free.VCPUSeconds, b.Free.GHzSeconds} {
+		if p < 0 || math.IsNaN(p) {
+			return fmt.Errorf("prices, vCPUs and allowances must be >= 0")
+		}
+	}
+	switch {
+	case b.Granularity < 0 || b.MinimumBilled < 0:
+		return fmt.Errorf("granularity and minimum must be >= 0")
+	case b.MemoryStepMB < 0 || b.MemoryMaxMB < 0:
+		return fmt.Errorf("memory step and cap must be >= 0")
+	case b.Model > InstanceLifetime:
+		return fmt.Errorf("unknown billing model %d", b.Model)
+	case b.PricePerGHzSecond > 0 && len(b.CPUTiers) == 0:
+		return fmt.Errorf("a GHz-second price needs CPU tiers")
+	}
+	for i := 1; i < len(b.Tiers); i++ {
+		if b.Tiers[i].AboveGBSeconds <= b.Tiers[i-1].AboveGBSeconds {
+			return fmt.Errorf("price tiers must ascend by volume")
+		}
+	}
+	for i := 1; i < len(b.CPUTiers); i++ {
+		if b.CPUTiers[i].MemoryMB <= b.CPUTiers[i-1].MemoryMB {
+			return fmt.Errorf("CPU tiers must ascend by memory")
+		}
+	}
+	return nil
+}
+
+// BilledMemoryMB is the memory a function of memMB is billed for: rounded
+// up to a CPU tier or to the memory step, and capped.
+func (b FaaSBilling) BilledMemoryMB(memMB int) int {
+	m := memMB
+	if i, ok := b.cpuTier(memMB); ok {
+		m = b.CPUTiers[i].MemoryMB
+	}
+	if s := b.MemoryStepMB; s > 0 {
+		m = (m + s - 1) / s * s
+	}
+	if b.MemoryMaxMB > 0 && m > b.MemoryMaxMB {
+		m = b.MemoryMaxMB
+	}
+	return m
+}
+
+// GHz is the CPU clock billed for a function of memMB (0 without tiers).
+func (b FaaSBilling) GHz(memMB int) float64 {
+	if i, ok := b.cpuTier(memMB); ok {
+		return b.CPUTiers[i].GHz
+	}
+	return 0
+}
+
+// cpuTier is the smallest tier holding memMB (the largest if none does).
+func (b FaaSBilling) cpuTier(memMB int) (int, bool) {
+	if len(b.CPUTiers) == 0 {
+		return 0, false
+	}
+	i, _ := slices.BinarySearchFunc(b.CPUTiers, memMB, func(t CPUTier, m int) int { return t.MemoryMB - m })
+	return min(i, len(b.CPUTiers)-1), true
+}
+
+// faasMeter accumulates billing units exactly, in integers.
+type faasMeter struct {
+	b        FaaSBilling
+	gran     sim.Time
+	units    []int64 // per function: billed granules
+	requests []int64 // per function: billed requests
+}
+
+func newFaaSMeter(b FaaSBilling, nfn int) faasMeter {
+	g := b.Granularity
+	if g <= 0 {
+		g = 1
+	}
+	return faasMeter{b: b, gran: g, units: make([]int64, nfn), requests: make([]int64, nfn)}
+}
+
+// bill charges one request of function fn that ran for run and (if it
+// started its instance) waited init for it. Under the instance models only
+// the request fee is per request.
+func (m *faasMeter) bill(fn int32, run, init sim.Time) {
+	m.requests[fn]++
+	if m.b.Model != PerRequest {
+		return
+	}
+	d := run
+	if m.b.InitBilled {
+		d += init
+	}
+	m.charge(fn, d)
+}
+
+// period charges an instance of function fn for [from, to), clipped to the
+// window (instance models).
+func (m *faasMeter) period(fn int32, from, to sim.Time, w Window) {
+	from = max(from, w.Warmup)
+	to = min(to, w.Horizon)
+	if to > from {
+		m.charge(fn, to-from)
+	}
+}
+
+func (m *faasMeter) charge(fn int32, d sim.Time) {
+	m.units[fn] += m.granules(d, 0)
+}
+
+// granules is a per-request billed duration (run, plus init where billed)
+// in granules, at least the minimum.
+func (m *faasMeter) granules(run, init sim.Time) int64 {
+	d := run
+	if m.b.InitBilled {
+		d += init
+	}
+	d = max(d, m.b.MinimumBilled)
+	return int64((d + m.gran - 1) / m.gran)
+}
+
+// usage is what a bill is computed from: per function, billed compute
+// seconds and requests; the memory each function runs with; min instances
+// kept per function; the measured window.
+type usage struct {
+	seconds      []float64
+	requests     []int64
+	memMB        []int
+	minInstances int
+	window       sim.Time
+}
+
+// cost turns the units into dollars: one Cost and each function's share.
+func (m *faasMeter) cost(memMB []int, minInstances int, w Window) (Cost, []float64) {
+	u := usage{seconds: make([]float64, len(m.units)), requests: m.requests, memMB: memMB,
+		minInstances: minInstances, window: w.Horizon - w.Warmup}
+	for i, n := range m.units {
+		u.seconds[i] = float64(n) * m.gran.Seconds()
+	}
+	return m.b.bill(u)
+}
+
+// bill applies prices, tiers and free allowances to usage. Volume tiers and
+// free allowances are monthly: both are scaled to the window (pro rata), so
+// a run's bill scales linearly with its length and MonthlyUSD is the bill ×
+// Month / window. Free allowances come off first; the tiers then apply to
+// the GB-s left. Each function's share is its part of the list price.
+func (b FaaSBilling) bill(u usage) (Cost, []float64) {
+	frac := float64(u.window) / float64(Month)
+	nfn := len(u.seconds)
+	var gbs, vcpus, ghzs, reqs float64
+	gross := make([]float64, nfn) // compute at list (first-tier) prices
+	for i := range nfn {
+		g := u.seconds[i] * float64(b.BilledMemoryMB(u.memMB[i])) / 1024
+		v := u.seconds[i] * b.VCPU
+		h := u.seconds[i] * b.GHz(u.memMB[i])
+		gbs, vcpus, ghzs = gbs+g, vcpus+v, ghzs+h
+		reqs += float64(u.requests[i])
+		gross[i] = g*b.PricePerGBSecond + v*b.PricePerVCPUSecond + h*b.PricePerGHzSecond
+	}
+	if b.FreeTier {
+		gbs = max(0, gbs-b.Free.GBSeconds*frac)
+		vcpus = max(0, vcpus-b.Free.VCPUSeconds*frac)
+		ghzs = max(0, ghzs-b.Free.GHzSeconds*frac)
+		reqs = max(0, reqs-b.Free.Requests*frac)
+	}
+	compute := b.tiered(gbs, frac) + vcpus*b.PricePerVCPUSecond + ghzs*b.PricePerGHzSecond
+	requests := reqs * b.PricePerMillionRequests / 1e6
+	var totalGross, totalReq float64
+	for i := range nfn {
+		totalGross += gross[i]
+		totalReq += float64(u.requests[i])
+	}
+	per := make([]float64, nfn)
+	var baseline float64
+	for i := range nfn {
+		if totalGross > 0 {
+			per[i] += compute * gross[i] / totalGross
+		}
+		if totalReq > 0 {
+			per[i] += requests * float64(u.requests[i]) / totalReq
+		}
+		bl := float64(u.minInstances) * u.window.Seconds() *
+			(float64(b.BilledMemoryMB(u.memMB[i]))/1024*b.BaselinePricePerGBSecond + b.VCPU*b.BaselinePricePerVCPUSecond)
+		per[i] += bl
+		baseline += bl
+	}
+	c := Cost{Items: []CostItem{{"compute", compute}, {"requests", requests}}}
+	if baseline > 0 {
+		c.Items = append(c.Items, CostItem{"baseline", baseline})
+	}
+	c.MonthlyUSD = c.Total() * float64(Month) / float64(u.window)
+	return c, per
+}
+
+// tiered prices gbs GB-seconds over the volume tiers, their monthly
+// thresholds scaled by frac.
+func (b FaaSBilling) tiered(gbs, frac float64) float64 {
+	var usd float64
+	price, from := b.PricePerGBSecond, 0.0
+	for _, t := range b.Tiers {
+		at := t.AboveGBSeconds * frac
+		if gbs <= at {
+			break
+		}
+		usd += (at - from) * price
+		price, from = t.PricePerGBSecond, at
+	}
+	return usd + (gbs-from)*price
+}
+
+// ProvisionedRates are AWS Lambda's provisioned-concurrency prices: the
+// configured concurrency is billed whether used or not, and requests served
+// by it pay a reduced duration rate instead of the on-demand one.
+type ProvisionedRates struct {
+	PricePerGBSecond         float64  // USD per GB-s configured
+	DurationPricePerGBSecond float64  // USD per GB-s of execution on provisioned instances
+	Rounding                 sim.Time // enabled time rounds up to a multiple (AWS: 5 minutes)
+}
+
+// ProvisionedCharge is the bill for keeping concurrency environments of
+// memMB configured for enabled: concurrency × memory × enabled time rounded
+// up to Rounding, at PricePerGBSecond. The keep-alive policy that configures
+// them (issue 5) bills executions on them with DurationPricePerGBSecond.
+func (p ProvisionedRates) ProvisionedCharge(concurrency, memMB int, enabled sim.Time) float64 {
+	if enabled <= 0 || concurrency <= 0 {
+		return 0
+	}
+	if r := p.Rounding; r > 0 {
+		enabled = (enabled + r - 1) / r * r
+	}
+	return float64(concurrency) * float64(memMB) / 1024 * enabled.Seconds() * p.PricePerGBSecond
+}
