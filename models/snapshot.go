@@ -131,26 +131,3 @@ func (s *sampler) Fire(e *sim.Engine, _ uint64) {
 		e.Schedule(t, s, 0)
 	}
 }
-
-// simulate is SimulateProgress with a hook that schedules extra events after
-// the system has started.
-func simulate(ctx context.Context, sys System, src workloads.Source, w Window, obs Observer, progress func(sim.Time), hook func(*sim.Engine)) (Summary, error) {
-	e := sim.New()
-	e.Tick = progress
-	if progress != nil {
-		defer progress(w.Horizon)
-	}
-	d := &driver{sys: sys, src: src, obs: obs, w: w}
-	sys.Start(e, obs, w)
-	hook(e)
-	if src.Next(&d.next) && d.next.At < w.Horizon {
-		e.Schedule(d.next.At, d, 0)
-	}
-	if err := e.Run(ctx, w.Horizon); err != nil {
-		return Summary{}, err
-	}
-	if err := src.Err(); err != nil {
-		return Summary{}, err
-	}
-	return sys.Finish(), nil
-}

@@ -105,6 +105,12 @@ func SimulateProgress(ctx context.Context, sys System, src workloads.Source, w W
 	if w.Horizon <= w.Warmup || w.Warmup < 0 {
 		return Summary{}, fmt.Errorf("models: window %+v: want 0 <= warm-up < horizon", w)
 	}
+	return simulate(ctx, sys, src, w, obs, progress, nil)
+}
+
+// simulate runs the engine; hook, if set, schedules extra events (sampling)
+// once the system has started.
+func simulate(ctx context.Context, sys System, src workloads.Source, w Window, obs Observer, progress func(sim.Time), hook func(*sim.Engine)) (Summary, error) {
 	e := sim.New()
 	e.Tick = progress
 	if progress != nil {
@@ -112,6 +118,9 @@ func SimulateProgress(ctx context.Context, sys System, src workloads.Source, w W
 	}
 	d := &driver{sys: sys, src: src, obs: obs, w: w}
 	sys.Start(e, obs, w)
+	if hook != nil {
+		hook(e)
+	}
 	if src.Next(&d.next) && d.next.At < w.Horizon {
 		e.Schedule(d.next.At, d, 0)
 	}
