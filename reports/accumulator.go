@@ -35,6 +35,13 @@ func newTally() tally {
 	return tally{sketch: ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())}
 }
 
+// reset empties t for the next window, keeping the sketch's storage.
+func (t *tally) reset() {
+	sk := t.sketch
+	sk.Clear()
+	*t = tally{sketch: sk}
+}
+
 func (t *tally) ended(r *models.Record) {
 	if r.Cold {
 		t.cold++

@@ -5,13 +5,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
 	"math/big"
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/DataDog/sketches-go/ddsketch"
 
 	"github.com/faasim/faasim/models"
 	"github.com/faasim/faasim/sim"
@@ -38,9 +35,7 @@ type Timeseries struct {
 	cw    *csv.Writer
 	start sim.Time
 
-	arrivals, completed, rejected, timedOut, cold int64
-	maxLatency                                    sim.Time
-	sketch                                        *ddsketch.DDSketch
+	win tally // the current window's counts and latency sketch
 
 	prevCum *big.Rat
 	err     error
@@ -51,32 +46,17 @@ var _ models.Observer = (*Timeseries)(nil)
 // NewTimeseries writes the header to w; the first window starts at the
 // warm-up (the measured window's start).
 func NewTimeseries(w io.Writer, warmup sim.Time) *Timeseries {
-	t := &Timeseries{cw: csv.NewWriter(w), start: warmup, sketch: newTally().sketch, prevCum: new(big.Rat)}
+	t := &Timeseries{cw: csv.NewWriter(w), start: warmup, win: newTally(), prevCum: new(big.Rat)}
 	t.err = t.cw.Write(TimeseriesHeader)
 	return t
 }
 
 // Arrived implements models.Observer.
-func (t *Timeseries) Arrived(*workloads.Invocation) { t.arrivals++ }
+func (t *Timeseries) Arrived(*workloads.Invocation) { t.win.requests++ }
 
 // Ended implements models.Observer. A record belongs to the window in which
 // the system reports it.
-func (t *Timeseries) Ended(r *models.Record) {
-	if r.Cold {
-		t.cold++
-	}
-	switch r.Outcome {
-	case models.Completed:
-		t.completed++
-		l := r.Latency()
-		t.maxLatency = max(t.maxLatency, l)
-		_ = t.sketch.Add(float64(l) / 1e6) // ms; never negative
-	case models.Rejected:
-		t.rejected++
-	case models.TimedOut:
-		t.timedOut++
-	}
-}
+func (t *Timeseries) Ended(r *models.Record) { t.win.ended(r) }
 
 // Sample closes the window ending now with the system's state s, writes its
 // row and opens the next window. Its signature fits models.SimulateOptions.
@@ -86,22 +66,17 @@ func (t *Timeseries) Sample(now sim.Time, s models.Snapshot) {
 	}
 	i := func(x int64) string { return strconv.FormatInt(x, 10) }
 	var p50, p99 string
-	if t.completed > 0 {
-		q := func(p float64) string {
-			v, err := t.sketch.GetValueAtQuantile(p)
-			if err != nil {
-				return ""
-			}
-			return strconv.FormatFloat(sig(math.Min(v, float64(t.maxLatency)/1e6)), 'g', -1, 64)
-		}
-		p50, p99 = q(0.5), q(0.99)
+	if w := &t.win; w.completed > 0 {
+		l := w.latency()
+		p50 = strconv.FormatFloat(sig(l.P50), 'g', -1, 64)
+		p99 = strconv.FormatFloat(sig(l.P99), 'g', -1, 64)
 	}
 	cumS := strconv.FormatFloat(sig(s.CostUSD), 'g', -1, 64)
 	cum, _ := new(big.Rat).SetString(cumS)
 	cost := exactDecimal(new(big.Rat).Sub(cum, t.prevCum))
 	t.prevCum = cum
 	t.err = t.cw.Write([]string{secondsString(t.start), secondsString(now),
-		i(t.arrivals), i(t.completed), i(t.cold), i(t.rejected), i(t.timedOut),
+		i(t.win.requests), i(t.win.completed), i(t.win.cold), i(t.win.rejected), i(t.win.timedOut),
 		strconv.Itoa(s.Starting), strconv.Itoa(s.Busy), strconv.Itoa(s.Idle), strconv.Itoa(s.InService),
 		strconv.Itoa(s.Queued), p50, p99, cost, cumS})
 	t.cw.Flush()
@@ -109,8 +84,7 @@ func (t *Timeseries) Sample(now sim.Time, s models.Snapshot) {
 		t.err = t.cw.Error()
 	}
 	t.start = now
-	t.arrivals, t.completed, t.rejected, t.timedOut, t.cold, t.maxLatency = 0, 0, 0, 0, 0, 0
-	t.sketch.Clear()
+	t.win.reset()
 }
 
 // Err is the first write error, if any.
