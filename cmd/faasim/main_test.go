@@ -188,6 +188,10 @@ func TestReadmeCommands(t *testing.T) {
 	if ran == 0 {
 		t.Fatal("no `go run ./cmd/faasim ...` command in the README's first code block")
 	}
+	// The output the README shows is the current golden output.
+	if golden, err := os.ReadFile("testdata/steady-api.table"); err != nil || !strings.Contains(string(b), string(golden)) {
+		t.Error("the README's sample output is not testdata/steady-api.table: paste the current one")
+	}
 	if !strings.Contains(block, "go test ./...") {
 		t.Error("the README's first code block lacks the test command go test ./...")
 	}
