@@ -379,15 +379,10 @@ func (f *fleet) clip(a, b sim.Time) sim.Time {
 // window (the minimum is incurred at launch), rounded up to the granularity.
 func (f *fleet) bill(launch, end sim.Time) sim.Time {
 	b := f.c.Billing
-	d := f.clip(launch, end)
-	if launch >= f.win.Warmup && d < b.MinimumBilled {
-		d = b.MinimumBilled
+	if launch < f.win.Warmup {
+		b.MinimumBilled = 0 // incurred at launch, before the window
 	}
-	g := b.Granularity
-	if g <= 0 {
-		g = 1
-	}
-	return (d + g - 1) / g * g
+	return b.round(f.clip(launch, end))
 }
 
 // resize brings the count to n: launches (with boot) or shrinks.

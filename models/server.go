@@ -10,11 +10,13 @@ import (
 )
 
 // ServerConfig describes an always-on fleet: a static one (Instances, no
-// Autoscale, no Schedule) or one whose size changes over the run.
+// Autoscale, no Schedule) or one whose size changes over the run. Start
+// from DefaultServerConfig: a zero number means its default there too (see
+// each field), but a zero Billing.MinimumBilled is a setting of its own.
 type ServerConfig struct {
 	Functions          int      // size of the function table (records name functions by index)
 	Instances          int      // static: the fleet; scaled: the count at time 0 (0 = the floor then)
-	WorkersPerInstance int      // requests one instance serves at once
+	WorkersPerInstance int      // requests one instance serves at once; 0 = 1
 	QueueLimit         int      // waiting requests at most; 0 = unbounded; beyond: reject
 	Timeout            sim.Time // from arrival, queueing included; 0 = none
 	Billing            ServerBilling
@@ -70,8 +72,26 @@ type srvRequest struct {
 	out           Outcome
 }
 
-// NewServer checks cfg and returns a fleet ready to Start.
+// DefaultServerConfig is a fleet with every default a scenario has: one
+// worker per instance, an unbounded queue, no timeout, billed per second
+// with a 60-second minimum per instance (as EC2 bills Linux instances).
+// Instances and the price are left to the caller.
+func DefaultServerConfig() ServerConfig {
+	return ServerConfig{
+		WorkersPerInstance: 1,
+		Billing:            ServerBilling{MinimumBilled: DefaultServerMinimum, Granularity: DefaultServerGranularity},
+	}
+}
+
+// NewServer checks cfg and returns a fleet ready to Start. Zero numbers
+// take their defaults (DefaultServerConfig).
 func NewServer(cfg ServerConfig) (*Server, error) {
+	if cfg.WorkersPerInstance == 0 {
+		cfg.WorkersPerInstance = 1
+	}
+	if cfg.Billing.Granularity == 0 {
+		cfg.Billing.Granularity = DefaultServerGranularity
+	}
 	scaled := cfg.Autoscale != nil || cfg.Schedule != nil
 	switch {
 	case cfg.Instances < 1 && !scaled:
