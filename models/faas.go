@@ -97,6 +97,11 @@ type FaaS struct {
 	w      Window
 	rec    Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 
+	// The engine's names for the model's events; idle timers go through a
+	// lane (a fixed TTL schedules them in time order: O(1) each).
+	hDone, hReady, hExpire, hWake sim.HandlerID
+	timers                        sim.Lane
+
 	alive, busy, slots level
 }
 
@@ -224,6 +229,9 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 // its own (provisioned instances, pings).
 func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 	f.obs, f.w = obs, w
+	f.hDone, f.hReady = e.Register((*faasDone)(f)), e.Register((*faasReady)(f))
+	f.hExpire, f.hWake = e.Register((*faasExpire)(f)), e.Register((*faasWake)(f))
+	f.timers = e.NewLane()
 	for _, g := range []*level{&f.alive, &f.busy, &f.slots} {
 		g.from = w.Warmup
 	}
@@ -322,7 +330,7 @@ func (f *FaaS) wakeForBurst(e *sim.Engine, fn int32) {
 		return
 	}
 	fs.wake = true
-	e.Schedule(max(f.nextToken(fn), e.Now()), (*faasWake)(f), uint64(fn))
+	e.ScheduleID(max(f.nextToken(fn), e.Now()), f.hWake, uint64(fn))
 }
 
 type faasWake FaaS
@@ -410,11 +418,12 @@ func (f *FaaS) start(e *sim.Engine, i, r int32) {
 	rq.inst = i
 	rq.joined = e.Now()
 	rq.wait = rq.joined - rq.arrival
-	f.run(e, r)
+	f.run(e, r, i)
 }
 
-// run schedules the end of request r, whose execution starts now.
-func (f *FaaS) run(e *sim.Engine, r int32) {
+// run schedules the end of request r on instance i, whose execution starts
+// now. The event carries both, so its handler loads them independently.
+func (f *FaaS) run(e *sim.Engine, r, i int32) {
 	f.slots.add(e.Now(), 1)
 	rq := &f.reqs.items[r]
 	d := rq.exec
@@ -422,7 +431,7 @@ func (f *FaaS) run(e *sim.Engine, r int32) {
 		d = f.cfg.Timeout
 		rq.out = TimedOut
 	}
-	e.After(d, (*faasDone)(f), uint64(r))
+	e.AfterID(d, f.hDone, uint64(r)|uint64(i)<<32)
 }
 
 // join assigns r to starting instance i: r waits for the cold start.
@@ -461,7 +470,7 @@ func (f *FaaS) startInstance(e *sim.Engine, fn int32, cold bool) int32 {
 	f.alive.add(now, 1)
 	if cold {
 		d := dist.Seconds(f.fns[fn].cold.Rand())
-		e.After(d, (*faasReady)(f), uint64(i)|uint64(in.gen)<<32)
+		e.AfterID(d, f.hReady, uint64(i)|uint64(in.gen)<<32)
 	}
 	return i
 }
@@ -484,7 +493,7 @@ func (h *faasReady) Fire(e *sim.Engine, arg uint64) {
 	}
 	for r := in.waitHead; r >= 0; r = f.reqs.items[r].next {
 		f.reqs.items[r].init = now - f.reqs.items[r].joined
-		f.run(e, r)
+		f.run(e, r, i)
 	}
 	in.waitHead = -1
 	if in.active < f.ic {
@@ -503,12 +512,11 @@ type faasDone FaaS
 // Fire: request arg ends (completed or timed out).
 func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	f := (*FaaS)(h)
-	r := int32(arg)
+	r, i := int32(arg), int32(arg>>32)
 	now := e.Now()
 	rq := &f.reqs.items[r]
-	i := rq.inst
 	in := &f.insts.items[i]
-	fn := in.fn
+	fn := rq.fn
 	if rq.arrival >= f.w.Warmup {
 		// One instance start is billed once, to the request that caused it,
 		// even when instance concurrency lets others wait for it too.
@@ -585,7 +593,7 @@ func (f *FaaS) idle(e *sim.Engine, i int32) {
 		// is superseded by a new timer and ignored when it fires.
 		if !in.timerPending || in.expireAt < in.timerAt {
 			in.timerPending, in.timerAt = true, in.expireAt
-			e.Schedule(in.expireAt, (*faasExpire)(f), uint64(i)|uint64(in.gen)<<32)
+			e.ScheduleLane(f.timers, in.expireAt, f.hExpire, uint64(i)|uint64(in.gen)<<32)
 		}
 	}
 }
@@ -614,7 +622,7 @@ func (h *faasExpire) Fire(e *sim.Engine, arg uint64) {
 		return
 	}
 	in.timerPending, in.timerAt = true, in.expireAt
-	e.Schedule(in.expireAt, h, arg)
+	e.ScheduleLane(f.timers, in.expireAt, f.hExpire, arg)
 }
 
 // destroy reclaims idle instance i; freed capacity goes to queued requests.
