@@ -119,10 +119,10 @@ type fnState struct {
 	alive int
 	lists [nLists]ilist // by listTag; lists[listNone] is unused
 	queue ring[int32]
-	cold  dist.Rander
-	tat   sim.Time // burst bucket: theoretical arrival time of the next token (GCRA)
-	wake  bool     // a burst wake-up timer is pending
-	idle  level    // ready instances with no request in service
+	cold  dist.Rander // made at the first cold start (a stream's draws do not depend on when)
+	tat   sim.Time    // burst bucket: theoretical arrival time of the next token (GCRA)
+	wake  bool        // a burst wake-up timer is pending
+	idle  level       // ready instances with no request in service
 
 	// counted over the window, for PolicyStats
 	reservedServed int64 // requests served by a reserved instance
@@ -204,7 +204,7 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		f.burstT = max(1, BurstWindow/sim.Time(cfg.BurstRate))
 	}
 	for _, fn := range cfg.Functions {
-		fs := fnState{cold: cfg.ColdStart.New(cfg.Seed.Source("coldstart/" + fn.Name))}
+		fs := fnState{}
 		for t := range fs.lists {
 			fs.lists[t] = newIList()
 		}
@@ -469,7 +469,11 @@ func (f *FaaS) startInstance(e *sim.Engine, fn int32, cold bool) int32 {
 	f.inUse++
 	f.alive.add(now, 1)
 	if cold {
-		d := dist.Seconds(f.fns[fn].cold.Rand())
+		fs := &f.fns[fn]
+		if fs.cold == nil {
+			fs.cold = f.cfg.ColdStart.New(f.cfg.Seed.Source("coldstart/" + f.cfg.Functions[fn].Name))
+		}
+		d := dist.Seconds(fs.cold.Rand())
 		e.AfterID(d, f.hReady, uint64(i)|uint64(in.gen)<<32)
 	}
 	return i

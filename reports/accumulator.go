@@ -22,24 +22,52 @@ type tally struct {
 	requests, completed, rejected, timedOut, cold int64
 	sumLatency                                    sim.Time // completed only; ns, exact
 	maxLatency                                    sim.Time
-	sketch                                        *ddsketch.DDSketch // completed latencies, ms
+	// sketch holds the completed latencies, ms; nil until the first one
+	// (most of 100,000 functions of a trace may complete nothing).
+	sketch *ddsketch.DDSketch
+	lean   bool // the sketch's store is paginated (per function), else dense
 }
 
-func newTally() tally {
-	// Cubic interpolation avoids a math.Log per value; the dense store grows
-	// only with the log range of latencies (a few KB), not with their count.
+// latencyMapping is every sketch's index mapping (immutable, so shared).
+// Cubic interpolation avoids a math.Log per value.
+var latencyMapping = func() mapping.IndexMapping {
 	m, err := mapping.NewCubicallyInterpolatedMapping(RelativeAccuracy)
 	if err != nil {
 		panic(err)
 	}
-	return tally{sketch: ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())}
+	return m
+}()
+
+// newTally is a whole system's tally: its sketch's dense store is the
+// fastest to add to and grows only with the log range of latencies (a few
+// KB), not with their count.
+func newTally() tally { return tally{} }
+
+// newFunctionTally is one function's: its sketch keeps a short buffer of
+// indices and then pages of bins (store.BufferedPaginatedStore), so a
+// rarely called function costs bytes, not the dense store's kilobytes. The
+// bins, and so every quantile, are those a dense store would hold.
+func newFunctionTally() tally { return tally{lean: true} }
+
+// sk is the sketch, created on first use.
+func (t *tally) sk() *ddsketch.DDSketch {
+	if t.sketch == nil {
+		if t.lean {
+			t.sketch = ddsketch.NewDDSketch(latencyMapping, store.NewBufferedPaginatedStore(), store.NewBufferedPaginatedStore())
+		} else {
+			t.sketch = ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
+		}
+	}
+	return t.sketch
 }
 
 // reset empties t for the next window, keeping the sketch's storage.
 func (t *tally) reset() {
-	sk := t.sketch
-	sk.Clear()
-	*t = tally{sketch: sk}
+	sk, lean := t.sketch, t.lean
+	if sk != nil {
+		sk.Clear()
+	}
+	*t = tally{sketch: sk, lean: lean}
 }
 
 func (t *tally) ended(r *models.Record) {
@@ -55,7 +83,7 @@ func (t *tally) ended(r *models.Record) {
 			t.maxLatency = l
 		}
 		// Latency in ms; values are never negative, so Add cannot fail.
-		_ = t.sketch.Add(float64(l) / 1e6)
+		_ = t.sk().Add(float64(l) / 1e6)
 	case models.Rejected:
 		t.rejected++
 	case models.TimedOut:
@@ -78,7 +106,7 @@ func NewAccumulator(nfn int) *Accumulator {
 	if nfn > 1 {
 		a.fns = make([]tally, nfn)
 		for i := range a.fns {
-			a.fns[i] = newTally()
+			a.fns[i] = newFunctionTally()
 		}
 	}
 	return a
@@ -122,7 +150,10 @@ func (t *tally) merge(b *tally) error {
 	t.cold += b.cold
 	t.sumLatency += b.sumLatency
 	t.maxLatency = max(t.maxLatency, b.maxLatency)
-	return t.sketch.MergeWith(b.sketch)
+	if b.sketch == nil {
+		return nil
+	}
+	return t.sk().MergeWith(b.sketch)
 }
 
 func (t *tally) counts() Counts {

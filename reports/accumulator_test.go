@@ -195,3 +195,32 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionTallyLean: a function's tally (paginated store, created on
+// the first completion) gives exactly the quantiles of the dense store the
+// whole system uses, for a function with one, a few and many latencies, and
+// merged; one that completed nothing holds no sketch at all.
+func TestFunctionTallyLean(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 5, 60, 3000} {
+		dense, lean := newTally(), newFunctionTally()
+		for range n {
+			l := time.Duration(math.Exp(math.Log(80e6)+1.2*r.NormFloat64())) + 1
+			rec := models.Record{End: l, Outcome: models.Completed}
+			dense.ended(&rec)
+			lean.ended(&rec)
+		}
+		if dense.latency() != lean.latency() {
+			t.Errorf("%d latencies: lean %+v, dense %+v", n, lean.latency(), dense.latency())
+		}
+		m := newFunctionTally()
+		if err := m.merge(&lean); err != nil || m.latency() != dense.latency() {
+			t.Errorf("%d latencies merged: %+v (%v), want %+v", n, m.latency(), err, dense.latency())
+		}
+	}
+	a := NewAccumulator(3)
+	a.Ended(&models.Record{Fn: 1, End: time.Second, Outcome: models.Completed})
+	if a.fns[0].sketch != nil || a.fns[1].sketch == nil {
+		t.Error("a function's sketch is made on its first completion only")
+	}
+}

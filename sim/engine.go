@@ -120,7 +120,7 @@ func (e *Engine) Now() Time { return e.now }
 
 // Pending is the number of scheduled events not yet fired.
 func (e *Engine) Pending() int {
-	n := e.q.n
+	n := e.q.len()
 	for i := range e.lanes {
 		n += e.lanes[i].n
 	}

@@ -14,6 +14,7 @@ import "math/bits"
 // key; it rarely holds more than one).
 type radix struct {
 	b    [65][]event
+	used [2]uint64 // bit b of used[b/64]: bucket b is not empty
 	last Time
 	n    int
 	// min caches the least event (valid while hasMin): peeking does not
@@ -23,11 +24,14 @@ type radix struct {
 	hasMin bool
 }
 
+func (q *radix) len() int { return q.n }
+
 func (q *radix) bucket(at Time) int { return bits.Len64(uint64(at ^ q.last)) }
 
 func (q *radix) push(ev event) {
 	b := q.bucket(ev.at)
 	q.b[b] = append(q.b[b], ev)
+	q.used[b>>6] |= 1 << (b & 63)
 	q.n++
 	if q.hasMin && ev.before(&q.min) {
 		q.min = ev
@@ -54,11 +58,10 @@ func (q *radix) peek() *event {
 
 // lowest is the index of the lowest non-empty bucket (q.n > 0).
 func (q *radix) lowest() int {
-	b := 0
-	for len(q.b[b]) == 0 {
-		b++
+	if q.used[0] != 0 {
+		return bits.TrailingZeros64(q.used[0])
 	}
-	return b
+	return 64
 }
 
 // pop removes and returns the least event (q.n > 0).
@@ -74,8 +77,10 @@ func (q *radix) pop() event {
 		for i := range src {
 			nb := q.bucket(src[i].at)
 			q.b[nb] = append(q.b[nb], src[i])
+			q.used[nb>>6] |= 1 << (nb & 63)
 		}
 		q.b[b] = src[:0] // events hold no pointers: nothing to clear
+		q.used[b>>6] &^= 1 << (b & 63)
 		if cap(src) > 2*q.n+1024 {
 			q.b[b] = nil // a burst's storage, not needed now
 		}
@@ -91,6 +96,9 @@ func (q *radix) pop() event {
 	// Bucket 0 keeps no order (it is searched), so the last entry fills the gap.
 	b0[j] = b0[len(b0)-1]
 	q.b[0] = b0[:len(b0)-1]
+	if len(b0) == 1 {
+		q.used[0] &^= 1
+	}
 	q.n--
 	q.hasMin = false
 	return ev
@@ -106,6 +114,9 @@ func (q *radix) cancel(seq uint64, shift uint) (event, bool) {
 			s := q.b[b]
 			s[i] = s[len(s)-1] // no bucket keeps an order
 			q.b[b] = s[:len(s)-1]
+			if len(s) == 1 {
+				q.used[b>>6] &^= 1 << (b & 63)
+			}
 			q.n--
 			q.hasMin = false
 			return ev, true
