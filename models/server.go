@@ -238,7 +238,7 @@ func (s *Server) Finish() Summary {
 		}
 	}
 	fs := s.closeBooks(w.Horizon)
-	stats.Mean, stats.Max = s.alive.mean(w), s.alive.max
+	stats.Mean, stats.Max = s.alive.mean(w), int(s.alive.max)
 	stats.Fleet = &fs
 	usd := fs.BilledSeconds / 3600 * s.cfg.Billing.PricePerHour
 	// A scaled fleet's month is this window's bill scaled to 30 days.

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"math"
+	"sync"
 
 	"github.com/DataDog/sketches-go/ddsketch"
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
@@ -22,11 +23,20 @@ type tally struct {
 	requests, completed, rejected, timedOut, cold int64
 	sumLatency                                    sim.Time // completed only; ns, exact
 	maxLatency                                    sim.Time
-	// sketch holds the completed latencies, ms; nil until the first one
-	// (most of 100,000 functions of a trace may complete nothing).
+	// sketch holds the completed latencies, ms, in a dense store; nil
+	// until the first one. A function's tally (lean) first keeps up to
+	// rawLimit latencies as they are, in raw, and makes its sketch from
+	// them after that (most of 100,000 functions of a trace complete a
+	// handful of requests: bytes, not the dense store's kilobytes).
 	sketch *ddsketch.DDSketch
-	lean   bool // the sketch's store is paginated (per function), else dense
+	lean   bool
+	raw    []float64
 }
+
+// rawLimit is the latencies a function's tally keeps raw before it makes
+// its sketch: with 100,000 Zipf-popular functions and 2 M requests, a few
+// thousand functions go past it.
+const rawLimit = 64
 
 // latencyMapping is every sketch's index mapping (immutable, so shared).
 // Cubic interpolation avoids a math.Log per value.
@@ -38,25 +48,33 @@ var latencyMapping = func() mapping.IndexMapping {
 	return m
 }()
 
-// newTally is a whole system's tally: its sketch's dense store is the
-// fastest to add to and grows only with the log range of latencies (a few
-// KB), not with their count.
+// newTally is a whole system's tally: its dense store grows only with the
+// log range of latencies (a few KB), not with their count.
 func newTally() tally { return tally{} }
 
-// newFunctionTally is one function's: its sketch keeps a short buffer of
-// indices and then pages of bins (store.BufferedPaginatedStore), so a
-// rarely called function costs bytes, not the dense store's kilobytes. The
-// bins, and so every quantile, are those a dense store would hold.
+// newFunctionTally is one function's (see tally.raw). Its quantiles are
+// those of a sketch fed the same latencies: the bins do not depend on the
+// order of adding.
 func newFunctionTally() tally { return tally{lean: true} }
 
-// sk is the sketch, created on first use.
+// add records one completed latency, ms.
+func (t *tally) add(ms float64) {
+	if t.lean && t.sketch == nil && len(t.raw) < rawLimit {
+		t.raw = append(t.raw, ms)
+		return
+	}
+	// Values are never negative, so Add cannot fail.
+	_ = t.sk().Add(ms)
+}
+
+// sk is the sketch, made (from the raw latencies, if any) on first use.
 func (t *tally) sk() *ddsketch.DDSketch {
 	if t.sketch == nil {
-		if t.lean {
-			t.sketch = ddsketch.NewDDSketch(latencyMapping, store.NewBufferedPaginatedStore(), store.NewBufferedPaginatedStore())
-		} else {
-			t.sketch = ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
+		t.sketch = ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
+		for _, v := range t.raw {
+			_ = t.sketch.Add(v)
 		}
+		t.raw = nil
 	}
 	return t.sketch
 }
@@ -82,8 +100,7 @@ func (t *tally) ended(r *models.Record) {
 		if l > t.maxLatency {
 			t.maxLatency = l
 		}
-		// Latency in ms; values are never negative, so Add cannot fail.
-		_ = t.sk().Add(float64(l) / 1e6)
+		t.add(float64(l) / 1e6)
 	case models.Rejected:
 		t.rejected++
 	case models.TimedOut:
@@ -150,6 +167,9 @@ func (t *tally) merge(b *tally) error {
 	t.cold += b.cold
 	t.sumLatency += b.sumLatency
 	t.maxLatency = max(t.maxLatency, b.maxLatency)
+	for _, v := range b.raw {
+		t.add(v)
+	}
 	if b.sketch == nil {
 		return nil
 	}
@@ -171,12 +191,27 @@ func (t *tally) counts() Counts {
 	return c
 }
 
+// scratch sketches read the quantiles of a tally that holds raw latencies
+// only, without keeping a sketch for it (or allocating one per function).
+var scratch = sync.Pool{New: func() any {
+	return ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
+}}
+
 func (t *tally) latency() Latency {
 	if t.completed == 0 {
 		return Latency{}
 	}
+	sk := t.sketch
+	if sk == nil {
+		sk = scratch.Get().(*ddsketch.DDSketch)
+		defer scratch.Put(sk)
+		sk.Clear()
+		for _, v := range t.raw {
+			_ = sk.Add(v)
+		}
+	}
 	q := func(p float64) float64 {
-		v, err := t.sketch.GetValueAtQuantile(p)
+		v, err := sk.GetValueAtQuantile(p)
 		if err != nil || math.IsNaN(v) {
 			return 0
 		}

@@ -196,10 +196,10 @@ func TestFormatting(t *testing.T) {
 	}
 }
 
-// TestFunctionTallyLean: a function's tally (paginated store, created on
-// the first completion) gives exactly the quantiles of the dense store the
-// whole system uses, for a function with one, a few and many latencies, and
-// merged; one that completed nothing holds no sketch at all.
+// TestFunctionTallyLean: a function's tally (raw latencies up to rawLimit,
+// then a sketch) gives exactly the quantiles of the sketch the whole system
+// uses, for a function with one, a few and many latencies, and merged; a
+// function holds no sketch until it passes rawLimit.
 func TestFunctionTallyLean(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for _, n := range []int{1, 5, 60, 3000} {
@@ -219,8 +219,10 @@ func TestFunctionTallyLean(t *testing.T) {
 		}
 	}
 	a := NewAccumulator(3)
-	a.Ended(&models.Record{Fn: 1, End: time.Second, Outcome: models.Completed})
-	if a.fns[0].sketch != nil || a.fns[1].sketch == nil {
-		t.Error("a function's sketch is made on its first completion only")
+	for i := range rawLimit + 1 {
+		a.Ended(&models.Record{Fn: 1, End: time.Second, Outcome: models.Completed})
+		if (a.fns[1].sketch != nil) != (i == rawLimit) || a.fns[0].sketch != nil {
+			t.Fatalf("after %d completions of function 1 it has a sketch: %v (function 0: %v)", i+1, a.fns[1].sketch != nil, a.fns[0].sketch != nil)
+		}
 	}
 }

@@ -3,9 +3,12 @@ package scenarios
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +97,78 @@ func BenchmarkFunctions(b *testing.B) {
 					b.Fatal(err)
 				}
 				t0 := time.Now()
+				res, err := s.Run(context.Background(), RunOptions{Jobs: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				run += time.Since(t0)
+				reqs += res.Systems[0].Requests
+				peak = max(peak, stop())
+			}
+			b.ReportMetric(float64(reqs)/run.Seconds(), "req/s")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		})
+	}
+}
+
+// functionsTrace writes a csv trace of n functions in arrival order:
+// Poisson 1000 req/s for 2,000 s (2 M rows), functions by Zipf(1), each row
+// with its duration (lognormal, median 80 ms), and the scenario that
+// replays it (the functions come from the trace, as with the Azure traces).
+func functionsTrace(b *testing.B, n int) string {
+	dir := b.TempDir()
+	rng := rand.New(rand.NewPCG(1, 2))
+	cum := make([]float64, n)
+	var c float64
+	for i := range cum {
+		c += 1 / float64(i+1)
+		cum[i] = c
+	}
+	var w strings.Builder
+	w.WriteString("offset,function,duration\n")
+	at := 0.0
+	for at < 2000 {
+		at += rng.ExpFloat64() / 1000
+		k := sort.SearchFloat64s(cum, rng.Float64()*c)
+		fmt.Fprintf(&w, "%.6f,f%06d,%.4f\n", at, min(k, n-1), 0.08*math.Exp(0.69*rng.NormFloat64()))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(w.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "fns.yaml")
+	text := `name: bench-functions-trace
+duration: 2000s
+workload: {type: trace, format: csv, path: t.csv}
+systems:
+  - name: lambda
+    platform: aws-lambda-x86
+    cold_start: {dist: lognormal, median: 250ms, p99: 1200ms}
+    keep_alive: {policy: fixed, idle: 10m}
+`
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkFunctionsTrace is BenchmarkFunctions with the functions and
+// invocations coming from a csv trace (read twice: once to check it and
+// build the function table, once, for every system, to replay it).
+func BenchmarkFunctionsTrace(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			path := functionsTrace(b, n)
+			var reqs int64
+			var peak uint64
+			var run time.Duration
+			for i := 0; i < b.N; i++ {
+				runtime.GC()
+				stop := sampleHeap()
+				t0 := time.Now()
+				s, err := Load(path)
+				if err != nil {
+					b.Fatal(err)
+				}
 				res, err := s.Run(context.Background(), RunOptions{Jobs: 1})
 				if err != nil {
 					b.Fatal(err)
