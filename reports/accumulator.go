@@ -29,6 +29,7 @@ type tally struct {
 	// them after that (most of 100,000 functions of a trace complete a
 	// handful of requests: bytes, not the dense store's kilobytes).
 	sketch *ddsketch.DDSketch
+	pos    *store.DenseStore // the sketch's store of positive values, added to directly
 	lean   bool
 	raw    []float64
 }
@@ -40,7 +41,7 @@ const rawLimit = 64
 
 // latencyMapping is every sketch's index mapping (immutable, so shared).
 // Cubic interpolation avoids a math.Log per value.
-var latencyMapping = func() mapping.IndexMapping {
+var latencyMapping = func() *mapping.CubicallyInterpolatedMapping {
 	m, err := mapping.NewCubicallyInterpolatedMapping(RelativeAccuracy)
 	if err != nil {
 		panic(err)
@@ -57,20 +58,30 @@ func newTally() tally { return tally{} }
 // order of adding.
 func newFunctionTally() tally { return tally{lean: true} }
 
-// add records one completed latency, ms.
+// Latencies in this range go straight to the positive store, as
+// DDSketch.Add would put them (outside it: zero, or beyond the mapping).
+var minIndexable, maxIndexable = latencyMapping.MinIndexableValue(), latencyMapping.MaxIndexableValue()
+
+// add records one completed latency, ms. Going past DDSketch.Add to its
+// store saves three dynamic calls per request (about 5% of case 1a's time);
+// the bins are the same.
 func (t *tally) add(ms float64) {
-	if t.lean && t.sketch == nil && len(t.raw) < rawLimit {
+	switch {
+	case t.pos != nil && ms > minIndexable && ms <= maxIndexable:
+		t.pos.Add(latencyMapping.Index(ms))
+	case t.lean && t.sketch == nil && len(t.raw) < rawLimit:
 		t.raw = append(t.raw, ms)
-		return
+	default:
+		// Values are never negative, so Add cannot fail.
+		_ = t.sk().Add(ms)
 	}
-	// Values are never negative, so Add cannot fail.
-	_ = t.sk().Add(ms)
 }
 
 // sk is the sketch, made (from the raw latencies, if any) on first use.
 func (t *tally) sk() *ddsketch.DDSketch {
 	if t.sketch == nil {
-		t.sketch = ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
+		t.pos = store.NewDenseStore()
+		t.sketch = ddsketch.NewDDSketch(latencyMapping, t.pos, store.NewDenseStore())
 		for _, v := range t.raw {
 			_ = t.sketch.Add(v)
 		}
@@ -81,11 +92,11 @@ func (t *tally) sk() *ddsketch.DDSketch {
 
 // reset empties t for the next window, keeping the sketch's storage.
 func (t *tally) reset() {
-	sk, lean := t.sketch, t.lean
+	sk, pos, lean := t.sketch, t.pos, t.lean
 	if sk != nil {
 		sk.Clear()
 	}
-	*t = tally{sketch: sk, lean: lean}
+	*t = tally{sketch: sk, pos: pos, lean: lean}
 }
 
 func (t *tally) ended(r *models.Record) {

@@ -86,27 +86,7 @@ func BenchmarkFunctions(b *testing.B) {
 			if err := os.WriteFile(path, []byte(manyFunctions(n)), 0o644); err != nil {
 				b.Fatal(err)
 			}
-			var reqs int64
-			var peak uint64
-			var run time.Duration
-			for i := 0; i < b.N; i++ {
-				runtime.GC()
-				stop := sampleHeap()
-				s, err := Load(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				t0 := time.Now()
-				res, err := s.Run(context.Background(), RunOptions{Jobs: 1})
-				if err != nil {
-					b.Fatal(err)
-				}
-				run += time.Since(t0)
-				reqs += res.Systems[0].Requests
-				peak = max(peak, stop())
-			}
-			b.ReportMetric(float64(reqs)/run.Seconds(), "req/s")
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			loadAndRun(b, path, false)
 		})
 	}
 }
@@ -158,29 +138,39 @@ func BenchmarkFunctionsTrace(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
 			path := functionsTrace(b, n)
-			var reqs int64
-			var peak uint64
-			var run time.Duration
-			for i := 0; i < b.N; i++ {
-				runtime.GC()
-				stop := sampleHeap()
-				t0 := time.Now()
-				s, err := Load(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				res, err := s.Run(context.Background(), RunOptions{Jobs: 1})
-				if err != nil {
-					b.Fatal(err)
-				}
-				run += time.Since(t0)
-				reqs += res.Systems[0].Requests
-				peak = max(peak, stop())
-			}
-			b.ReportMetric(float64(reqs)/run.Seconds(), "req/s")
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			loadAndRun(b, path, true)
 		})
 	}
+}
+
+// loadAndRun loads and runs the scenario at path b.N times and reports
+// simulated requests per second of the run (with timeLoad, of the load
+// and the run) and the peak heap, the load included.
+func loadAndRun(b *testing.B, path string, timeLoad bool) {
+	var reqs int64
+	var peak uint64
+	var run time.Duration
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		stop := sampleHeap()
+		t0 := time.Now()
+		s, err := Load(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !timeLoad {
+			t0 = time.Now()
+		}
+		res, err := s.Run(context.Background(), RunOptions{Jobs: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		run += time.Since(t0)
+		reqs += res.Systems[0].Requests
+		peak = max(peak, stop())
+	}
+	b.ReportMetric(float64(reqs)/run.Seconds(), "req/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
 
 // BenchmarkSystems4 runs four FaaS systems on the 1a workload: with --jobs
