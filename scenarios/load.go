@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -23,41 +21,21 @@ var formats = map[string]string{".yaml": "yaml", ".yml": "yaml", ".toml": "toml"
 // are returned as Problems (errors.As); an I/O error is returned as is,
 // naming the file.
 func Load(path string) (*Scenario, error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	typ, ok := formats[ext]
-	if !ok {
-		return nil, Problems{{File: path, Msg: fmt.Sprintf("unsupported file type %q; want .yaml, .yml, .toml or .json", ext)}}
+	r, err := readFile(path)
+	if err != nil {
+		return nil, err
 	}
-	v := newViper()
-	v.SetConfigFile(path)
-	v.SetConfigType(typ) // also for upper-case extensions, which viper would not recognise
-	if err := v.ReadInConfig(); err != nil {
-		var parse viper.ConfigParseError
-		if errors.As(err, &parse) {
-			return nil, syntaxProblems(path, typ, err)
-		}
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, err // names the file already
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return decode(path, normalize(v.AllSettings()).(map[string]any))
+	return r.Decode()
 }
 
 // Open loads nameOrPath if it is a file, else the embedded example of that
 // name (with or without .yaml).
 func Open(nameOrPath string) (*Scenario, error) {
-	if st, err := os.Stat(nameOrPath); err == nil && !st.IsDir() || err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return Load(nameOrPath)
-	}
-	name := strings.TrimSuffix(nameOrPath, ".yaml")
-	b, err := examples.ReadFile(name + ".yaml")
+	r, err := Read(nameOrPath)
 	if err != nil {
-		return nil, Problems{{File: nameOrPath, Msg: fmt.Sprintf("no such file, and no example of that name (examples: %s)",
-			strings.Join(Examples(), ", "))}}
+		return nil, err
 	}
-	return loadBytes("embedded:"+name, b)
+	return r.Decode()
 }
 
 // Examples lists the embedded example scenarios by name, sorted.
@@ -73,12 +51,11 @@ func Examples() []string {
 
 // loadBytes reads an embedded (YAML) scenario.
 func loadBytes(file string, b []byte) (*Scenario, error) {
-	v := newViper()
-	v.SetConfigType("yaml")
-	if err := v.ReadConfig(bytes.NewReader(b)); err != nil {
-		return nil, syntaxProblems(file, "yaml", err)
+	r, err := readBytes(file, b)
+	if err != nil {
+		return nil, err
 	}
-	return decode(file, normalize(v.AllSettings()).(map[string]any))
+	return r.Decode()
 }
 
 // newViper does not split keys at dots, so a percentile key like "99.9"

@@ -23,6 +23,9 @@ type Scenario struct {
 	Functions []workloads.Function
 	Systems   []System
 	Report    Report
+	// Sweep: the file has a sweep: or goal: section, which package sweep
+	// runs; the rest of the file is its base scenario.
+	Sweep bool
 	// perFunction holds functions[i].workload when each function has its own.
 	perFunction []Workload
 }

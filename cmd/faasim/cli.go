@@ -40,7 +40,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "faasim:", strings.TrimRight(err.Error(), "\n"))
 	var probs scenarios.Problems
 	var ue usageError
-	if errors.As(err, &probs) || errors.As(err, &ue) {
+	var gu goalUnmet
+	switch {
+	case errors.As(err, &gu):
+		return exitGoalUnmet
+	case errors.As(err, &probs) || errors.As(err, &ue):
 		return exitBadInput
 	}
 	return exitFailure
@@ -67,7 +71,7 @@ examples run by name:  faasim run webhook`,
 		return nil
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd(), newPlotCmd(), newTraceCmd(), newWorkloadCmd())
+	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd(), newPlotCmd(), newTraceCmd(), newWorkloadCmd(), newSweepCmd())
 	return root
 }
 
@@ -96,6 +100,9 @@ func newRunCmd() *cobra.Command {
 			sc, err := scenarios.Open(args[0])
 			if err != nil {
 				return err
+			}
+			if sc.Sweep {
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: %s has a sweep or a goal, which 'faasim sweep %s' runs; this runs its base scenario once\n", sc.File, args[0])
 			}
 			opts := scenarios.RunOptions{Jobs: jobs}
 			if p := newProgress(cmd.ErrOrStderr()); p != nil {
@@ -164,6 +171,9 @@ func newValidateCmd() *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s: scenario %q, %d system(s), %d function(s), %v simulated\n",
 				sc.File, sc.Name, len(sc.Systems), len(sc.Functions), sc.Duration)
+			if sc.Sweep {
+				return validateSweep(cmd.OutOrStdout(), args[0])
+			}
 			return nil
 		},
 	}
