@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -11,14 +13,40 @@ import (
 // Results is one run of a scenario: the document behind results.json.
 // Keys of the public contract are stable; the others are additions.
 type Results struct {
-	Scenario         string         `json:"scenario"`
-	File             string         `json:"file,omitempty"`
-	Seed             uint64         `json:"seed"`
-	SimulatedSeconds float64        `json:"simulated_seconds"` // the whole run, warm-up included
-	WarmupSeconds    float64        `json:"warmup_seconds"`    // excluded from every figure
-	Version          string         `json:"version"`
-	Workload         *WorkloadInfo  `json:"workload,omitempty"`
-	Systems          []SystemResult `json:"systems"`
+	Scenario         string        `json:"scenario"`
+	File             string        `json:"file,omitempty"`
+	Seed             uint64        `json:"seed"`
+	SimulatedSeconds float64       `json:"simulated_seconds"` // the whole run, warm-up included
+	WarmupSeconds    float64       `json:"warmup_seconds"`    // excluded from every figure
+	Version          string        `json:"version"`
+	Workload         *WorkloadInfo `json:"workload,omitempty"`
+	// Overrides are the scenario keys set on the command line (--set), in
+	// the order applied.
+	Overrides []Override     `json:"overrides,omitempty"`
+	Systems   []SystemResult `json:"systems"`
+}
+
+// Override is one scenario key set from outside the file (--set KEY=VALUE).
+type Override struct {
+	Key   string `json:"key"`
+	Value any    `json:"value"` // as parsed: a number, string, bool, map or list; null removed the key
+}
+
+// String is the override as --set would take it: KEY=VALUE, maps and lists
+// in JSON (which is YAML flow syntax).
+func (o Override) String() string {
+	switch v := o.Value.(type) {
+	case string:
+		return o.Key + "=" + v
+	case nil:
+		return o.Key + "=null"
+	case map[string]any, []any:
+		b, err := json.Marshal(v)
+		if err == nil {
+			return o.Key + "=" + string(b)
+		}
+	}
+	return fmt.Sprintf("%s=%v", o.Key, o.Value)
 }
 
 // MeasuredSeconds is the window the figures cover.

@@ -53,6 +53,9 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	if r.WarmupSeconds > 0 {
 		fmt.Fprintf(w, ", of which warm-up %v (excluded)", seconds(r.WarmupSeconds))
 	}
+	for _, ov := range r.Overrides {
+		fmt.Fprintf(w, " | --set %s", ov)
+	}
 	fmt.Fprintln(w)
 
 	t := tablewriter.NewTable(w,

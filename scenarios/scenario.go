@@ -23,6 +23,8 @@ type Scenario struct {
 	Functions []workloads.Function
 	Systems   []System
 	Report    Report
+	// Overrides were applied to the file's keys before checking (--set).
+	Overrides []Override
 	// perFunction holds functions[i].workload when each function has its own.
 	perFunction []Workload
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -213,5 +214,76 @@ func TestPlatforms(t *testing.T) {
 	_, stderr, code := faasim(t, "platforms", "aws-lambda-arm64-nope")
 	if code != 2 || !strings.Contains(stderr, "known: aws-ec2-c6g.large") || !strings.Contains(stderr, "aws-lambda-x86") {
 		t.Errorf("unknown platform: exit %d, %s", code, stderr)
+	}
+}
+
+// TestSet: --set overrides a scenario key on run, validate and workload
+// preview, is recorded in the results, and a bad value is bad input that
+// names the key path and the --set.
+func TestSet(t *testing.T) {
+	base, _, _ := faasim(t, "run", "quickstart", "--format", "json")
+	out := t.TempDir()
+	got, stderr, code := faasim(t, "run", "quickstart", "--format", "json", "--out", out,
+		"--set", "workload.rate=0.5", "--set", "systems[lambda].keep_alive={policy: fixed, idle: 5m}")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var a, b struct {
+		Overrides []struct {
+			Key   string
+			Value any
+		}
+		Systems []struct{ Requests int64 }
+	}
+	json.Unmarshal([]byte(base), &a)
+	json.Unmarshal([]byte(got), &b)
+	// 5 requests/s for 55 min is about 16,500; 0.5/s about 1,650.
+	if ra, rb := a.Systems[0].Requests, b.Systems[0].Requests; ra < 15000 || rb > 2000 || rb < 1300 {
+		t.Errorf("requests %d without --set, %d with workload.rate=0.5", ra, rb)
+	}
+	if len(b.Overrides) != 2 || b.Overrides[0].Key != "workload.rate" || b.Overrides[0].Value != 0.5 || b.Overrides[1].Key != "systems[lambda].keep_alive" {
+		t.Errorf("overrides in results.json: %+v", b.Overrides)
+	}
+	table, _, _ := faasim(t, "run", "quickstart", "--set", "workload.rate=0.5")
+	if !strings.Contains(strings.SplitN(table, "\n", 2)[0], "| --set workload.rate=0.5") {
+		t.Errorf("the table's provenance line does not show the override:\n%s", table)
+	}
+	if stdout, _, code := faasim(t, "validate", "quickstart", "--set", "systems[two-vms].instances=3"); code != 0 || !strings.HasPrefix(stdout, "ok: ") {
+		t.Errorf("validate with a good --set: exit %d, %s", code, stdout)
+	}
+	p1, _, _ := faasim(t, "workload", "preview", "quickstart")
+	p2, _, code := faasim(t, "workload", "preview", "quickstart", "--set", "workload.rate=0.5")
+	if code != 0 || p1 == p2 || !strings.Contains(p2, "arrivals in 1h0m0s") {
+		t.Errorf("preview with --set: exit %d\n%s", code, p2)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"validate", "quickstart", "--set", "workload.rate=-1"}, []string{"workload.rate", "want a number > 0", "(from --set workload.rate=-1)"}},
+		{[]string{"run", "quickstart", "--set", "systems[lambda].memory_mb=99999"}, []string{"systems[0].memory_mb", "(from --set systems[lambda].memory_mb=99999)"}},
+		{[]string{"workload", "preview", "quickstart", "--set", "workload.type=bursty"}, []string{"workload.type", `"bursty"`, "--set"}},
+		{[]string{"run", "quickstart", "--set", "systems[nope].instances=1"}, []string{`no element named "nope"`, "lambda, two-vms"}},
+		{[]string{"run", "quickstart", "--set", "workload.rate"}, []string{"--set", "want KEY=VALUE"}},
+		{[]string{"validate", "quickstart", "--set", "workload={type: ["}, []string{"--set", "not YAML"}},
+	} {
+		dir := t.TempDir()
+		args := append(tc.args, "--out", dir)
+		if tc.args[0] != "run" {
+			args = tc.args
+		}
+		_, stderr, code := faasim(t, args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2: %s", tc.args, code, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%v: stderr lacks %q:\n%s", tc.args, w, stderr)
+			}
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			t.Errorf("%v: wrote %d files for bad input", tc.args, len(ents))
+		}
 	}
 }
