@@ -62,6 +62,8 @@ type Counts struct {
 	InFlight       int64   `json:"in_flight"`
 	ColdStarts     int64   `json:"cold_starts"`
 	ColdStartRatio float64 `json:"cold_start_ratio"` // cold starts / requests
+	RejectedRatio  float64 `json:"rejected_ratio"`   // rejected / requests
+	TimedOutRatio  float64 `json:"timed_out_ratio"`  // timed out / requests
 }
 
 // Latency of completed requests, milliseconds. Mean and Max are exact; the
@@ -78,9 +80,13 @@ type Latency struct {
 
 // CostResult is the bill, US dollars.
 type CostResult struct {
-	Total              float64            `json:"total"`
-	PerMillionRequests float64            `json:"per_million_requests"`
-	Breakdown          map[string]float64 `json:"breakdown"` // JSON sorts the keys
+	Total              float64 `json:"total"`
+	PerMillionRequests float64 `json:"per_million_requests"` // total / requests (arrivals) × 10⁶
+	// PerMillionCompleted is total / completed × 10⁶: what a served request
+	// costs (failed requests cost little or nothing, so per arrival a
+	// failing system looks cheap). 0 without completions.
+	PerMillionCompleted float64            `json:"per_million_completed"`
+	Breakdown           map[string]float64 `json:"breakdown"` // JSON sorts the keys
 	// MonthlyEstimate is the bill extrapolated to 30 days (models.Cost.MonthlyUSD).
 	MonthlyEstimate float64 `json:"monthly_estimate"`
 }
@@ -124,8 +130,14 @@ type SystemResult struct {
 	// least one request) of each function's cold-start ratio: the figure
 	// Shahrad et al. (ATC 2020) compare keep-alive policies by, since an
 	// invocation-weighted ratio hides the rarely called functions.
-	FunctionColdStartP75 float64          `json:"function_cold_start_ratio_p75,omitempty"`
-	Functions            []FunctionResult `json:"functions,omitempty"` // with more than one function
+	FunctionColdStartP75 float64 `json:"function_cold_start_ratio_p75,omitempty"`
+	// Warnings say why a figure may not mean what it seems (saturated,
+	// unfinished, few_samples, failing, slo); always a list, maybe empty.
+	Warnings []Warning `json:"warnings"`
+	// SLOMet is whether the system meets every constraint of the
+	// scenario's slo:; absent without one.
+	SLOMet    *bool            `json:"slo_met,omitempty"`
+	Functions []FunctionResult `json:"functions,omitempty"` // with more than one function
 }
 
 // KeepAliveResult is what a FaaS system's keep-alive policy cost and bought
@@ -167,6 +179,7 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 		Type:      info.Type,
 		Platform:  info.Platform,
 		Counts:    a.all.counts(),
+		Warnings:  []Warning{},
 		LatencyMS: a.all.latency(),
 		Instances: InstanceResult{
 			Mean:          sum.Instances.Mean,
@@ -186,6 +199,9 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 	}
 	if sr.Requests > 0 {
 		sr.CostUSD.PerMillionRequests = total / float64(sr.Requests) * 1e6
+	}
+	if sr.Completed > 0 {
+		sr.CostUSD.PerMillionCompleted = total / float64(sr.Completed) * 1e6
 	}
 	if p := sum.Policy; info.Type == "faas" {
 		sr.KeepAlive = &KeepAliveResult{Policy: p.Policy, IdleInstanceSeconds: sig(p.IdleInstanceSeconds),
@@ -211,7 +227,8 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 // round keeps 9 significant digits of every derived float, so results.json
 // does not show last-bit differences of floating-point arithmetic.
 func (s *SystemResult) round() {
-	for _, p := range []*float64{&s.ColdStartRatio, &s.FunctionColdStartP75, &s.CostUSD.Total, &s.CostUSD.PerMillionRequests, &s.CostUSD.MonthlyEstimate,
+	for _, p := range []*float64{&s.ColdStartRatio, &s.RejectedRatio, &s.TimedOutRatio, &s.FunctionColdStartP75, &s.CostUSD.Total,
+		&s.CostUSD.PerMillionRequests, &s.CostUSD.PerMillionCompleted, &s.CostUSD.MonthlyEstimate,
 		&s.Instances.Mean, &s.Instances.MeanBusy, &s.Instances.MeanInService} {
 		*p = sig(*p)
 	}
@@ -222,6 +239,8 @@ func (s *SystemResult) round() {
 	for i := range s.Functions {
 		f := &s.Functions[i]
 		f.ColdStartRatio = sig(f.ColdStartRatio)
+		f.RejectedRatio = sig(f.RejectedRatio)
+		f.TimedOutRatio = sig(f.TimedOutRatio)
 		f.CostUSD = sig(f.CostUSD)
 		f.LatencyMS.round()
 	}

@@ -8,8 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"github.com/faasim/faasim/scenarios"
 )
@@ -62,6 +65,15 @@ func TestExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, name+".results.json", js)
+			page, err := os.ReadFile(filepath.Join(out, "report.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// report.html's table is the terminal's: the same rows, cells and marks.
+			term, htm := terminalRows(stdout), htmlRows(t, page)
+			if len(term) < 10 || !slices.EqualFunc(term, htm, slices.Equal[[]string]) {
+				t.Errorf("the terminal table and report.html differ:\nterminal %q\nhtml     %q", term, htm)
+			}
 			// The file on disk runs the same as the embedded copy.
 			fromFile, _, code := faasim(t, "run", filepath.Join("..", "..", "scenarios", name+".yaml"), "--format", "json")
 			if code != 0 {
@@ -286,4 +298,78 @@ func TestSet(t *testing.T) {
 			t.Errorf("%v: wrote %d files for bad input", tc.args, len(ents))
 		}
 	}
+}
+
+// terminalRows are the rows of a comparison table as printed (label, then
+// each cell with its mark), header excluded.
+func terminalRows(table string) [][]string {
+	var rows [][]string
+	for _, line := range strings.Split(table, "\n") {
+		if !strings.HasPrefix(line, "│") {
+			continue
+		}
+		var row []string
+		for _, c := range strings.Split(strings.Trim(line, "│"), "│") {
+			row = append(row, strings.TrimSpace(c))
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) > 0 {
+		rows = rows[1:] // the header
+	}
+	return rows
+}
+
+// htmlRows are the rows of report.html's comparison table, each cell's
+// text with " *" where it is marked best, as the terminal prints it.
+func htmlRows(t *testing.T, page []byte) [][]string {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]string
+	var text func(n *html.Node) string
+	text = func(n *html.Node) string {
+		if n.Type == html.TextNode {
+			return n.Data
+		}
+		var b strings.Builder
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			b.WriteString(text(c))
+		}
+		return b.String()
+	}
+	var walk func(n *html.Node, in bool)
+	walk = func(n *html.Node, in bool) {
+		if n.Type == html.ElementNode && n.Data == "table" {
+			for _, a := range n.Attr {
+				in = in || a.Key == "id" && a.Val == "comparison"
+			}
+		}
+		if in && n.Type == html.ElementNode && n.Data == "tr" {
+			var row []string
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type != html.ElementNode || c.Data != "td" {
+					continue
+				}
+				cell := strings.TrimSpace(text(c))
+				for _, a := range c.Attr {
+					if a.Key == "class" && strings.Contains(a.Val, "best") {
+						cell += " *"
+					}
+				}
+				row = append(row, cell)
+			}
+			if row != nil {
+				rows = append(rows, row)
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, in)
+		}
+	}
+	walk(doc, false)
+	return rows
 }
