@@ -258,9 +258,15 @@ func anySystem(r *Results, f func(s *SystemResult) bool) bool {
 // Value is the numeric field of s at a results.json path
 // ("latency_ms.p99", "cost_usd.breakdown.compute", "slo_met" as 0 or 1),
 // or false where s does not have it (no such field, a figure of another
-// system type, latencies without a completed request, a bill item s was
-// not charged). Sweeps address metrics this way.
+// system type, latencies without a completed request). Sweeps and
+// constraint expressions address metrics this way.
+//
+// A bill item s was not charged is 0 here (it shows "-" in the tables):
+// sums and differences of costs across systems and sweep points need it.
 func (s *SystemResult) Value(path string) (float64, bool) {
+	if item, ok := strings.CutPrefix(path, breakdownPrefix); ok && item != "" && !strings.ContainsAny(item, ".[]*") {
+		return s.CostUSD.Breakdown[item], true
+	}
 	if m, ok := metricFor(path, s); ok {
 		return m.Value(s)
 	}

@@ -238,7 +238,7 @@ func TestCSVColumns(t *testing.T) {
 		t.Errorf("function row %v", fn)
 	}
 	srv := strings.Split(lines[4], ",")
-	if srv[col["keep_alive.idle_gb_seconds"]] != "" || srv[col["instances.billed_seconds"]] != "7200" {
+	if srv[col["keep_alive.idle_gb_seconds"]] != "" || srv[col["instances.billed_seconds"]] != "7200" || srv[col["instances.mean_busy"]] != "1" {
 		t.Errorf("server row %v", srv)
 	}
 	keys := make([]string, 0, len(col))

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/faasim/faasim/models"
 )
@@ -22,8 +23,11 @@ type Results struct {
 	Workload         *WorkloadInfo `json:"workload,omitempty"`
 	// Overrides are the scenario keys set on the command line (--set), in
 	// the order applied.
-	Overrides []Override     `json:"overrides,omitempty"`
-	Systems   []SystemResult `json:"systems"`
+	Overrides []Override `json:"overrides,omitempty"`
+	// SLO is the scenario's slo: the constraints each system's slo_met
+	// judges, as written.
+	SLO     []string       `json:"slo,omitempty"`
+	Systems []SystemResult `json:"systems"`
 }
 
 // Override is one scenario key set from outside the file (--set KEY=VALUE).
@@ -41,9 +45,11 @@ func (o Override) String() string {
 	case nil:
 		return o.Key + "=null"
 	case map[string]any, []any:
-		b, err := json.Marshal(v)
-		if err == nil {
-			return o.Key + "=" + string(b)
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(v) == nil {
+			return o.Key + "=" + strings.TrimSpace(b.String())
 		}
 	}
 	return fmt.Sprintf("%s=%v", o.Key, o.Value)

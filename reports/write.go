@@ -16,6 +16,7 @@ import (
 func WriteJSON(w io.Writer, r *Results) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // constraints read "p99 < 300", not "p99 \u003c 300"
 	return enc.Encode(r)
 }
 
@@ -54,7 +55,8 @@ func systemRows(s *SystemResult, ms []Metric) [][]string {
 	row := func(fn string, v *SystemResult, perFunction bool) []string {
 		out := []string{s.Name, s.Type, fn}
 		for _, m := range ms {
-			x, ok := v.Value(m.Path)
+			mm, _ := metricFor(m.Path, v) // the definition for v's type
+			x, ok := mm.Value(v)
 			if !ok || perFunction && !m.PerFunction {
 				out = append(out, "")
 				continue

@@ -96,6 +96,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 			return nil, err
 		}
 	}
+	reports.Assess(res, s.SLO)
 	return res, nil
 }
 

@@ -373,3 +373,42 @@ func htmlRows(t *testing.T, page []byte) [][]string {
 	walk(doc, false)
 	return rows
 }
+
+// TestSLOMet: with an slo:, each system's slo_met says whether every
+// constraint holds (spiky-api: the capped Lambda rejects 0.42% and the
+// baseline fleet times out a third, both above 0.1%; Lambda and the peak
+// fleet keep p99 under 500 ms); a bad constraint is bad input at slo[i].
+func TestSLOMet(t *testing.T) {
+	slo := `slo=["latency_ms.p99 < 500", "rejected_ratio + timed_out_ratio <= 0.001"]`
+	stdout, stderr, code := faasim(t, "run", "spiky-api", "--format", "json", "--set", slo)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		SLO     []string
+		Systems []struct {
+			Name   string
+			SLOMet *bool `json:"slo_met"`
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"lambda": true, "lambda-capped": false, "fleet-baseline": false, "fleet-peak": true}
+	for _, s := range res.Systems {
+		if s.SLOMet == nil || *s.SLOMet != want[s.Name] {
+			t.Errorf("%s: slo_met %v, want %v", s.Name, s.SLOMet, want[s.Name])
+		}
+	}
+	if len(res.SLO) != 2 || res.SLO[1] != "rejected_ratio + timed_out_ratio <= 0.001" {
+		t.Errorf("slo in results.json: %q", res.SLO)
+	}
+	stdout, _, _ = faasim(t, "run", "spiky-api", "--format", "json")
+	if strings.Contains(stdout, "slo_met") {
+		t.Error("slo_met without an slo")
+	}
+	_, stderr, code = faasim(t, "validate", "spiky-api", "--set", `slo=["latency_ms.p99 < 500", "latency_ms.p98 < 1"]`)
+	if code != 2 || !strings.Contains(stderr, "slo[1]") || !strings.Contains(stderr, "latency_ms.p98: unknown metric") {
+		t.Errorf("bad constraint: exit %d, %s", code, stderr)
+	}
+}
