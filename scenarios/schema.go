@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report"}
+	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb"}
 	systemKeys   = []string{"name", "type", "platform"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
@@ -65,6 +65,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 	}
 	s.Functions = d.functions(o)
 	s.Report = d.report(o, s.Duration-s.Warmup)
+	s.SLO = d.slo(o)
 	d.finishWorkload(o, s)
 	if o.require("systems", "a list of one or more systems to compare") {
 		s.Systems = d.systems(o, s.Functions)
