@@ -28,6 +28,26 @@ type Estimate struct {
 	// the interval was computed from, and what merging shards needs to
 	// reproduce it exactly.
 	Values []float64 `json:"values,omitempty"`
+	// Missing are the replications (from 0) whose run lacks the figure
+	// (latencies when nothing completed); Values are the others', in order.
+	Missing []int `json:"missing,omitempty"`
+}
+
+// At is replication r's value, false where its run lacks the figure.
+func (e Estimate) At(r int) (float64, bool) {
+	i := r
+	for _, m := range e.Missing {
+		switch {
+		case m == r:
+			return 0, false
+		case m < r:
+			i--
+		}
+	}
+	if i < 0 || i >= len(e.Values) {
+		return 0, false
+	}
+	return e.Values[i], true
 }
 
 // NewEstimate summarises values (one per replication) at confidence c
@@ -82,6 +102,6 @@ func (e Estimate) HasInterval() bool { return e.CILow != nil }
 
 // Summary is e without its values, for evidence that cites a figure.
 func (e Estimate) Summary() Estimate {
-	e.Values = nil
+	e.Values, e.Missing = nil, nil
 	return e
 }

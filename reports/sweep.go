@@ -22,12 +22,12 @@ type Sweep struct {
 	// Seeds[r] is the seed of replication r at every point (common random
 	// numbers): `faasim run --seed Seeds[r]` with a point's --set values
 	// reproduces that run.
-	Seeds    []uint64       `json:"seeds"`
-	Version  string         `json:"version"`
-	Axes     []SweepAxis    `json:"axes"`
-	Points   []SweepPoint   `json:"points"`
-	Goal     *GoalResult    `json:"goal,omitempty"`
-	Warnings []SweepWarning `json:"warnings"`
+	Seeds    []uint64     `json:"seeds"`
+	Version  string       `json:"version"`
+	Axes     []SweepAxis  `json:"axes"`
+	Points   []SweepPoint `json:"points"`
+	Goal     *GoalResult  `json:"goal,omitempty"`
+	Warnings []Warning    `json:"warnings"`
 }
 
 // SweepAxis is one key the sweep varies and the values it took.
@@ -52,6 +52,9 @@ type SweepSystem struct {
 	Name    string       `json:"name"`
 	Type    string       `json:"type"`
 	Metrics SweepMetrics `json:"metrics"`
+	// Warnings are the runs' warnings (results.json's), each once, with
+	// the number of replications that had it.
+	Warnings []Warning `json:"warnings"`
 }
 
 // Metric looks up a metric by path.
@@ -72,13 +75,6 @@ func (p *SweepPoint) System(name string) *SweepSystem {
 		}
 	}
 	return nil
-}
-
-// SweepWarning is a footnote to a sweep: a code a script can test and a
-// sentence for a person.
-type SweepWarning struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
 }
 
 // Param is one axis value of a point.
@@ -255,17 +251,22 @@ type GoalEvidence struct {
 	Objective *Estimate   `json:"objective,omitempty"` // best: the objective there
 }
 
-// GoalCheck is one constraint at one value: both sides and the verdict on
-// the pessimistic confidence bound of left − right.
+// GoalCheck is one constraint at one value: its margin (how far it holds,
+// in the metrics' units: right − left for < and <=, left − right for > and
+// >=) over the replications, and the verdict on the margin's pessimistic
+// bound.
 type GoalCheck struct {
 	Constraint string   `json:"constraint"`
-	Left       Estimate `json:"left"`
-	Op         string   `json:"op"`
-	Right      Estimate `json:"right"`
-	// Bound is the side of the interval of left − right that the verdict
-	// reads: the upper bound for < and <=, the lower for > and >=.
+	Margin     Estimate `json:"margin"`
+	// Bound is the margin's lower confidence bound (its value with one
+	// replication): the constraint is met when it is > 0 (>= 0 for <=, >=).
 	Bound float64 `json:"bound"`
 	Met   bool    `json:"met"`
+	// Metrics are the figures the constraint reads, at this point.
+	Metrics SweepMetrics `json:"metrics"`
+	// Missing: some replications lack a figure the constraint reads
+	// (latencies when nothing completed); then it is not met.
+	Missing string `json:"missing,omitempty"`
 }
 
 // ParamLabel writes an axis value briefly, for tables and benchmark names:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -76,6 +77,7 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 		}
 	}
 	var rows [][]string
+	warned := map[string]bool{} // warning codes marked in the table
 	for _, p := range s.Points {
 		row := []string{}
 		for _, a := range s.Axes {
@@ -95,6 +97,13 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 				if e, ok := sys.Metric(c.Path); ok {
 					cell = FormatPM(e)
 				}
+				// A figure is never shown without its system's warning.
+				if len(sys.Warnings) > 0 {
+					cell += " !"
+					for _, w := range sys.Warnings {
+						warned[w.Code] = true
+					}
+				}
 			}
 			row = append(row, cell)
 		}
@@ -108,6 +117,14 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 	}
 	if err := renderGrid(w, head, rows, len(s.Axes)); err != nil {
 		return err
+	}
+	if len(warned) > 0 {
+		codes := make([]string, 0, len(warned))
+		for c := range warned {
+			codes = append(codes, c)
+		}
+		sort.Strings(codes)
+		fmt.Fprintf(w, "! the system has a warning at that point (%s; see sweep.json points[].systems[].warnings)\n", strings.Join(codes, ", "))
 	}
 	for _, wn := range s.Warnings {
 		if wn.Code == "goal_unmet" {
@@ -226,6 +243,9 @@ func FormatCI(e Estimate, conf float64) string {
 		return FormatNumber(e.Mean)
 	}
 	lo, hi := e.Interval()
+	if lo == hi {
+		return FormatNumber(e.Mean) + " (in every replication)"
+	}
 	d := decimals((hi - lo) / 2)
 	f := func(x float64) string {
 		if d < 0 || math.Abs(x) >= 1e7 || d > maxDecimals || math.Abs(x) < math.Pow(10, -float64(d)) {

@@ -156,3 +156,6 @@ func WriteSweepDir(dir string, s *Sweep) error {
 	}
 	return WriteFileAtomic(filepath.Join(dir, "sweep.csv"), b.Bytes())
 }
+
+// formatFloat writes x as JSON and CSV do: the shortest exact form.
+func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -13,12 +13,15 @@ import (
 // top: "sweep", "axes") as the file writes them, in the file's order. The
 // generic map has lost that order, and a sweep's grid is laid out in it
 // (the first axis varies slowest). Nil when the file has no such map.
-func (r *Raw) KeyOrder(path ...string) []string {
-	b, err := r.text()
+func (d *Document) KeyOrder(path ...string) []string {
+	if d.text == nil {
+		return nil
+	}
+	b, err := d.text()
 	if err != nil {
 		return nil
 	}
-	switch r.typ {
+	switch d.typ {
 	case "yaml":
 		return yamlKeyOrder(b, path)
 	case "json":

@@ -11,12 +11,12 @@ import (
 )
 
 var (
-	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "sweep", "goal"}
+	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb"}
 	systemKeys   = []string{"name", "type", "platform"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
-		// platform catalogue (issue 3): docs/platforms.md
+		// platform catalogue: docs/platforms.md
 		"billing_model", "account_concurrency", "burst_rate", "min_instances", "memory_mb",
 		"price_per_vcpu_second", "vcpu", "price_per_ghz_second", "cpu_ghz_by_memory_mb",
 		"memory_billing_step_mb", "memory_billing_max_mb", "price_tiers",
@@ -31,8 +31,8 @@ var (
 
 // decode checks raw (keys already lowercased) and returns the Scenario, or
 // every problem found.
-func decode(file string, raw map[string]any, l *Loader) (*Scenario, error) {
-	d := &decoder{file: file, loader: l}
+func decode(file string, raw map[string]any, traces *traceCache) (*Scenario, error) {
+	d := &decoder{file: file, traces: traces}
 	_, d.userFunctions = raw["functions"]
 	s := d.scenario(d.object("", withDefaults(scenarioDefaults, raw)))
 	if len(d.probs) > 0 {
@@ -66,6 +66,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 	}
 	s.Functions = d.functions(o)
 	s.Report = d.report(o, s.Duration-s.Warmup)
+	s.SLO = d.slo(o)
 	d.finishWorkload(o, s)
 	if o.require("systems", "a list of one or more systems to compare") {
 		s.Systems = d.systems(o, s.Functions)

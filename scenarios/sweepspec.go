@@ -82,17 +82,22 @@ func IsRange(v any) bool {
 	return f && t
 }
 
-// Sweep checks r's `sweep:` and `goal:` sections; nil for an absent one.
-// Axes are listed in the file's order, then the keys added (by --set) in
-// the order given.
-func (r *Raw) Sweep(added ...string) (*SweepSpec, *GoalSpec, error) {
-	d := &decoder{file: r.File}
-	top := d.object("", r.Map)
+// Sweep checks the document's `sweep:` and `goal:` sections, with the
+// overrides applied (--set may add an axis, or change a goal's key); nil
+// for an absent one. Axes are listed in the file's order, then the keys
+// added in the order given.
+func (doc *Document) Sweep(ovs []Override, added ...string) (*SweepSpec, *GoalSpec, error) {
+	raw, _, probs := applyOverrides(doc.File, doc.raw, ovs)
+	if len(probs) > 0 {
+		return nil, nil, probs
+	}
+	d := &decoder{file: doc.File}
+	top := d.object("", raw)
 	var sw *SweepSpec
 	var g *GoalSpec
 	if top.has("sweep") {
 		if o, ok := top.sub("sweep"); ok {
-			sw = d.sweep(d.object(o.path, withDefaults(sweepDefaults, o.m)), append(r.KeyOrder("sweep", "axes"), added...))
+			sw = d.sweep(d.object(o.path, withDefaults(sweepDefaults, o.m)), append(doc.KeyOrder("sweep", "axes"), added...))
 		}
 	}
 	if top.has("goal") {

@@ -178,8 +178,8 @@ func seedsLabel(seeds []uint64) string {
 
 // validateSweep checks a scenario's sweep and goal (every point decoded)
 // for `faasim validate`.
-func validateSweep(w io.Writer, name string) error {
-	sw, err := sweep.Open(name, sweep.Options{})
+func validateSweep(w io.Writer, name string, sets []string) error {
+	sw, err := sweep.Open(name, sweep.Options{Sets: sets})
 	if err != nil {
 		return err
 	}

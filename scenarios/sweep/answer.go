@@ -80,13 +80,14 @@ func (sr *search) boundAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		ev := sr.evidence(best, "closest", true)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("no %s in %s meets every constraint; closest: %s, where %s",
-			g.Spec.Vary, g.within(), reports.ParamLabel(ev.Value), checksText(ev.Checks, conf, true))
+			g.Spec.Vary, g.within(), reports.ParamLabel(ev.Value), checksText(ev.Checks, conf))
 		return
 	}
 	a.Met, a.Answer = true, g.value(f.answer)
 	ev := sr.evidence(f.answer, "answer", false)
 	a.Evidence = []reports.GoalEvidence{ev}
-	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s)", word, g.Spec.Vary, reports.ParamLabel(a.Answer), checksText(ev.Checks, conf, false))
+	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s)", word, g.Spec.Vary, reports.ParamLabel(a.Answer), checksText(ev.Checks, conf))
+	defer func() { a.Sentence += g.warned(&sr.evals[f.answer].point) }()
 	if !f.bracketed {
 		end := map[string]string{"min": "lower", "max": "upper"}[g.Spec.Find]
 		a.Sentence += fmt.Sprintf("; that is the %s end of within, so nothing beyond it was tried", end)
@@ -94,7 +95,7 @@ func (sr *search) boundAnswer(a *reports.GoalAnswer, f found, conf float64) {
 	}
 	nb := sr.evidence(f.bracket[0], "neighbour", true)
 	a.Evidence = append(a.Evidence, nb)
-	a.Sentence += fmt.Sprintf("; %s fails (%s)", reports.ParamLabel(nb.Value), checksText(nb.Checks, conf, true))
+	a.Sentence += fmt.Sprintf("; %s fails (%s)", reports.ParamLabel(nb.Value), checksText(nb.Checks, conf))
 	if !f.monotone {
 		a.Sentence += "; the constraints are not monotone in " + g.Spec.Vary + ": found by a scan, not bisection"
 	}
@@ -134,6 +135,7 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		x = hi
 	}
 	a.Met, a.Answer = true, g.value(x)
+	defer func() { a.Sentence += g.warned(&sr.evals[hi].point) }()
 	a.Evidence = []reports.GoalEvidence{sr.evidence(lo, "bracket", false)}
 	if hi != lo {
 		a.Evidence = append(a.Evidence, sr.evidence(hi, "bracket", false))
@@ -172,24 +174,59 @@ func (g *Goal) within() string {
 	return s
 }
 
-// checksText writes constraints as "vms.latency_ms.p99 = 193 (95% CI
-// 190-197) < 200"; failing ones as "..., want < 200".
-func checksText(cs []reports.GoalCheck, conf float64, failing bool) string {
+// checksText writes constraints at a value: one that reads a single
+// metric against a threshold as "vms.latency_ms.p99 = 193 (95% CI 190 to
+// 197) < 200" (failing: "..., not < 200"); any other by its margin,
+// "a + b <= c holds by 3.2 (95% CI 1.1 to 5.3)".
+func checksText(cs []reports.GoalCheck, conf float64) string {
 	var parts []string
 	for _, c := range cs {
-		right := strings.TrimSpace(strings.TrimPrefix(c.Constraint[strings.Index(c.Constraint, c.Op)+len(c.Op):], "="))
-		left := strings.TrimSpace(c.Constraint[:strings.Index(c.Constraint, c.Op)])
-		rv := right
-		if _, err := strconv.ParseFloat(right, 64); err != nil {
-			rv = right + " = " + reports.FormatCI(c.Right, conf)
-		}
-		if failing && !c.Met {
-			parts = append(parts, fmt.Sprintf("%s = %s, want %s %s", left, reports.FormatCI(c.Left, conf), c.Op, rv))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s = %s %s %s", left, reports.FormatCI(c.Left, conf), c.Op, rv))
+		switch {
+		case c.Missing != "":
+			parts = append(parts, fmt.Sprintf("%s fails: %s", c.Constraint, c.Missing))
+		case len(c.Metrics) == 1 && strings.HasPrefix(c.Constraint, c.Metrics[0].Path):
+			rest := strings.TrimSpace(strings.TrimPrefix(c.Constraint, c.Metrics[0].Path))
+			if !c.Met {
+				rest = "not " + rest
+			}
+			parts = append(parts, fmt.Sprintf("%s = %s, %s", c.Metrics[0].Path, reports.FormatCI(c.Metrics[0].Estimate, conf), rest))
+		case c.Met:
+			parts = append(parts, fmt.Sprintf("%s holds by %s", c.Constraint, reports.FormatCI(c.Margin, conf)))
+		default:
+			parts = append(parts, fmt.Sprintf("%s fails: margin %s", c.Constraint, reports.FormatCI(c.Margin, conf)))
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// warned lists the warnings of the systems the goal reads at a point, for
+// the sentence: an answer is never given without them.
+func (g *Goal) warned(p *reports.SweepPoint) string {
+	var l []string
+	for _, s := range p.Systems {
+		if !slices.Contains(g.systemsRead(), s.Name) {
+			continue
+		}
+		for _, w := range s.Warnings {
+			l = append(l, s.Name+" "+w.Code+": "+w.Message)
+		}
+	}
+	if len(l) == 0 {
+		return ""
+	}
+	return "; warning there: " + strings.Join(l, "; ")
+}
+
+// systemsRead are the systems the goal's expressions read.
+func (g *Goal) systemsRead() []string {
+	var out []string
+	for _, m := range g.metrics() {
+		sys, _, _ := strings.Cut(m, ".")
+		if !slices.Contains(out, sys) {
+			out = append(out, sys)
+		}
+	}
+	return out
 }
 
 // best evaluates every value of within and picks the one with the least
@@ -200,9 +237,9 @@ func (sr *search) best() (reports.GoalAnswer, error) {
 	sr.rn.total.Add(int64(len(g.values) * s.Replications))
 	err := parallel(len(g.values), 0, func(i int) error {
 		ps := append(slices.Clone(sr.combo.Params), reports.Param{Key: g.Spec.Vary, Value: g.values[i]})
-		_, sc, err := s.decodePoint(ps)
+		sc, err := s.decode(ps, "goal.within")
 		if err != nil {
-			return s.pointProblems(err, sr.combo, "value "+reports.ParamLabel(g.values[i]))
+			return problems(err)
 		}
 		p, err := sr.rn.evaluate(sr.ctx, sc, ps)
 		if err != nil {
@@ -216,131 +253,53 @@ func (sr *search) best() (reports.GoalAnswer, error) {
 		return reports.GoalAnswer{}, err
 	}
 	sr.bestPoints = js
-	a := reports.GoalAnswer{Method: "scan", Monotone: true, Probes: g.values}
 	conf := s.Confidence
-	objective := func(name string) ([]float64, []*judged) {
-		var maxC, maxS float64
-		for _, j := range js {
-			if j.cost != nil {
-				maxC = math.Max(maxC, reports.NewEstimate(j.cost, conf).Mean)
-				maxS = math.Max(maxS, reports.NewEstimate(j.speed, conf).Mean)
-			}
-		}
-		var means []float64
-		var met []*judged
-		for _, j := range js {
-			switch name {
-			case "cost":
-				j.obj = j.cost
-			case "speed":
-				j.obj = j.speed
-			case "balanced":
-				j.obj = make([]float64, len(j.cost))
-				w := g.Spec.BalancedWeight
-				for r := range j.obj {
-					j.obj[r] = w*j.cost[r]/nonzero(maxC) + (1-w)*j.speed[r]/nonzero(maxS)
-				}
-			}
-			if j.met {
-				met = append(met, j)
-				means = append(means, reports.NewEstimate(j.obj, conf).Mean)
-			}
-		}
-		return means, met
-	}
-	// pick ranks the values meeting the constraints by their mean
-	// objective; ties go as in Power Tuning (equal cost: the faster; equal
-	// speed: the cheaper), then to the earlier value.
-	pick := func(name string, means []float64, met []*judged) (int, int) {
-		second := func(j *judged) float64 {
-			switch name {
-			case "cost":
-				return reports.NewEstimate(j.speed, conf).Mean
-			case "speed":
-				return reports.NewEstimate(j.cost, conf).Mean
-			}
-			return 0
-		}
-		idx := make([]int, len(met))
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(x, y int) bool {
-			a, b := idx[x], idx[y]
-			if means[a] != means[b] {
-				return means[a] < means[b]
-			}
-			return second(met[a]) < second(met[b])
-		})
-		switch len(idx) {
-		case 0:
-			return -1, -1
-		case 1:
-			return idx[0], -1
-		}
-		return idx[0], idx[1]
-	}
+	a := reports.GoalAnswer{Method: "scan", Monotone: true, Probes: g.values}
+	name := g.Spec.Strategy
 	if g.system != "" {
 		a.Strategies = map[string]any{}
-		for _, name := range []string{"cost", "speed", "balanced"} {
-			means, met := objective(name)
-			if b, _ := pick(name, means, met); b >= 0 {
-				a.Strategies[name] = g.values[int(met[b].value)]
+		for _, n := range []string{"cost", "speed", "balanced"} {
+			if b, _ := rank(g, js, n, conf); b != nil {
+				a.Strategies[n] = g.values[int(b.value)]
 			}
 		}
 	}
-	name := g.Spec.Strategy
-	var means []float64
-	var met []*judged
-	if g.objective != nil {
-		for _, j := range js {
-			if j.met {
-				met = append(met, j)
-				means = append(means, reports.NewEstimate(j.obj, conf).Mean)
-			}
-		}
-	} else {
-		means, met = objective(name)
-	}
+	b, ru := rank(g, js, name, conf) // last: leaves each judged's obj at the goal's own objective
 	what := g.Spec.Minimize
 	if what == "" {
 		what = map[string]string{"cost": g.system + ".cost_usd.per_million_requests", "speed": g.system + ".latency_ms.mean",
-			"balanced": fmt.Sprintf("%g × cost/max + %g × mean latency/max", g.Spec.BalancedWeight, 1-g.Spec.BalancedWeight)}[name]
+			"balanced": fmt.Sprintf("%g × cost/largest + %g × mean latency/largest", g.Spec.BalancedWeight, 1-g.Spec.BalancedWeight)}[name]
 	}
-	b, ru := pick(name, means, met)
-	if b < 0 {
-		worst := 0
-		for i, j := range js {
-			if j.worst < js[worst].worst {
-				worst = i
+	if b == nil {
+		worst := js[0]
+		for _, j := range js {
+			if j.worst < worst.worst {
+				worst = j
 			}
 		}
-		ev := sr.bestEvidence(js[worst], "closest", true)
+		ev := sr.bestEvidence(worst, "closest", true)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("no %s in %s meets every constraint; closest: %s, where %s",
-			g.Spec.Vary, g.within(), reports.ParamLabel(ev.Value), checksText(ev.Checks, conf, true))
+			g.Spec.Vary, g.within(), label(ev.Value), checksText(ev.Checks, conf))
 		return a, nil
 	}
-	jb := met[b]
-	a.Met, a.Answer = true, g.values[int(jb.value)]
-	eb := sr.bestEvidence(jb, "answer", false)
+	a.Met, a.Answer = true, g.values[int(b.value)]
+	eb := sr.bestEvidence(b, "answer", false)
 	a.Evidence = []reports.GoalEvidence{eb}
-	label := "least"
-	if name != "" {
-		label = map[string]string{"cost": "cheapest", "speed": "fastest", "balanced": "best balanced"}[name]
-	}
-	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s = %s)", label, g.Spec.Vary, reports.ParamLabel(a.Answer),
+	word := map[string]string{"cost": "cheapest", "speed": "fastest", "balanced": "best balanced", "": "least " + what}[name]
+	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s = %s)", word, g.Spec.Vary, label(a.Answer),
 		what, reports.FormatCI(*eb.Objective, conf))
-	if ru >= 0 {
-		jr := met[ru]
-		er := sr.bestEvidence(jr, "runner-up", false)
+	if ru != nil {
+		er := sr.bestEvidence(ru, "runner-up", false)
 		a.Evidence = append(a.Evidence, er)
-		a.Sentence += fmt.Sprintf("; runner-up %s: %s", reports.ParamLabel(er.Value), reports.FormatCI(*er.Objective, conf))
+		a.Sentence += fmt.Sprintf("; runner-up %s: %s", label(er.Value), reports.FormatCI(*er.Objective, conf))
 		// With common random numbers the replications pair up: the
 		// difference's interval says whether the best is resolved.
-		d := make([]float64, len(jb.obj))
-		for r := range d {
-			d[r] = jr.obj[r] - jb.obj[r]
+		var d []float64
+		for r := range b.obj {
+			if !math.IsNaN(b.obj[r]) && !math.IsNaN(ru.obj[r]) {
+				d = append(d, ru.obj[r]-b.obj[r])
+			}
 		}
 		switch de := reports.NewEstimate(d, conf); {
 		case !de.HasInterval():
@@ -349,21 +308,81 @@ func (sr *search) best() (reports.GoalAnswer, error) {
 			a.Sentence += fmt.Sprintf(" (a tie: the %g%% interval of their paired difference includes 0)", 100*conf)
 		}
 	}
-	if len(a.Strategies) > 0 {
-		var l []string
-		for _, n := range []string{"cost", "speed", "balanced"} {
-			if v, ok := a.Strategies[n]; ok && n != name {
-				l = append(l, n+" picks "+reports.ParamLabel(v))
+	var others []string
+	for _, n := range []string{"cost", "speed", "balanced"} {
+		if v, ok := a.Strategies[n]; ok && n != name {
+			others = append(others, n+" picks "+label(v))
+		}
+	}
+	if len(others) > 0 {
+		a.Sentence += "; " + strings.Join(others, ", ")
+	}
+	met := 0
+	for _, j := range js {
+		if j.met {
+			met++
+		}
+	}
+	if met < len(js) {
+		a.Sentence += fmt.Sprintf("; %d of %d values fail a constraint", len(js)-met, len(js))
+	}
+	a.Sentence += g.warned(&b.point)
+	return a, nil
+}
+
+// rank sets each value's objective for a strategy (or keeps minimize's)
+// and returns the best and the runner-up among the values meeting the
+// constraints, by mean; ties go as in Power Tuning (equal cost: the
+// faster; equal speed: the cheaper), then to the earlier value.
+func rank(g *Goal, js []*judged, strategy string, conf float64) (best, runnerUp *judged) {
+	mean := func(v []float64) float64 { return reports.NewEstimate(present(v), conf).Mean }
+	var maxC, maxS float64
+	for _, j := range js {
+		if j.cost != nil {
+			maxC, maxS = math.Max(maxC, mean(j.cost)), math.Max(maxS, mean(j.speed))
+		}
+	}
+	var met []*judged
+	for _, j := range js {
+		switch strategy {
+		case "cost":
+			j.obj = j.cost
+		case "speed":
+			j.obj = j.speed
+		case "balanced":
+			w := g.Spec.BalancedWeight
+			j.obj = make([]float64, len(j.cost))
+			for r := range j.obj {
+				j.obj[r] = w*j.cost[r]/nonzero(maxC) + (1-w)*j.speed[r]/nonzero(maxS)
 			}
 		}
-		if len(l) > 0 {
-			a.Sentence += "; " + strings.Join(l, ", ")
+		if j.met && len(present(j.obj)) > 0 {
+			met = append(met, j)
 		}
 	}
-	if ex := len(js) - len(met); ex > 0 {
-		a.Sentence += fmt.Sprintf("; %d of %d values fail a constraint", ex, len(js))
+	second := func(j *judged) float64 {
+		switch strategy {
+		case "cost":
+			return mean(j.speed)
+		case "speed":
+			return mean(j.cost)
+		}
+		return 0
 	}
-	return a, nil
+	sort.SliceStable(met, func(x, y int) bool {
+		a, b := met[x], met[y]
+		if ma, mb := mean(a.obj), mean(b.obj); ma != mb {
+			return ma < mb
+		}
+		return second(a) < second(b)
+	})
+	switch len(met) {
+	case 0:
+		return nil, nil
+	case 1:
+		return met[0], nil
+	}
+	return met[0], met[1]
 }
 
 func nonzero(x float64) float64 {
@@ -381,7 +400,7 @@ func (sr *search) bestEvidence(j *judged, role string, onlyFailing bool) reports
 		}
 	}
 	if j.obj != nil {
-		o := reports.NewEstimate(j.obj, sr.rn.s.Confidence).Summary()
+		o := reports.NewEstimate(present(j.obj), sr.rn.s.Confidence).Summary()
 		e.Objective = &o
 	}
 	return e

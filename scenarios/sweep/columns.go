@@ -37,7 +37,7 @@ func (s *Sweep) Columns(metrics []string) ([]reports.SweepColumn, error) {
 	}
 	// System by system, as the metrics were named within each.
 	slices.SortStableFunc(cols, func(a, b reports.SweepColumn) int {
-		return slices.Index(s.systems, a.System) - slices.Index(s.systems, b.System)
+		return slices.Index(s.systems.names, a.System) - slices.Index(s.systems.names, b.System)
 	})
 	return cols, nil
 }
@@ -45,23 +45,23 @@ func (s *Sweep) Columns(metrics []string) ([]reports.SweepColumn, error) {
 // metricColumns reads one metric name of --metrics or sweep.metrics.
 func (s *Sweep) metricColumns(m string) ([]reports.SweepColumn, error) {
 	m = strings.TrimSpace(m)
-	for _, sys := range s.systems {
+	for _, sys := range s.systems.names {
 		if path, ok := strings.CutPrefix(m, sys+"."); ok {
-			if !s.info.has(sys, path) {
-				return nil, fmt.Errorf("%s: %s is not a metric of system %s; its metrics: %s", m, path, sys, s.info.metricsOf(sys))
+			if !s.systems.has(sys, path) {
+				return nil, fmt.Errorf("%s: %s is not a metric of system %s; its metrics: %s", m, path, sys, s.systems.metricsOf(sys))
 			}
 			return []reports.SweepColumn{{System: sys, Path: path}}, nil
 		}
 	}
 	var cols []reports.SweepColumn
-	for _, sys := range s.systems {
-		if s.info.has(sys, m) {
+	for _, sys := range s.systems.names {
+		if s.systems.has(sys, m) {
 			cols = append(cols, reports.SweepColumn{System: sys, Path: m})
 		}
 	}
 	if len(cols) == 0 {
 		return nil, fmt.Errorf("%s is not a metric of any system (write PATH, like latency_ms.p99, or SYSTEM.PATH with SYSTEM one of %s)",
-			m, strings.Join(s.systems, ", "))
+			m, strings.Join(s.systems.names, ", "))
 	}
 	return cols, nil
 }
@@ -69,7 +69,7 @@ func (s *Sweep) metricColumns(m string) ([]reports.SweepColumn, error) {
 // metrics are the SYSTEM.PATH metrics the goal reads, in order.
 func (g *Goal) metrics() []string {
 	var out []string
-	add := func(refs []ref) {
+	add := func(refs []reports.Ref) {
 		for _, r := range refs {
 			if !slices.Contains(out, r.String()) {
 				out = append(out, r.String())
@@ -77,17 +77,15 @@ func (g *Goal) metrics() []string {
 		}
 	}
 	for _, c := range g.constraints {
-		add(c.left.refs)
-		add(c.right.refs)
+		add(c.Refs())
 	}
-	if g.expr != nil {
-		add(g.expr.refs)
-	}
-	if g.objective != nil {
-		add(g.objective.refs)
+	for _, e := range []*reports.Expr{g.expr, g.objective} {
+		if e != nil {
+			add(e.Refs())
+		}
 	}
 	if g.system != "" {
-		add([]ref{{g.system, "cost_usd.per_million_requests"}, {g.system, "latency_ms.mean"}})
+		add([]reports.Ref{{System: g.system, Path: "cost_usd.per_million_requests"}, {System: g.system, Path: "latency_ms.mean"}})
 	}
 	return out
 }

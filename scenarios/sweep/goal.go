@@ -16,52 +16,56 @@ type Goal struct {
 	Spec        *scenarios.GoalSpec
 	dom         domain
 	values      []any // find: best: every value to try
-	constraints []*constraint
-	expr        *expression // find: root
-	objective   *expression // find: best with minimize
-	system      string      // find: best with a strategy
+	constraints []*reports.Expr
+	expr        *reports.Expr // find: root
+	objective   *reports.Expr // find: best with minimize
+	system      string        // find: best with a strategy
 }
 
 // goal checks a goal section against the scenario.
 func (s *Sweep) goal(g *scenarios.GoalSpec, problem func(string, string, ...any)) *Goal {
 	goal := &Goal{Spec: g}
-	if err := s.checkKey(g.Vary, 1); err != nil {
-		problem("goal.vary", "%s: %v", g.Vary, err)
-	}
+	names := s.systems.names
 	if i := s.axisIndex(g.Vary); i >= 0 {
 		problem("goal.vary", "%s is also a sweep axis; a goal searches its own key (remove it from sweep.axes, or drop the goal to see every value)", g.Vary)
 	}
-	for i, src := range g.SubjectTo {
-		c, err := compileConstraint(src, fmt.Sprintf("goal.subject_to[%d]", i), s.info)
-		if err != nil {
-			problem("", "%v", err)
-			continue
+	compile := func(where, src string, constraint bool) *reports.Expr {
+		parse := reports.ParseExpr
+		if constraint {
+			parse = reports.ParseConstraint
 		}
-		goal.constraints = append(goal.constraints, c)
+		e, err := parse(src, names)
+		if err == nil {
+			err = s.systems.checkTypes(e)
+		}
+		if err != nil {
+			problem(where, "%q: %v", src, err)
+			return nil
+		}
+		return e
 	}
-	var err error
+	for i, src := range g.SubjectTo {
+		if c := compile(fmt.Sprintf("goal.subject_to[%d]", i), src, true); c != nil {
+			goal.constraints = append(goal.constraints, c)
+		}
+	}
 	switch g.Find {
 	case "root":
-		if goal.expr, err = compileExpr(g.Expr, "goal.expr", s.info); err != nil {
-			problem("", "%v", err)
-		}
+		goal.expr = compile("goal.expr", g.Expr, false)
 	case "best":
+		if g.Minimize != "" {
+			goal.objective = compile("goal.minimize", g.Minimize, false)
+			break
+		}
+		goal.system = g.System
+		if goal.system == "" && len(names) == 1 {
+			goal.system = names[0]
+		}
 		switch {
-		case g.Minimize != "":
-			if goal.objective, err = compileExpr(g.Minimize, "goal.minimize", s.info); err != nil {
-				problem("", "%v", err)
-			}
-		default:
-			goal.system = g.System
-			if goal.system == "" && len(s.systems) == 1 {
-				goal.system = s.systems[0]
-			}
-			switch {
-			case goal.system == "":
-				problem("goal.system", "missing; want the system whose cost and speed the strategy weighs (one of %s)", strings.Join(s.systems, ", "))
-			case !slices.Contains(s.systems, goal.system):
-				problem("goal.system", "%q is not a system of the scenario; systems: %s", goal.system, strings.Join(s.systems, ", "))
-			}
+		case goal.system == "":
+			problem("goal.system", "missing; want the system whose cost and speed the strategy weighs (one of %s)", strings.Join(names, ", "))
+		case !slices.Contains(names, goal.system):
+			problem("goal.system", "%q is not a system of the scenario; systems: %s", goal.system, strings.Join(names, ", "))
 		}
 	}
 	r := g.Within.Range
@@ -77,8 +81,9 @@ func (s *Sweep) goal(g *scenarios.GoalSpec, problem func(string, string, ...any)
 	return goal
 }
 
-// checkGoalEnds decodes the goal's end values at every point of the grid,
-// so a bad within is bad input before anything runs.
+// checkGoalEnds decodes the goal's end values (every value, for find:
+// best) at every point of the grid, so a bad within is bad input before
+// anything runs.
 func (s *Sweep) checkGoalEnds() scenarios.Problems {
 	g := s.Goal
 	ends := g.values
@@ -88,8 +93,8 @@ func (s *Sweep) checkGoalEnds() scenarios.Problems {
 	var probs scenarios.Problems
 	for _, p := range s.Points {
 		for _, v := range ends {
-			if _, _, err := s.decodePoint(append(slices.Clone(p.Params), reports.Param{Key: g.Spec.Vary, Value: v})); err != nil {
-				probs = append(probs, s.pointProblems(err, p, "value "+reports.ParamLabel(v))...)
+			if _, err := s.decode(append(slices.Clone(p.Params), reports.Param{Key: g.Spec.Vary, Value: v}), "goal.within"); err != nil {
+				probs = append(probs, problems(err)...)
 			}
 		}
 	}
@@ -106,122 +111,115 @@ func (g *Goal) value(x float64) any {
 
 // judged is one value of the goal's key, evaluated and judged.
 type judged struct {
-	value  float64
+	value  float64 // the value (find: best: its index in within)
 	point  reports.SweepPoint
 	checks []reports.GoalCheck
 	met    bool
-	worst  float64 // the largest relative violation of a constraint (< 0: all met with margin)
+	worst  float64 // the largest relative shortfall of a constraint (< 0: all met with margin)
 	expr   reports.Estimate
-	obj    []float64 // find: best: the objective per replication
-	cost   []float64 // find: best with a strategy
-	speed  []float64
+	// find: best, per replication (NaN where a run lacks the figure): the
+	// objective, and a strategy's cost and speed.
+	obj, cost, speed []float64
 }
 
 // judge evaluates the goal's constraints and expressions at a point.
 func (g *Goal) judge(p reports.SweepPoint, value float64, reps int, conf float64) (*judged, error) {
 	j := &judged{value: value, point: p, met: true, worst: math.Inf(-1)}
 	for _, c := range g.constraints {
-		chk, viol, err := c.check(&p, reps, conf)
+		chk, short, err := check(c, &p, reps, conf)
 		if err != nil {
 			return nil, err
 		}
 		j.checks = append(j.checks, chk)
 		j.met = j.met && chk.Met
-		j.worst = math.Max(j.worst, viol)
+		j.worst = math.Max(j.worst, short)
 	}
 	if len(g.constraints) == 0 {
 		j.worst = 0
 	}
 	if g.expr != nil {
-		vals, err := series(g.expr, &p, reps)
+		vals, _, missing, err := series(g.expr, &p, reps)
 		if err != nil {
 			return nil, err
+		}
+		if missing != "" {
+			return nil, fmt.Errorf("goal.expr %q: %s is missing in some replications (nothing completed?); a root needs the expression in every run", g.expr, missing)
 		}
 		j.expr = reports.NewEstimate(vals, conf)
 	}
+	var err error
 	if g.objective != nil {
-		vals, err := series(g.objective, &p, reps)
-		if err != nil {
+		if j.obj, err = perReplication(&p, reps, g.objective); err != nil {
 			return nil, err
 		}
-		j.obj = vals
 	}
 	if g.system != "" {
-		var err error
-		if j.cost, err = metricSeries(&p, g.system, "cost_usd.per_million_requests", reps); err != nil {
+		cost, _ := reports.ParseExpr(g.system+".cost_usd.per_million_requests", []string{g.system})
+		speed, _ := reports.ParseExpr(g.system+".latency_ms.mean", []string{g.system})
+		if j.cost, err = perReplication(&p, reps, cost); err != nil {
 			return nil, err
 		}
-		if j.speed, err = metricSeries(&p, g.system, "latency_ms.mean", reps); err != nil {
+		if j.speed, err = perReplication(&p, reps, speed); err != nil {
 			return nil, err
 		}
 	}
 	return j, nil
 }
 
-// series is an expression over each replication of a point.
-func series(e *expression, p *reports.SweepPoint, reps int) ([]float64, error) {
-	if err := missing(e.refs, p); err != nil {
-		return nil, fmt.Errorf("%q: %v", e.src, err)
+// perReplication is e at each replication, NaN where a run lacks a metric.
+func perReplication(p *reports.SweepPoint, reps int, e *reports.Expr) ([]float64, error) {
+	vals, at, _, err := series(e, p, reps)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]float64, reps)
 	for r := range out {
-		v, err := e.eval(env(p, r, e.refs))
-		if err != nil {
-			return nil, err
-		}
-		out[r] = v
+		out[r] = math.NaN()
+	}
+	for i, r := range at {
+		out[r] = vals[i]
 	}
 	return out, nil
 }
 
-func metricSeries(p *reports.SweepPoint, system, path string, reps int) ([]float64, error) {
-	s := p.System(system)
-	if s == nil {
-		return nil, fmt.Errorf("no system %s", system)
-	}
-	m, ok := s.Metric(path)
-	if !ok || len(m.Values) != reps {
-		return nil, fmt.Errorf("system %s does not report %s", system, path)
-	}
-	return m.Values, nil
+// present are the values that are not NaN.
+func present(vals []float64) []float64 {
+	return slices.DeleteFunc(slices.Clone(vals), math.IsNaN)
 }
 
 // check judges one constraint at a point on the pessimistic side of the
-// interval of left − right, and says by how much it is violated relative
-// to the threshold (negative when met), to rank unmet points.
-func (c *constraint) check(p *reports.SweepPoint, reps int, conf float64) (reports.GoalCheck, float64, error) {
-	l, err := series(c.left, p, reps)
+// interval of its margin (how far it holds: > 0 holds), and says how far
+// it falls short relative to the size of what it reads, to rank unmet
+// points. A replication lacking a metric the constraint reads fails it.
+func check(c *reports.Expr, p *reports.SweepPoint, reps int, conf float64) (reports.GoalCheck, float64, error) {
+	vals, _, missing, err := series(c, p, reps)
 	if err != nil {
 		return reports.GoalCheck{}, 0, err
 	}
-	r, err := series(c.right, p, reps)
-	if err != nil {
-		return reports.GoalCheck{}, 0, err
+	chk := reports.GoalCheck{Constraint: c.String()}
+	scale := 0.0
+	for _, r := range c.Refs() {
+		if s := p.System(r.System); s != nil {
+			if m, ok := s.Metric(r.Path); ok {
+				chk.Metrics = append(chk.Metrics, reports.SweepMetric{Path: r.String(), Estimate: m.Summary()})
+				scale = math.Max(scale, math.Abs(m.Mean))
+			}
+		}
 	}
-	d := make([]float64, reps)
-	for i := range d {
-		d[i] = l[i] - r[i]
-	}
-	de := reports.NewEstimate(d, conf)
-	lo, hi := de.Interval()
-	chk := reports.GoalCheck{Constraint: c.src, Left: reports.NewEstimate(l, conf).Summary(), Op: c.op,
-		Right: reports.NewEstimate(r, conf).Summary()}
-	var viol float64 // > 0: violated, in units of left − right
-	switch c.op {
-	case "<":
-		chk.Bound, chk.Met, viol = hi, hi < 0, hi
-	case "<=":
-		chk.Bound, chk.Met, viol = hi, hi <= 0, hi
-	case ">":
-		chk.Bound, chk.Met, viol = lo, lo > 0, -lo
-	case ">=":
-		chk.Bound, chk.Met, viol = lo, lo >= 0, -lo
-	}
-	scale := math.Abs(chk.Right.Mean)
 	if scale == 0 {
-		scale = math.Max(math.Abs(chk.Left.Mean), 1e-300)
+		scale = 1
 	}
-	return chk, viol / scale, nil
+	if missing != "" {
+		chk.Missing = fmt.Sprintf("%s is missing in %d of %d replications", missing, reps-len(vals), reps)
+	}
+	if len(vals) == 0 {
+		return chk, math.Inf(1), nil
+	}
+	chk.Margin = reports.NewEstimate(vals, conf).Summary()
+	lo, _ := chk.Margin.Interval()
+	chk.Bound = lo
+	chk.Met = missing == "" && (lo > 0 || lo == 0 && !c.Strict())
+	return chk, -lo / scale, nil
 }
 
 // state is a judged value's state for the searches.

@@ -43,7 +43,7 @@ func (s *Sweep) Run(ctx context.Context) (*reports.Sweep, error) {
 		out.Axes = append(out.Axes, reports.SweepAxis{Key: a.Key, Values: a.Values, Zip: a.Zip})
 	}
 	if out.Warnings == nil {
-		out.Warnings = []reports.SweepWarning{}
+		out.Warnings = []reports.Warning{}
 	}
 	if s.Goal == nil {
 		rn.total.Store(int64(len(s.Points) * s.Replications))
@@ -136,35 +136,85 @@ func (rn *runner) evaluate(ctx context.Context, sc *scenarios.Scenario, ps repor
 }
 
 // summarise turns R runs of a point into its metrics: per system, every
-// numeric path any replication reports (in the order the first reports
-// them), its R values (0 where a run omits an empty figure) and their
-// estimate.
+// figure a replication reports (SystemResult.Numbers, in results.json
+// order), its values over the replications that have it and their
+// estimate; and the runs' warnings, each once with how many had it.
 func summarise(reps []*reports.Results, ps reports.Params, conf float64) reports.SweepPoint {
 	p := reports.SweepPoint{Params: ps}
 	if ps == nil {
 		p.Params = reports.Params{}
 	}
 	for i, sys := range reps[0].Systems {
-		var order []string
-		vals := map[string][]float64{}
+		nums := make([][]reports.Number, len(reps))
+		longest := 0
 		for r, res := range reps {
-			for _, pv := range reports.NumericPaths(&res.Systems[i]) {
-				v, ok := vals[pv.Path]
-				if !ok {
-					v = make([]float64, len(reps))
-					order = append(order, pv.Path)
-				}
-				v[r] = pv.Value
-				vals[pv.Path] = v
+			nums[r] = res.Systems[i].Numbers()
+			if len(nums[r]) > len(nums[longest]) {
+				longest = r
 			}
 		}
-		ss := reports.SweepSystem{Name: sys.Name, Type: sys.Type}
+		// The order of the replication with the most figures, then any
+		// figure only others have (latencies absent where nothing completed).
+		var order []string
+		for _, r := range append([]int{longest}, seq(len(reps))...) {
+			for _, n := range nums[r] {
+				if !slices.Contains(order, n.Path) {
+					order = append(order, n.Path)
+				}
+			}
+		}
+		ss := reports.SweepSystem{Name: sys.Name, Type: sys.Type, Warnings: warnings(reps, i)}
 		for _, path := range order {
-			ss.Metrics = append(ss.Metrics, reports.SweepMetric{Path: path, Estimate: reports.NewEstimate(vals[path], conf)})
+			var vals []float64
+			var missing []int
+			for r := range reps {
+				k := slices.IndexFunc(nums[r], func(n reports.Number) bool { return n.Path == path })
+				if k < 0 {
+					missing = append(missing, r)
+					continue
+				}
+				vals = append(vals, nums[r][k].Value)
+			}
+			e := reports.NewEstimate(vals, conf)
+			e.Missing = missing
+			ss.Metrics = append(ss.Metrics, reports.SweepMetric{Path: path, Estimate: e})
 		}
 		p.Systems = append(p.Systems, ss)
 	}
 	return p
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// warnings merges system i's warnings over the replications: each code
+// once, its first message, and in how many replications it was raised.
+func warnings(reps []*reports.Results, i int) []reports.Warning {
+	var out []reports.Warning
+	var count []int
+	for _, res := range reps {
+		for _, w := range res.Systems[i].Warnings {
+			k := slices.IndexFunc(out, func(o reports.Warning) bool { return o.Code == w.Code })
+			if k < 0 {
+				out = append(out, w)
+				count = append(count, 0)
+				k = len(out) - 1
+			}
+			count[k]++
+		}
+	}
+	for k := range out {
+		out[k].Message = fmt.Sprintf("%s (in %d of %d replications)", out[k].Message, count[k], len(reps))
+	}
+	if out == nil {
+		out = []reports.Warning{}
+	}
+	return out
 }
 
 // search is one goal search, at one point of the other axes.
@@ -196,9 +246,9 @@ func (sr *search) probe(vals []float64) ([]int, error) {
 	err := parallel(len(todo), 0, func(i int) error {
 		v := todo[i]
 		ps := append(slices.Clone(sr.combo.Params), reports.Param{Key: s.Goal.Spec.Vary, Value: s.Goal.value(v)})
-		_, sc, err := s.decodePoint(ps)
+		sc, err := s.decode(ps, "goal.within")
 		if err != nil {
-			return s.pointProblems(err, sr.combo, "value "+reports.ParamLabel(s.Goal.value(v)))
+			return problems(err)
 		}
 		p, err := sr.rn.evaluate(sr.ctx, sc, ps)
 		if err != nil {
@@ -273,12 +323,12 @@ func (rn *runner) goal(ctx context.Context, out *reports.Sweep) (*reports.Sweep,
 	out.Goal = g.result(answers)
 	for _, a := range answers {
 		if !a.Monotone {
-			out.Warnings = append(out.Warnings, reports.SweepWarning{Code: "not_monotone",
+			out.Warnings = append(out.Warnings, reports.Warning{Code: "not_monotone",
 				Message: fmt.Sprintf("%s%s: the goal's state changed more than once along %s, so the search scanned instead of bisecting; check the answer against the points",
 					atParams(a.Params), g.Spec.Find, g.Spec.Vary)})
 		}
 		if !a.Met {
-			out.Warnings = append(out.Warnings, reports.SweepWarning{Code: "goal_unmet", Message: atParams(a.Params) + a.Sentence})
+			out.Warnings = append(out.Warnings, reports.Warning{Code: "goal_unmet", Message: atParams(a.Params) + a.Sentence})
 		}
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -9,55 +10,47 @@ import (
 	"github.com/faasim/faasim/scenarios"
 )
 
-// A --set on `faasim sweep` is KEY=VALUE with VALUE in YAML. A list
-// (`1,10,100`, or `[1, 10, 100]`) or a range (`{from: 1, to: 100, steps: 5,
-// scale: log}`) makes KEY an axis: added after the file's axes, or
-// replacing the file's axis of that key in its place. Any other value
-// replaces KEY in the scenario, like `faasim run --set`; if KEY was an
-// axis, the axis goes (the sweep is pinned there).
+// A --set on `faasim sweep` is KEY=VALUE with VALUE in YAML, as on `faasim
+// run`. A list (`1,10,100`, or `[1, 10, 100]`) or a range (`{from: 1, to:
+// 100, steps: 5, scale: log}`) makes KEY an axis: added after the file's
+// axes, or replacing the file's axis of that key in its place. Any other
+// value is an override of the scenario, as on `faasim run` (through
+// scenarios.ParseSet); if KEY was an axis, the axis goes: the sweep is
+// pinned there.
 
-// set is one parsed --set.
-type set struct {
-	key   string
-	value any
-	axis  bool // value is a list or a range: an axis
+// sets is what the --set arguments make of a sweep.
+type sets struct {
+	base    []scenarios.Override // every point's overrides
+	section []scenarios.Override // of the sweep: and goal: sections
+	added   []string             // axes added, in order
+	fromSet map[string]bool      // axes (lowercased) made or replaced by --set
 }
 
-func parseSet(s string) (set, error) {
-	k, v, ok := strings.Cut(s, "=")
-	k = strings.TrimSpace(k)
-	if !ok || k == "" {
-		return set{}, fmt.Errorf("--set %q: want KEY=VALUE, like workload.rate=50 or 'workload.rate=1,10,100'", s)
-	}
-	if _, err := scenarios.ParsePath(k); err != nil {
-		return set{}, fmt.Errorf("--set %s: %v", s, err)
-	}
-	val, err := parseYAML(v)
-	if err == nil && !hasTopComma(v) || err == nil && isQuoted(v) {
+// axisValue reports whether a --set VALUE is a list or range (an axis),
+// and returns it.
+func axisValue(v string) (any, bool) {
+	var val any
+	err := yaml.Unmarshal([]byte(v), &val)
+	if err == nil && (!hasTopComma(v) || isQuoted(v)) {
 		_, isList := val.([]any)
-		return set{key: k, value: val, axis: isList || scenarios.IsRange(val)}, nil
+		if isList || scenarios.IsRange(val) {
+			return val, true
+		}
+		return nil, false
 	}
 	parts := splitTop(v)
 	if len(parts) < 2 {
-		return set{}, fmt.Errorf("--set %s: the value is not YAML: %v", s, err)
+		return nil, false
 	}
 	list := make([]any, len(parts))
 	for i, p := range parts {
-		x, err := parseYAML(p)
-		if err != nil || x == nil {
-			return set{}, fmt.Errorf("--set %s: value %d of the list, %q, is not YAML: %v", s, i+1, p, err)
+		var x any
+		if yaml.Unmarshal([]byte(p), &x) != nil || x == nil {
+			return nil, false // ParseSet names the error
 		}
 		list[i] = x
 	}
-	return set{key: k, value: list, axis: true}, nil
-}
-
-func parseYAML(s string) (any, error) {
-	var v any
-	if err := yaml.Unmarshal([]byte(s), &v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return list, true
 }
 
 func isQuoted(s string) bool {
@@ -93,100 +86,108 @@ func splitTop(s string) []string {
 
 func hasTopComma(s string) bool { return len(splitTop(s)) > 1 }
 
-// applySets lays the --set values over raw and returns the keys of the axes
-// they added, in command-line order, and the keys of the axes they made or
-// replaced (for messages, which then name the --set).
-func applySets(raw *scenarios.Raw, sets []string) (added []string, fromSet map[string]bool, err error) {
-	fromSet = map[string]bool{}
-	inFile := map[string]bool{}
-	for _, k := range raw.KeyOrder("sweep", "axes") {
-		inFile[strings.ToLower(k)] = true
-	}
-	for _, s := range sets {
-		st, err := parseSet(s)
-		if err != nil {
-			return nil, nil, scenarios.Problems{{File: "--set", Msg: err.Error()}}
-		}
-		lower := strings.ToLower(st.key)
-		isSection := strings.HasPrefix(lower, "sweep.") || strings.HasPrefix(lower, "goal.") || lower == "sweep" || lower == "goal"
-		axes := axesMap(raw, false)
-		_, isAxis := axes[lower]
-		switch {
-		case st.axis && !isSection:
-			axes = axesMap(raw, true)
-			axes[lower] = st.value
-			fromSet[lower] = true
-			if !inFile[lower] && !contains(added, st.key) {
-				added = append(added, st.key)
-			}
-		default:
-			if isAxis && !isSection {
-				delete(axes, lower)
-				dropFromZip(raw, lower)
-			}
-			if err := raw.Set(st.key, st.value); err != nil {
-				return nil, nil, scenarios.Problems{{File: "--set " + s, Msg: err.Error()}}
+// parseSets reads the --set arguments against the document's axes.
+func parseSets(doc *scenarios.Document, args []string) (*sets, error) {
+	st := &sets{fromSet: map[string]bool{}}
+	raw := doc.Raw()
+	axes := map[string]bool{}
+	if sw, ok := raw["sweep"].(map[string]any); ok {
+		if ax, ok := sw["axes"].(map[string]any); ok {
+			for k := range ax {
+				axes[k] = true
 			}
 		}
 	}
-	return added, fromSet, nil
-}
-
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if strings.EqualFold(e, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// axesMap is raw's sweep.axes map (made if asked and missing).
-func axesMap(raw *scenarios.Raw, make bool) map[string]any {
-	sw, ok := raw.Map["sweep"].(map[string]any)
-	if !ok {
-		if !make {
-			return nil
-		}
-		sw = map[string]any{}
-		raw.Map["sweep"] = sw
-	}
-	ax, ok := sw["axes"].(map[string]any)
-	if !ok && make {
-		ax = map[string]any{}
-		sw["axes"] = ax
-	}
-	return ax
-}
-
-// dropFromZip removes an axis pinned by --set from the zip groups; a
-// group left with one axis is no longer a group.
-func dropFromZip(raw *scenarios.Raw, key string) {
-	sw, _ := raw.Map["sweep"].(map[string]any)
-	groups, ok := sw["zip"].([]any)
-	if !ok {
-		return
-	}
-	var kept []any
-	for _, g := range groups {
-		gl, ok := g.([]any)
-		if !ok {
-			kept = append(kept, g)
+	zip := zipGroups(raw)
+	var probs scenarios.Problems
+	for _, a := range args {
+		key, val, _ := strings.Cut(a, "=")
+		key = strings.TrimSpace(key)
+		lower := strings.ToLower(key)
+		section := lower == "sweep" || lower == "goal" || strings.HasPrefix(lower, "sweep.") || strings.HasPrefix(lower, "goal.")
+		if v, isAxis := axisValue(val); isAxis && !section && key != "" {
+			st.section = append(st.section, scenarios.Override{Path: "sweep.axes[" + key + "]", Value: v, Origin: "--set " + a})
+			st.fromSet[lower] = true
+			if !axes[lower] {
+				st.added = append(st.added, key)
+				axes[lower] = true
+			}
 			continue
 		}
-		var rest []any
-		for _, k := range gl {
-			if s, ok := k.(string); !ok || !strings.EqualFold(s, key) {
-				rest = append(rest, k)
+		ov, err := scenarios.ParseSet(a)
+		if err != nil {
+			probs = append(probs, scenarios.Problem{File: "--set", Msg: err.Error()})
+			continue
+		}
+		if section {
+			st.section = append(st.section, ov)
+			continue
+		}
+		if axes[lower] { // pinned: the axis goes, from zip too
+			delete(axes, lower)
+			st.added = slices.DeleteFunc(st.added, func(k string) bool { return strings.EqualFold(k, key) })
+			st.section = append(st.section, scenarios.Override{Path: "sweep.axes[" + key + "]", Origin: "--set " + a})
+			if zip != nil {
+				zip = dropFromZip(zip, lower)
+				st.section = append(st.section, scenarios.Override{Path: "sweep.zip", Value: zipValue(zip), Origin: "--set " + a})
 			}
 		}
-		if len(rest) >= 2 {
-			kept = append(kept, rest)
+		st.base = append(st.base, ov)
+	}
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	return st, nil
+}
+
+// zipGroups are the file's zip groups, nil when it has none (or a zip
+// that is not a list of lists, which the section check reports).
+func zipGroups(raw map[string]any) [][]any {
+	sw, _ := raw["sweep"].(map[string]any)
+	l, ok := sw["zip"].([]any)
+	if !ok {
+		return nil
+	}
+	var out [][]any
+	for _, g := range l {
+		gl, ok := g.([]any)
+		if !ok {
+			return nil
+		}
+		out = append(out, gl)
+	}
+	return out
+}
+
+// dropFromZip removes an axis from the zip groups; a group left with one
+// axis is no longer a group.
+func dropFromZip(groups [][]any, key string) [][]any {
+	var kept [][]any
+	for _, g := range groups {
+		g = slices.DeleteFunc(slices.Clone(g), func(k any) bool {
+			s, ok := k.(string)
+			return ok && strings.EqualFold(s, key)
+		})
+		if len(g) >= 2 {
+			kept = append(kept, g)
 		}
 	}
-	if len(kept) == 0 {
-		delete(sw, "zip")
-	} else {
-		sw["zip"] = kept
+	return kept
+}
+
+// zipValue is groups as an override's value: nil (no zip) when empty.
+func zipValue(groups [][]any) any {
+	if len(groups) == 0 {
+		return nil
 	}
+	out := make([]any, len(groups))
+	for i, g := range groups {
+		out[i] = g
+	}
+	return out
+}
+
+// origin names a point's value in messages.
+func origin(where string, v any) string {
+	return fmt.Sprintf("%s value %s", where, label(v))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/faasim/faasim/reports"
@@ -39,12 +40,12 @@ type Sweep struct {
 	Points       []Point // the grid of the axes (one point without axes)
 	Metrics      []string
 	Goal         *Goal
-	Warnings     []reports.SweepWarning
+	Warnings     []reports.Warning
 
-	base    *scenarios.Raw // the file with --set applied, without its sweep and goal
-	loader  *scenarios.Loader
-	info    *systemsInfo
-	systems []string
+	doc     *scenarios.Document
+	base    []scenarios.Override // --set values every point has
+	fromSet map[string]bool      // axes (lowercased) that --set made
+	systems systemTypes
 	opts    Options
 }
 
@@ -52,7 +53,6 @@ type Sweep struct {
 type Point struct {
 	Index    int
 	Params   reports.Params
-	raw      *scenarios.Raw
 	scenario *scenarios.Scenario
 }
 
@@ -60,30 +60,29 @@ type Point struct {
 // sweep. A scenario without `sweep:` or `goal:` is a one-point sweep: its
 // replications alone.
 func Open(nameOrPath string, o Options) (*Sweep, error) {
-	raw, err := scenarios.Read(nameOrPath)
+	doc, err := scenarios.ReadDocument(nameOrPath)
 	if err != nil {
 		return nil, err
 	}
-	return Prepare(raw, o)
+	return Prepare(doc, o)
 }
 
-// Prepare checks raw's sweep and goal, lays the --set values over it,
-// expands the axes and decodes every point. Every problem is reported at
-// once, as scenarios.Problems with key paths.
-func Prepare(raw *scenarios.Raw, o Options) (*Sweep, error) {
-	raw = raw.Clone()
-	added, fromSet, err := applySets(raw, o.Sets)
+// Prepare checks the document's sweep and goal, lays the --set values over
+// it, expands the axes and decodes every point, each as the file with the
+// point's values set (scenarios.Override), so a point passes exactly the
+// file's checks. Every problem is reported at once, as scenarios.Problems
+// with key paths.
+func Prepare(doc *scenarios.Document, o Options) (*Sweep, error) {
+	st, err := parseSets(doc, o.Sets)
 	if err != nil {
 		return nil, err
 	}
-	spec, gspec, err := raw.Sweep(added...)
+	spec, gspec, err := doc.Sweep(append(slices.Clone(st.base), st.section...), st.added...)
 	if err != nil {
-		return nil, renameSetProblems(err, fromSet)
+		return nil, renameSetProblems(err, st.fromSet)
 	}
-	delete(raw.Map, "sweep")
-	delete(raw.Map, "goal")
-	s := &Sweep{File: raw.File, base: raw, loader: scenarios.NewLoader(), opts: o, Replications: 1, Confidence: 0.95}
-	base, err := s.loader.Decode(raw)
+	s := &Sweep{File: doc.File, doc: doc, base: st.base, fromSet: st.fromSet, opts: o, Replications: 1, Confidence: 0.95}
+	base, err := doc.Decode(st.base...)
 	if err != nil {
 		return nil, err
 	}
@@ -91,8 +90,11 @@ func Prepare(raw *scenarios.Raw, o Options) (*Sweep, error) {
 	if o.Seed != nil {
 		s.Seed = *o.Seed
 	}
-	s.info = newSystemsInfo(base)
-	s.systems = s.info.names
+	s.systems = systemTypes{types: map[string]string{}}
+	for _, sys := range base.Systems {
+		s.systems.names = append(s.systems.names, sys.Name)
+		s.systems.types[sys.Name] = sys.Type
+	}
 	if spec != nil {
 		s.Replications, s.Confidence, s.Metrics = spec.Replications, spec.Confidence, spec.Metrics
 	}
@@ -101,10 +103,10 @@ func Prepare(raw *scenarios.Raw, o Options) (*Sweep, error) {
 	}
 	var probs scenarios.Problems
 	problem := func(path, format string, args ...any) {
-		probs = append(probs, scenarios.Problem{File: raw.File, Path: path, Msg: fmt.Sprintf(format, args...)})
+		probs = append(probs, scenarios.Problem{File: doc.File, Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	if spec != nil {
-		s.axes(spec, problem)
+		s.axes(spec)
 		s.zip(spec, problem)
 	}
 	if gspec != nil {
@@ -116,18 +118,18 @@ func Prepare(raw *scenarios.Raw, o Options) (*Sweep, error) {
 		}
 	}
 	if len(probs) > 0 {
-		return nil, renameSetProblems(probs, fromSet)
+		return nil, renameSetProblems(probs, st.fromSet)
 	}
 	units, total := grid(s.Axes)
 	if total > maxPoints || total*s.Replications > maxRuns {
-		return nil, scenarios.Problems{{File: raw.File, Path: "sweep",
+		return nil, scenarios.Problems{{File: doc.File, Path: "sweep",
 			Msg: fmt.Sprintf("%d points × %d replications = %d runs; want at most %d points and %d runs (fewer values, or a goal to search)",
 				total, s.Replications, total*s.Replications, maxPoints, maxRuns)}}
 	}
 	for i := range total {
 		p := Point{Index: i, Params: params(s.Axes, units, i)}
-		if p.raw, p.scenario, err = s.decodePoint(p.Params); err != nil {
-			probs = append(probs, s.pointProblems(err, p, "")...)
+		if p.scenario, err = s.decode(p.Params, ""); err != nil {
+			probs = append(probs, problems(err)...)
 		}
 		s.Points = append(s.Points, p)
 	}
@@ -135,37 +137,27 @@ func Prepare(raw *scenarios.Raw, o Options) (*Sweep, error) {
 		probs = append(probs, s.checkGoalEnds()...)
 	}
 	if len(probs) > 0 {
-		return nil, renameSetProblems(dedupe(probs), fromSet)
+		return nil, renameSetProblems(dedupe(probs), st.fromSet)
 	}
 	s.warn()
 	return s, nil
 }
 
 // axes expands each axis spec into its values.
-func (s *Sweep) axes(spec *scenarios.SweepSpec, problem func(string, string, ...any)) {
+func (s *Sweep) axes(spec *scenarios.SweepSpec) {
 	for _, as := range spec.Axes {
 		a := Axis{Key: as.Key, Where: as.Where, Values: as.Values}
+		if s.fromSet[strings.ToLower(as.Key)] {
+			a.Where = "--set " + as.Key
+		}
 		if as.Range != nil {
 			a.Values = rangeValues(as.Range)
-		}
-		if err := s.checkKey(a.Key, a.Values[0]); err != nil {
-			problem(a.Where, "%v", err)
-			continue
-		}
-		if as.Range != nil && !allIntegers(a.Values) && s.takesIntegers(a.Key, a.Values) {
-			a.Values, a.Rounded = roundToIntegers(a.Values), true
+			if !allIntegers(a.Values) && s.takesIntegers(a.Key, a.Values) {
+				a.Values, a.Rounded = roundToIntegers(a.Values), true
+			}
 		}
 		s.Axes = append(s.Axes, a)
 	}
-}
-
-// checkKey reports a key path that does not lead anywhere in the scenario
-// (a system name that is not there, an index past the end).
-func (s *Sweep) checkKey(key string, v any) error {
-	if _, err := scenarios.ParsePath(key); err != nil {
-		return fmt.Errorf("not a key path: %v", err)
-	}
-	return s.base.Clone().Set(key, v)
 }
 
 func allIntegers(values []any) bool {
@@ -186,8 +178,8 @@ func (s *Sweep) takesIntegers(key string, values []any) bool {
 		if !ok || f == math.Trunc(f) {
 			continue
 		}
-		_, _, errF := s.decodePoint(reports.Params{{Key: key, Value: f}})
-		_, _, errR := s.decodePoint(reports.Params{{Key: key, Value: int64(math.Round(f))}})
+		_, errF := s.decode(reports.Params{{Key: key, Value: f}}, "")
+		_, errR := s.decode(reports.Params{{Key: key, Value: int64(math.Round(f))}}, "")
 		return errF != nil && errR == nil
 	}
 	return false
@@ -197,7 +189,7 @@ func (s *Sweep) takesIntegers(key string, values []any) bool {
 func (s *Sweep) zip(spec *scenarios.SweepSpec, problem func(string, string, ...any)) {
 	for gi, g := range spec.Zip {
 		where := fmt.Sprintf("%s[%d]", spec.ZipPath, gi)
-		n := -1
+		n, first := -1, ""
 		for _, k := range g {
 			i := s.axisIndex(k)
 			switch {
@@ -207,9 +199,11 @@ func (s *Sweep) zip(spec *scenarios.SweepSpec, problem func(string, string, ...a
 				problem(where, "%s is already in zip group %d; an axis advances with one group", k, s.Axes[i].Zip-1)
 			case n >= 0 && len(s.Axes[i].Values) != n:
 				problem(where, "%s has %d values and %s %d; axes that advance together need as many values each",
-					k, len(s.Axes[i].Values), g[0], n)
+					k, len(s.Axes[i].Values), first, n)
 			default:
-				n = len(s.Axes[i].Values)
+				if n < 0 {
+					n, first = len(s.Axes[i].Values), k
+				}
 				s.Axes[i].Zip = gi + 1
 			}
 		}
@@ -233,74 +227,31 @@ func (s *Sweep) axisKeys() []string {
 	return l
 }
 
-// decodePoint is the base scenario with params laid over it, decoded.
-func (s *Sweep) decodePoint(ps reports.Params) (*scenarios.Raw, *scenarios.Scenario, error) {
-	r := s.base.Clone()
+// decode is the scenario at a point: the file with the --set values, then
+// the point's values, each an override naming where it comes from (an
+// axis, or the goal's within), so a problem it causes says so.
+func (s *Sweep) decode(ps reports.Params, goalWhere string) (*scenarios.Scenario, error) {
+	ovs := slices.Clone(s.base)
 	for _, p := range ps {
-		if err := r.Set(p.Key, p.Value); err != nil {
-			return nil, nil, scenarios.Problems{{File: r.File, Path: p.Key, Msg: err.Error()}}
+		where := goalWhere
+		if i := s.axisIndex(p.Key); i >= 0 {
+			where = s.Axes[i].Where
 		}
+		if where == "" {
+			where = "sweep.axes[" + p.Key + "]"
+		}
+		ovs = append(ovs, scenarios.Override{Path: p.Key, Value: p.Value, Origin: origin(where, p.Value)})
 	}
-	sc, err := s.loader.Decode(r)
-	return r, sc, err
+	return s.doc.Decode(ovs...)
 }
 
-// pointProblems names a point's decoding problems by the axis that caused
-// them (the axis whose key path the problem is at or under), else by the
-// point; extra names a goal value.
-func (s *Sweep) pointProblems(err error, p Point, extra string) scenarios.Problems {
-	var inner scenarios.Problems
-	if !errors.As(err, &inner) {
-		return scenarios.Problems{{File: s.File, Path: "sweep", Msg: err.Error()}}
+// problems are a decode's problems, or the error as one.
+func problems(err error) scenarios.Problems {
+	var ps scenarios.Problems
+	if errors.As(err, &ps) {
+		return ps
 	}
-	var out scenarios.Problems
-	for _, ip := range inner {
-		where, what := "sweep", fmt.Sprintf("point %d (%s)", p.Index, paramsLabel(p.Params))
-		for _, a := range s.Axes {
-			v, _ := p.Params.Get(a.Key)
-			if s.causes(a.Key, ip.Path) {
-				where, what = a.Where, "value "+reports.ParamLabel(v)
-				break
-			}
-		}
-		if extra != "" {
-			where, what = s.Goal.Spec.Within.Where, extra
-			if p.Index >= 0 && len(p.Params) > 0 {
-				what += " at point " + paramsLabel(p.Params)
-			}
-		}
-		msg := ip.Msg
-		if ip.Path != "" {
-			msg = ip.Path + ": " + msg
-		}
-		if ip.File != s.File {
-			msg = ip.File + ": " + msg
-		}
-		out = append(out, scenarios.Problem{File: s.File, Path: where, Msg: what + ": " + msg})
-	}
-	return out
-}
-
-// causes reports whether a problem at path comes from the key an axis sets.
-func (s *Sweep) causes(key, path string) bool {
-	res, err := s.base.Resolve(key)
-	if err != nil {
-		return path == key
-	}
-	for _, k := range []string{res, key} {
-		if path == k || strings.HasPrefix(path, k+".") || strings.HasPrefix(path, k+"[") {
-			return true
-		}
-	}
-	return false
-}
-
-func paramsLabel(ps reports.Params) string {
-	var l []string
-	for _, p := range ps {
-		l = append(l, p.Key+"="+reports.ParamLabel(p.Value))
-	}
-	return strings.Join(l, ", ")
+	return scenarios.Problems{{Msg: err.Error()}}
 }
 
 // dedupe keeps the first of identical problems (a bad value of one axis
@@ -309,7 +260,7 @@ func dedupe(ps scenarios.Problems) scenarios.Problems {
 	seen := map[string]bool{}
 	var out scenarios.Problems
 	for _, p := range ps {
-		if k := p.Path + "\x00" + p.Msg; !seen[k] {
+		if k := p.String(); !seen[k] {
 			seen[k] = true
 			out = append(out, p)
 		}
@@ -330,8 +281,8 @@ func renameSetProblems(err error, fromSet map[string]bool) error {
 			prefix := "sweep.axes[" + k + "]"
 			if strings.HasPrefix(strings.ToLower(p.Path), prefix) {
 				p.Path = "--set " + k + p.Path[len(prefix):]
-				break
 			}
+			p.Msg = strings.ReplaceAll(p.Msg, "(from "+prefix, "(from --set "+k)
 		}
 		out[i] = p
 	}
@@ -342,16 +293,16 @@ func renameSetProblems(err error, fromSet map[string]bool) error {
 func (s *Sweep) warn() {
 	switch {
 	case s.Replications == 1:
-		s.Warnings = append(s.Warnings, reports.SweepWarning{Code: "no_interval",
+		s.Warnings = append(s.Warnings, reports.Warning{Code: "no_interval",
 			Message: "one replication: no confidence interval, and goals judge each figure by its single run (--replications 5 or more for intervals)"})
 	case s.Replications < 5:
-		s.Warnings = append(s.Warnings, reports.SweepWarning{Code: "few_replications",
-			Message: fmt.Sprintf("%d replications: the Student-t intervals are wide (t = %.2f at %g%%) and rest on normality; 5 or more are better",
-				s.Replications, tQuantile(s.Replications, s.Confidence), 100*s.Confidence)})
+		s.Warnings = append(s.Warnings, reports.Warning{Code: "few_replications",
+			Message: fmt.Sprintf("%d replications: the Student-t intervals are wide (t = %.2f at %g%%) and lean on normality; 5 or more are better",
+				s.Replications, reports.StudentT(s.Replications, s.Confidence), 100*s.Confidence)})
 	}
 	for _, a := range s.Axes {
 		if a.Rounded {
-			s.Warnings = append(s.Warnings, reports.SweepWarning{Code: "rounded",
+			s.Warnings = append(s.Warnings, reports.Warning{Code: "rounded",
 				Message: fmt.Sprintf("%s takes integers: its range is rounded to %s", a.Key, valuesLabel(a.Values))})
 		}
 	}
@@ -360,10 +311,17 @@ func (s *Sweep) warn() {
 func valuesLabel(vs []any) string {
 	var l []string
 	for _, v := range vs {
-		l = append(l, reports.ParamLabel(v))
+		l = append(l, label(v))
 	}
 	return strings.Join(l, ", ")
 }
 
-// tQuantile is the two-sided Student-t factor for n replications.
-func tQuantile(n int, c float64) float64 { return reports.StudentT(n, c) }
+func label(v any) string { return reports.ParamLabel(v) }
+
+func paramsLabel(ps reports.Params) string {
+	var l []string
+	for _, p := range ps {
+		l = append(l, p.Key+"="+label(p.Value))
+	}
+	return strings.Join(l, ", ")
+}
