@@ -173,7 +173,7 @@ func TestDomainGrid(t *testing.T) {
 		n    int
 		want []float64
 	}{
-		{domain{lo: 1, hi: 4, integer: true}, 5, []float64{1, 2, 3, 4}},    // fewer integers than n: all
+		{domain{lo: 1, hi: 4, integer: true}, 5, []float64{1, 2, 3, 4}}, // fewer integers than n: all
 		{domain{lo: 1, hi: 256, integer: true}, 5, []float64{1, 65, 129, 192, 256}},
 		{domain{lo: 1, hi: 10000, log: true}, 5, []float64{1, 10, 100, 1000, 10000}},
 		{domain{lo: 1, hi: 64, integer: true, log: true}, 4, []float64{1, 4, 16, 64}},

@@ -86,19 +86,19 @@ func splitTop(s string) []string {
 
 func hasTopComma(s string) bool { return len(splitTop(s)) > 1 }
 
-// parseSets reads the --set arguments against the document's axes.
+// parseSets reads the --set arguments against the document's axes. The
+// axes they make or pin become one override of the whole sweep.axes map
+// (a key path cannot name an axis key, which has brackets of its own).
 func parseSets(doc *scenarios.Document, args []string) (*sets, error) {
 	st := &sets{fromSet: map[string]bool{}}
 	raw := doc.Raw()
-	axes := map[string]bool{}
-	if sw, ok := raw["sweep"].(map[string]any); ok {
-		if ax, ok := sw["axes"].(map[string]any); ok {
-			for k := range ax {
-				axes[k] = true
-			}
-		}
+	sw, _ := raw["sweep"].(map[string]any)
+	axes, _ := sw["axes"].(map[string]any)
+	if axes == nil {
+		axes = map[string]any{}
 	}
 	zip := zipGroups(raw)
+	axesChanged, zipChanged := false, false
 	var probs scenarios.Problems
 	for _, a := range args {
 		key, val, _ := strings.Cut(a, "=")
@@ -106,36 +106,46 @@ func parseSets(doc *scenarios.Document, args []string) (*sets, error) {
 		lower := strings.ToLower(key)
 		section := lower == "sweep" || lower == "goal" || strings.HasPrefix(lower, "sweep.") || strings.HasPrefix(lower, "goal.")
 		if v, isAxis := axisValue(val); isAxis && !section && key != "" {
-			st.section = append(st.section, scenarios.Override{Path: "sweep.axes[" + key + "]", Value: v, Origin: "--set " + a})
-			st.fromSet[lower] = true
-			if !axes[lower] {
-				st.added = append(st.added, key)
-				axes[lower] = true
+			if _, err := scenarios.ParseSet(key + "=0"); err != nil { // the key path alone
+				probs = append(probs, scenarios.Problem{File: "command line", Msg: strings.Replace(err.Error(), key+"=0", a, 1)})
+				continue
 			}
+			if _, inFile := axes[lower]; !inFile && !slices.Contains(st.added, key) {
+				st.added = append(st.added, key)
+			}
+			axes[lower] = v
+			st.fromSet[lower] = true
+			axesChanged = true
 			continue
 		}
 		ov, err := scenarios.ParseSet(a)
 		if err != nil {
-			probs = append(probs, scenarios.Problem{File: "--set", Msg: err.Error()})
+			probs = append(probs, scenarios.Problem{File: "command line", Msg: err.Error()})
 			continue
 		}
 		if section {
 			st.section = append(st.section, ov)
 			continue
 		}
-		if axes[lower] { // pinned: the axis goes, from zip too
+		if _, isAxis := axes[lower]; isAxis { // pinned: the axis goes, from zip too
 			delete(axes, lower)
+			delete(st.fromSet, lower)
 			st.added = slices.DeleteFunc(st.added, func(k string) bool { return strings.EqualFold(k, key) })
-			st.section = append(st.section, scenarios.Override{Path: "sweep.axes[" + key + "]", Origin: "--set " + a})
+			axesChanged = true
 			if zip != nil {
-				zip = dropFromZip(zip, lower)
-				st.section = append(st.section, scenarios.Override{Path: "sweep.zip", Value: zipValue(zip), Origin: "--set " + a})
+				zip, zipChanged = dropFromZip(zip, lower), true
 			}
 		}
 		st.base = append(st.base, ov)
 	}
 	if len(probs) > 0 {
 		return nil, probs
+	}
+	if axesChanged {
+		st.section = append(st.section, scenarios.Override{Path: "sweep.axes", Value: axes, Origin: "--set"})
+	}
+	if zipChanged {
+		st.section = append(st.section, scenarios.Override{Path: "sweep.zip", Value: zipValue(zip), Origin: "--set"})
 	}
 	return st, nil
 }
