@@ -101,9 +101,10 @@ func (s *Sweep) checkGoalEnds() scenarios.Problems {
 	return probs
 }
 
-// value is x as the scenario is given it: an integer for an integer key.
+// value is x as the scenario is given it: an integer for an integer key,
+// else a number (5.0 stays a float: the answer of a real search).
 func (g *Goal) value(x float64) any {
-	if g.dom.integer || x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+	if g.dom.integer {
 		return int64(x)
 	}
 	return x

@@ -33,7 +33,7 @@ systems:
     price_per_hour: 0.1
 `
 
-func prepare(t *testing.T, text string, o Options) (*Sweep, error) {
+func prepare(t testing.TB, text string, o Options) (*Sweep, error) {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "s.yaml")
 	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
