@@ -218,7 +218,7 @@ func TestIntervalCoverage(t *testing.T) {
 		t.Errorf("a normal interval covered %d of %d: the test cannot tell t from z", normal, sweeps)
 	}
 	mean := sum / float64(n)
-	se := math.Sqrt(truth * (1 - truth) / (400 * lambda)) / math.Sqrt(float64(n))
+	se := math.Sqrt(truth*(1-truth)/(400*lambda)) / math.Sqrt(float64(n))
 	if math.Abs(mean-truth) > 4*se {
 		t.Errorf("grand mean cold-start ratio %.5f over %d runs, closed form %.5f; want within %.2g (4 SE)", mean, n, truth, 4*se)
 	}
