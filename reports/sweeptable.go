@@ -28,6 +28,8 @@ var shortLabels = map[string]string{
 	"cost_usd.per_million_requests": "$ per 1M",
 	"cost_usd.monthly_estimate":     "$ per month",
 	"cold_start_ratio":              "cold ratio",
+	"rejected_ratio":                "rejected",
+	"timed_out_ratio":               "timed out",
 	"function_cold_start_ratio_p75": "cold p75 fn",
 	"keep_alive.idle_gb_seconds":    "idle GB-s",
 	"instances.mean":                "instances",
@@ -37,15 +39,17 @@ var shortLabels = map[string]string{
 // values, then each column as "mean ± half-width"), the warnings as notes
 // and the goal's answer in a sentence.
 func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
-	fmt.Fprintf(w, "faasim %s | sweep %s", s.Version, s.Scenario)
+	title := fmt.Sprintf("faasim %s | sweep %s", s.Version, s.Scenario)
 	if s.File != "" {
-		fmt.Fprintf(w, " (%s)", s.File)
+		title += fmt.Sprintf(" (%s)", s.File)
 	}
-	fmt.Fprintf(w, " | seed %d | %d point(s) × %d replication(s)", s.Seed, len(s.Points), s.Replications)
+	title += fmt.Sprintf(" | seed %d", s.Seed)
+	wrap(w, title, "  ")
+	what := fmt.Sprintf("%d point(s) × %d replication(s)", len(s.Points), s.Replications)
 	if s.Replications > 1 {
-		fmt.Fprintf(w, ", ± half-width of the %g%% CI (Student t)", 100*s.Confidence)
+		what += fmt.Sprintf("; ± is the half-width of the %g%% CI (Student t)", 100*s.Confidence)
 	}
-	fmt.Fprintln(w)
+	wrap(w, what, "  ")
 	multi := map[string]bool{}
 	for _, c := range cols {
 		multi[c.System] = true
@@ -124,13 +128,13 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 			codes = append(codes, c)
 		}
 		sort.Strings(codes)
-		fmt.Fprintf(w, "! the system has a warning at that point (%s; see sweep.json points[].systems[].warnings)\n", strings.Join(codes, ", "))
+		wrap(w, fmt.Sprintf("! the system has a warning at that point (%s; see sweep.json points[].systems[].warnings)", strings.Join(codes, ", ")), "  ")
 	}
 	for _, wn := range s.Warnings {
 		if wn.Code == "goal_unmet" {
 			continue // the goal line says it
 		}
-		fmt.Fprintf(w, "note: %s\n", wn.Message)
+		wrap(w, "note: "+wn.Message, "  ")
 	}
 	if g := s.Goal; g != nil {
 		if len(answers) > 0 {
@@ -145,10 +149,31 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 				}
 				at = " at " + strings.Join(l, ", ")
 			}
-			fmt.Fprintf(w, "goal%s: %s\n", at, a.Sentence)
+			wrap(w, fmt.Sprintf("goal%s: %s", at, a.Sentence), "  ")
 		}
 	}
 	return nil
+}
+
+// tableWidth is the terminal width the sweep's text keeps to.
+const tableWidth = 100
+
+// wrap prints s in lines of at most tableWidth columns, broken at spaces,
+// the lines after the first indented.
+func wrap(w io.Writer, s, indent string) {
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = word
+		case len([]rune(line))+1+len([]rune(word)) > tableWidth:
+			fmt.Fprintln(w, line)
+			line = indent + word
+		default:
+			line += " " + word
+		}
+	}
+	fmt.Fprintln(w, line)
 }
 
 func sameParams(point, sub Params) bool {

@@ -80,13 +80,13 @@ func (sr *search) boundAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		ev := sr.evidence(best, "closest", true)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("no %s in %s meets every constraint; closest: %s, where %s",
-			g.Spec.Vary, g.within(), reports.ParamLabel(ev.Value), checksText(ev.Checks, conf))
+			g.Spec.Vary, g.within(), label(ev.Value), checksText(ev.Checks, conf))
 		return
 	}
 	a.Met, a.Answer = true, g.value(f.answer)
 	ev := sr.evidence(f.answer, "answer", false)
 	a.Evidence = []reports.GoalEvidence{ev}
-	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s)", word, g.Spec.Vary, reports.ParamLabel(a.Answer), checksText(ev.Checks, conf))
+	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s)", word, g.Spec.Vary, label(a.Answer), checksText(ev.Checks, conf))
 	defer func() { a.Sentence += g.warned(&sr.evals[f.answer].point) }()
 	if !f.bracketed {
 		end := map[string]string{"min": "lower", "max": "upper"}[g.Spec.Find]
@@ -95,7 +95,7 @@ func (sr *search) boundAnswer(a *reports.GoalAnswer, f found, conf float64) {
 	}
 	nb := sr.evidence(f.bracket[0], "neighbour", true)
 	a.Evidence = append(a.Evidence, nb)
-	a.Sentence += fmt.Sprintf("; %s fails (%s)", reports.ParamLabel(nb.Value), checksText(nb.Checks, conf))
+	a.Sentence += fmt.Sprintf("; %s fails (%s)", label(nb.Value), checksText(nb.Checks, conf))
 	if !f.monotone {
 		a.Sentence += "; the constraints are not monotone in " + g.Spec.Vary + ": found by a scan, not bisection"
 	}
@@ -117,7 +117,7 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		ev := sr.evidence(best, "closest", false)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("%s does not change sign for %s in %s: it is %s at every value tried; closest to 0: %s at %s",
-			g.Spec.Expr, g.Spec.Vary, g.within(), sign, reports.FormatCI(*ev.Expr, conf), reports.ParamLabel(ev.Value))
+			g.Spec.Expr, g.Spec.Vary, g.within(), sign, reports.FormatCI(*ev.Expr, conf), label(ev.Value))
 		return
 	}
 	lo, hi := f.bracket[0], f.bracket[1]
@@ -141,8 +141,8 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		a.Evidence = append(a.Evidence, sr.evidence(hi, "bracket", false))
 	}
 	a.Sentence = fmt.Sprintf("%s changes sign at %s = %s: %s at %s, %s at %s",
-		g.Spec.Expr, g.Spec.Vary, reports.ParamLabel(a.Answer), reports.FormatCI(ea, conf), reports.ParamLabel(g.value(lo)),
-		reports.FormatCI(eb, conf), reports.ParamLabel(g.value(hi)))
+		g.Spec.Expr, g.Spec.Vary, label(a.Answer), reports.FormatCI(ea, conf), label(g.value(lo)),
+		reports.FormatCI(eb, conf), label(g.value(hi)))
 	for _, e := range []reports.Estimate{ea, eb} {
 		if l, h := e.Interval(); e.HasInterval() && l <= 0 && h >= 0 {
 			a.Sentence += fmt.Sprintf("; within the noise: the %g%% interval at an end of the bracket includes 0", 100*conf)
@@ -167,7 +167,7 @@ func (g *Goal) within() string {
 	if g.values != nil {
 		return valuesLabel(g.values)
 	}
-	s := reports.ParamLabel(g.value(g.dom.lo)) + ".." + reports.ParamLabel(g.value(g.dom.hi))
+	s := label(g.value(g.dom.lo)) + ".." + label(g.value(g.dom.hi))
 	if g.dom.log {
 		s += " (log)"
 	}

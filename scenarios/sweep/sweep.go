@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/faasim/faasim/reports"
@@ -316,7 +317,14 @@ func valuesLabel(vs []any) string {
 	return strings.Join(l, ", ")
 }
 
-func label(v any) string { return reports.ParamLabel(v) }
+// label writes a value for a sentence: a real to 6 significant digits
+// (sweep.json has them all), anything else as the table does.
+func label(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'g', 6, 64)
+	}
+	return reports.ParamLabel(v)
+}
 
 func paramsLabel(ps reports.Params) string {
 	var l []string
