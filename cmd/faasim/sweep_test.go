@@ -249,3 +249,24 @@ func TestSweepUnmetGoal(t *testing.T) {
 		t.Errorf("--fail-unmet: exit %d (%s), want %d", code, stderr, exitGoalUnmet)
 	}
 }
+
+// The README's sweep example is the recipe's current golden output.
+func TestReadmeSweep(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cmd = "$ faasim sweep servers-for-p99\n"
+	_, after, ok := strings.Cut(string(b), cmd)
+	if !ok {
+		t.Fatal("the README has no `faasim sweep servers-for-p99` example")
+	}
+	shown, _, _ := strings.Cut(after, "```")
+	want, err := os.ReadFile(filepath.Join("testdata", "sweep-servers-for-p99.table"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown != string(want) {
+		t.Error("the README's sweep output is not testdata/sweep-servers-for-p99.table: paste the current one")
+	}
+}
