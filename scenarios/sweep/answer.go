@@ -140,8 +140,15 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 	if hi != lo {
 		a.Evidence = append(a.Evidence, sr.evidence(hi, "bracket", false))
 	}
-	a.Sentence = fmt.Sprintf("%s changes sign at %s = %s: %s at %s, %s at %s",
-		g.Spec.Expr, g.Spec.Vary, label(a.Answer), reports.FormatCI(ea, conf), label(g.value(lo)),
+	side := " (it is 0 there)"
+	switch {
+	case ea.Mean < 0:
+		side = " (negative below, positive above)"
+	case ea.Mean > 0:
+		side = " (positive below, negative above)"
+	}
+	a.Sentence = fmt.Sprintf("%s changes sign at %s = %s%s: %s at %s, %s at %s",
+		g.Spec.Expr, g.Spec.Vary, label(a.Answer), side, reports.FormatCI(ea, conf), label(g.value(lo)),
 		reports.FormatCI(eb, conf), label(g.value(hi)))
 	for _, e := range []reports.Estimate{ea, eb} {
 		if l, h := e.Interval(); e.HasInterval() && l <= 0 && h >= 0 {
@@ -234,7 +241,6 @@ func (g *Goal) systemsRead() []string {
 func (sr *search) best() (reports.GoalAnswer, error) {
 	s, g := sr.rn.s, sr.rn.s.Goal
 	js := make([]*judged, len(g.values))
-	sr.rn.total.Add(int64(len(g.values) * s.Replications))
 	err := parallel(len(g.values), 0, func(i int) error {
 		ps := append(slices.Clone(sr.combo.Params), reports.Param{Key: g.Spec.Vary, Value: g.values[i]})
 		sc, err := s.decode(ps, "goal.within")

@@ -240,6 +240,24 @@ func (g *Goal) state(j *judged) int {
 	return 0
 }
 
+// estimate is how many values a search evaluates when the goal is
+// monotone (the progress bar's total): the initial probes and a bisection
+// of the widest gap between them; every value for find: best.
+func (g *Goal) estimate() int {
+	if g.values != nil {
+		return len(g.values)
+	}
+	d := g.dom
+	probes := d.grid(initialProbes)
+	lo, hi := probes[0], probes[min(1, len(probes)-1)]
+	steps := 0
+	for i := 0; i < maxBisections && !d.close(lo, hi); i++ {
+		hi = d.mid(lo, hi)
+		steps++
+	}
+	return len(probes) + steps
+}
+
 // Plan says how the goal will search, for --list.
 func (g *Goal) Plan() string {
 	s := g.Spec

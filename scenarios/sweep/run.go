@@ -241,7 +241,13 @@ func (sr *search) probe(vals []float64) ([]int, error) {
 		}
 	}
 	sr.mu.Unlock()
-	sr.rn.total.Add(int64(len(todo) * s.Replications))
+	// The progress's total grows only past the search's estimate.
+	sr.mu.Lock()
+	before := len(sr.order)
+	sr.mu.Unlock()
+	if extra := before + len(todo) - s.Goal.estimate(); extra > 0 {
+		sr.rn.total.Add(int64(min(extra, len(todo)) * s.Replications))
+	}
 	got := make([]*judged, len(todo))
 	err := parallel(len(todo), 0, func(i int) error {
 		v := todo[i]
@@ -282,6 +288,7 @@ func (sr *search) probe(vals []float64) ([]int, error) {
 // value.
 func (rn *runner) goal(ctx context.Context, out *reports.Sweep) (*reports.Sweep, error) {
 	s, g := rn.s, rn.s.Goal
+	rn.total.Store(int64(len(s.Points) * g.estimate() * s.Replications))
 	answers := make([]reports.GoalAnswer, len(s.Points))
 	searches := make([]*search, len(s.Points))
 	err := parallel(len(s.Points), cap(rn.sem), func(i int) error {
