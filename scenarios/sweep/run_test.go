@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/faasim/faasim/reports"
@@ -448,5 +449,88 @@ goal:
 				t.Errorf("answer %v, want %d: %s", a.Answer, tc.want, a.Sentence)
 			}
 		})
+	}
+}
+
+// summarise keeps each replication's figures in order, leaves a figure out
+// of the replications whose run lacks it (latencies when nothing
+// completed) instead of counting it as 0, and merges the runs' warnings.
+func TestSummarise(t *testing.T) {
+	sys := func(completed int64, p99 float64, warn ...string) reports.SystemResult {
+		s := reports.SystemResult{Name: "vms", Type: "server", Warnings: []reports.Warning{}}
+		s.Requests, s.Completed = 100, completed
+		s.LatencyMS.P99 = p99
+		for _, w := range warn {
+			s.Warnings = append(s.Warnings, reports.Warning{Code: w, Message: w + " happened"})
+		}
+		return s
+	}
+	reps := []*reports.Results{
+		{Systems: []reports.SystemResult{sys(100, 10, "saturated")}},
+		{Systems: []reports.SystemResult{sys(0, 0, "saturated", "failing")}}, // nothing completed
+		{Systems: []reports.SystemResult{sys(100, 14)}},
+	}
+	p := summarise(reps, nil, 0.95)
+	s := p.System("vms")
+	e, ok := s.Metric("latency_ms.p99")
+	if !ok || e.N != 2 || e.Mean != 12 || len(e.Missing) != 1 || e.Missing[0] != 1 {
+		t.Errorf("p99 %+v; want the mean of replications 0 and 2 (12), replication 1 missing", e)
+	}
+	if v, ok := e.At(2); !ok || v != 14 {
+		t.Errorf("At(2) = %v, %v; want 14", v, ok)
+	}
+	if _, ok := e.At(1); ok {
+		t.Error("At(1): replication 1 has no p99")
+	}
+	if c, _ := s.Metric("completed"); c.N != 3 || c.Values[1] != 0 {
+		t.Errorf("completed %+v; want 3 values, 0 at replication 1", c)
+	}
+	want := []reports.Warning{
+		{Code: "saturated", Message: "saturated happened (in 2 of 3 replications)"},
+		{Code: "failing", Message: "failing happened (in 1 of 3 replications)"},
+	}
+	if fmt.Sprint(s.Warnings) != fmt.Sprint(want) {
+		t.Errorf("warnings %v, want %v", s.Warnings, want)
+	}
+}
+
+// A constraint is judged on the lower bound of its margin's interval, and
+// a replication lacking a figure it reads fails it (a fleet that completed
+// nothing has no p99, not a p99 of 0).
+func TestCheckMargin(t *testing.T) {
+	point := func(p99s ...float64) *reports.SweepPoint {
+		e := reports.NewEstimate(p99s, 0.95)
+		return &reports.SweepPoint{Systems: []reports.SweepSystem{{Name: "vms",
+			Metrics: reports.SweepMetrics{{Path: "latency_ms.p99", Estimate: e}}}}}
+	}
+	c, err := reports.ParseConstraint("vms.latency_ms.p99 < 200", []string{"vms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		p     *reports.SweepPoint
+		met   bool
+		bound float64
+	}{
+		// margins 10, 20, 30: mean 20, t(2) = 4.303, s = 10: lower bound 20 - 24.84.
+		{"mean met, bound not", point(190, 180, 170), false, 20 - 4.302652729749464*10/math.Sqrt(3)},
+		{"bound met", point(150, 151, 149), true, 50 - 4.302652729749464*1/math.Sqrt(3)},
+		{"one run: its value", point(199), true, 1},
+	} {
+		chk, _, err := check(c, tc.p, len(tc.p.Systems[0].Metrics[0].Values), 0.95)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if chk.Met != tc.met || math.Abs(chk.Bound-tc.bound) > 1e-6 {
+			t.Errorf("%s: met %v bound %g; want %v, %g", tc.name, chk.Met, chk.Bound, tc.met, tc.bound)
+		}
+	}
+	p := point(150, 150)
+	p.Systems[0].Metrics[0].Missing = []int{1}
+	p.Systems[0].Metrics[0].Values = []float64{150}
+	chk, _, err := check(c, p, 2, 0.95)
+	if err != nil || chk.Met || !strings.Contains(chk.Missing, "missing in 1 of 2 replications") {
+		t.Errorf("with replication 1 missing: %+v, %v; want not met, saying so", chk, err)
 	}
 }
