@@ -64,6 +64,10 @@ var (
 	goalDefaults  = map[string]any{"tolerance": 0.001, "balanced_weight": 0.5, "search": "bisect"}
 )
 
+// Number reads a numeric value as any of the three parsers gives it (YAML
+// int and uint64, TOML int64, JSON float64).
+func Number(v any) (float64, bool) { return number(v) }
+
 // IsRange reports whether v has the shape of a range, {from: N, to: N, ...}
 // with numbers only: the form an axis written as a map must have, and how
 // a --set value is told from a sub-object.

@@ -241,17 +241,8 @@ func (g *Goal) systemsRead() []string {
 func (sr *search) best() (reports.GoalAnswer, error) {
 	s, g := sr.rn.s, sr.rn.s.Goal
 	js := make([]*judged, len(g.values))
-	err := parallel(len(g.values), 0, func(i int) error {
-		ps := append(slices.Clone(sr.combo.Params), reports.Param{Key: g.Spec.Vary, Value: g.values[i]})
-		sc, err := s.decode(ps, "goal.within")
-		if err != nil {
-			return problems(err)
-		}
-		p, err := sr.rn.evaluate(sr.ctx, sc, ps)
-		if err != nil {
-			return err
-		}
-		js[i], err = g.judge(p, float64(i), s.Replications, s.Confidence)
+	err := parallel(len(g.values), 0, func(i int) (err error) {
+		js[i], err = sr.evaluate(g.values[i], float64(i))
 		return err
 	})
 	if err != nil {

@@ -71,19 +71,7 @@ func clean(x float64) float64 {
 }
 
 // number is a value's numeric form, if it has one.
-func number(v any) (float64, bool) {
-	switch v := v.(type) {
-	case int:
-		return float64(v), true
-	case int64:
-		return float64(v), true
-	case uint64:
-		return float64(v), true
-	case float64:
-		return v, true
-	}
-	return 0, false
-}
+func number(v any) (float64, bool) { return scenarios.Number(v) }
 
 // roundToIntegers rounds the numeric values of an axis and drops the
 // duplicates rounding makes, keeping the first.

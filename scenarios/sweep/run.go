@@ -249,23 +249,9 @@ func (sr *search) probe(vals []float64) ([]int, error) {
 		sr.rn.total.Add(int64(min(extra, len(todo)) * s.Replications))
 	}
 	got := make([]*judged, len(todo))
-	err := parallel(len(todo), 0, func(i int) error {
-		v := todo[i]
-		ps := append(slices.Clone(sr.combo.Params), reports.Param{Key: s.Goal.Spec.Vary, Value: s.Goal.value(v)})
-		sc, err := s.decode(ps, "goal.within")
-		if err != nil {
-			return problems(err)
-		}
-		p, err := sr.rn.evaluate(sr.ctx, sc, ps)
-		if err != nil {
-			return err
-		}
-		j, err := s.Goal.judge(p, v, s.Replications, s.Confidence)
-		if err != nil {
-			return scenarios.Problems{{File: s.File, Path: "goal", Msg: err.Error()}}
-		}
-		got[i] = j
-		return nil
+	err := parallel(len(todo), 0, func(i int) (err error) {
+		got[i], err = sr.evaluate(s.Goal.value(todo[i]), todo[i])
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -281,6 +267,27 @@ func (sr *search) probe(vals []float64) ([]int, error) {
 		st[i] = s.Goal.state(sr.evals[v])
 	}
 	return st, nil
+}
+
+// evaluate runs the point of the other axes with the goal's key at v and
+// judges it; key is how the judged value is known (v itself, or its index
+// in within for find: best).
+func (sr *search) evaluate(v any, key float64) (*judged, error) {
+	s := sr.rn.s
+	ps := append(slices.Clone(sr.combo.Params), reports.Param{Key: s.Goal.Spec.Vary, Value: v})
+	sc, err := s.decode(ps, "goal.within")
+	if err != nil {
+		return nil, problems(err)
+	}
+	p, err := sr.rn.evaluate(sr.ctx, sc, ps)
+	if err != nil {
+		return nil, err
+	}
+	j, err := s.Goal.judge(p, key, s.Replications, s.Confidence)
+	if err != nil {
+		return nil, scenarios.Problems{{File: s.File, Path: "goal", Msg: err.Error()}}
+	}
+	return j, nil
 }
 
 // goal runs the goal's search at every point of the other axes, at once,
