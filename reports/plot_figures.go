@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -77,6 +78,11 @@ func latencyCDF(run *Run, idx []int) *plot.Plot {
 
 // cdfTitle states the tail comparison: the slowest p99 against the fastest.
 func cdfTitle(r *Results, idx []int) string {
+	// Only systems that completed requests have a latency.
+	idx = slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return r.Systems[i].Completed == 0 })
+	if len(idx) == 0 {
+		return "Latency of completed requests: none completed"
+	}
 	lo, hi := idx[0], idx[0]
 	for _, i := range idx {
 		if r.Systems[i].LatencyMS.P99 < r.Systems[lo].LatencyMS.P99 {
@@ -90,8 +96,8 @@ func cdfTitle(r *Results, idx []int) string {
 	if lo == hi || b.LatencyMS.P99 == 0 {
 		return fmt.Sprintf("Latency of completed requests: p99 %s ms", ms(a.LatencyMS.P99))
 	}
-	t := fmt.Sprintf("%s's p99 latency is %s %s's (%s vs %s ms)", a.Name, ratio(a.LatencyMS.P99, b.LatencyMS.P99),
-		b.Name, ms(a.LatencyMS.P99), ms(b.LatencyMS.P99))
+	t := fmt.Sprintf("%s's p99 latency is %s %s's (%s vs %s ms)", tagged(a), ratio(a.LatencyMS.P99, b.LatencyMS.P99),
+		tagged(b), ms(a.LatencyMS.P99), ms(b.LatencyMS.P99))
 	if a.ColdStarts > 0 {
 		t += fmt.Sprintf("; %s%% of its requests were cold starts", pct(a.ColdStartRatio*100))
 	}
@@ -187,8 +193,10 @@ func costTitle(r *Results, idx []int) string {
 	if lo == hi {
 		return fmt.Sprintf("Cost over %v: $%s", seconds(r.MeasuredSeconds()), usd(a.CostUSD.Total))
 	}
-	return fmt.Sprintf("%s is %s cheaper than %s ($%s vs $%s per 1M requests)", a.Name,
-		ratio(b.CostUSD.Total, a.CostUSD.Total), b.Name, usd(a.CostUSD.PerMillionRequests), usd(b.CostUSD.PerMillionRequests))
+	// A system with a warning is named with it: the cheapest may be cheap
+	// because it failed.
+	return fmt.Sprintf("%s is %s cheaper than %s ($%s vs $%s per 1M requests)", tagged(a),
+		ratio(b.CostUSD.Total, a.CostUSD.Total), tagged(b), usd(a.CostUSD.PerMillionRequests), usd(b.CostUSD.PerMillionRequests))
 }
 
 // coldStartsByFunction: grouped bars, one group per function, one bar per

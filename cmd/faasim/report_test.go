@@ -245,3 +245,94 @@ func TestBaselineAndBest(t *testing.T) {
 		t.Errorf("unknown baseline: exit %d, %s", code, stderr)
 	}
 }
+
+// TestVerdictsAndMarks: the verdicts that matter, read from results.json
+// as report.html shows them, and the marks beside warned systems.
+func TestVerdictsAndMarks(t *testing.T) {
+	verdict := func(args ...string) (string, string) {
+		t.Helper()
+		out := t.TempDir()
+		table, stderr, code := faasim(t, append([]string{"run", "--out", out}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		page, _ := os.ReadFile(filepath.Join(out, "report.html"))
+		i := strings.Index(string(page), `id="verdict">`)
+		j := strings.Index(string(page)[i:], "</p>")
+		v := html.UnescapeString(string(page)[i+len(`id="verdict">`) : i+j])
+		if !strings.Contains(strings.Join(strings.Fields(table), " "), "verdict: "+v) {
+			t.Errorf("%v: the table's verdict is not report.html's %q", args, v)
+		}
+		return v, table
+	}
+	// spiky-api states an SLO: Lambda is the cheapest that meets it; the
+	// baseline fleet (cheaper, times out a third) and the capped Lambda
+	// (cheaper by a hair, rejects 0.42%) are named with what they miss.
+	v, table := verdict("spiky-api")
+	for _, want := range []string{
+		"lambda is the cheapest system that meets the SLO (latency_ms.p99 < 500, rejected_ratio + timed_out_ratio <= 0.001): 3.6x cheaper than fleet-peak",
+		"fleet-baseline costs less ($0.0960) but misses the SLO: latency_ms.p99 is 29859 (want < 500)",
+		"lambda-capped costs less ($0.1317) but misses the SLO: rejected_ratio + timed_out_ratio is 0.004187 (want <= 0.001)",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("spiky-api verdict lacks %q:\n%s", want, v)
+		}
+	}
+	if !strings.Contains(table, "0.0960 * [2]") || !strings.Contains(table, "fleet-baseline (server) [2]") ||
+		!strings.Contains(table, "[2] fleet-baseline failing: 35.9% of its requests failed") {
+		t.Errorf("fleet-baseline's star without its warning:\n%s", table)
+	}
+	// Without the SLO, the failing fleet is never recommended: the cheapest
+	// system that serves the load is named, the failing one beside it.
+	v, _ = verdict("spiky-api", "--set", "slo=null")
+	if !strings.HasPrefix(v, "lambda-capped is the cheapest system that serves the load") ||
+		!strings.Contains(v, "fleet-baseline costs less ($0.0960) but is failing: 35.9% of its requests failed (0 rejected, 45,048 timed out)") {
+		t.Errorf("spiky-api without an SLO: %s", v)
+	}
+	// azure-keepalive: the bills are within 2%; the verdict says so in
+	// percentages, flags the close call, and tells the policies apart by
+	// their cold starts. 4,286 completions: no p99.9 is marked.
+	v, table = verdict("azure-keepalive")
+	for _, want := range []string{"keep-60m (unfinished) is the cheapest system that serves the load: 1.60% cheaper than no-keep-alive",
+		"cold starts range from 2.14% of requests (keep-60m) to 99.9% (no-keep-alive)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("azure-keepalive verdict lacks %q:\n%s", want, v)
+		}
+	}
+	for _, line := range strings.Split(table, "\n") {
+		if strings.Contains(line, "latency p99.9") && (strings.Contains(line, "*") || strings.Contains(line, "~")) {
+			t.Errorf("p99.9 from 4,286 completions marked: %s", line)
+		}
+	}
+	if !strings.Contains(table, "warning close_call: keep-60m and keep-20m cost within 10%") {
+		t.Errorf("no close-call warning:\n%s", table)
+	}
+}
+
+// warnedMarks checks a table: every marked value of a system with a
+// warning other than few_samples carries the system's footnote.
+func warnedMarks(t *testing.T, table string, js []byte) {
+	t.Helper()
+	var res struct {
+		Systems []struct {
+			Warnings []struct{ Code string }
+		}
+	}
+	if err := json.Unmarshal(js, &res); err != nil {
+		t.Fatal(err)
+	}
+	rows := terminalRows(table)
+	for i, s := range res.Systems {
+		serious := false
+		for _, w := range s.Warnings {
+			serious = serious || w.Code != "few_samples"
+		}
+		for _, row := range rows {
+			c := row[i+1]
+			marked := strings.Contains(c, " *") || strings.Contains(c, " ~")
+			if marked && serious != strings.HasSuffix(c, "]") {
+				t.Errorf("system %d, row %q: %q (serious warnings: %v)", i, row[0], c, serious)
+			}
+		}
+	}
+}
