@@ -132,14 +132,18 @@ func ruledOut(s *SystemResult, slo bool) string {
 	if w, ok := warning(s, SLOMissed); ok && slo {
 		return w.Message
 	}
-	var why []string
+	var codes []string
+	var first string // the first reason's message; the codes say the rest
 	for _, w := range s.Warnings {
 		switch w.Code {
 		case Failing, Saturated, Unfinished:
-			why = append(why, "is "+w.Code+": "+w.Message)
+			codes = append(codes, w.Code)
+			if first == "" {
+				first = w.Message
+			}
 		}
 	}
-	return strings.Join(why, "; and ")
+	return "is " + strings.Join(codes, " and ") + ": " + first
 }
 
 // tailSentence compares the p99 of the systems in pool (all systems with
