@@ -500,6 +500,21 @@ func TestDefaults(t *testing.T) {
 	if !reflect.DeepEqual(*s.Systems[0].FaaS, want) {
 		t.Errorf("faas = %+v, want %+v", *s.Systems[0].FaaS, want)
 	}
+	// The scenario's defaults are the library's.
+	lib := models.DefaultFaaSConfig()
+	lib.ColdStart = want.ColdStart
+	if !reflect.DeepEqual(lib, want) {
+		t.Errorf("models.DefaultFaaSConfig() = %+v, want the scenario's %+v", lib, want)
+	}
+	s, err = Load(write(t, "s.yaml", head+server))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := models.DefaultServerConfig()
+	srv.Instances, srv.Billing.PricePerHour = 1, s.Systems[0].Server.Billing.PricePerHour
+	if !reflect.DeepEqual(*s.Systems[0].Server, srv) {
+		t.Errorf("server = %+v, want models.DefaultServerConfig() %+v", *s.Systems[0].Server, srv)
+	}
 }
 
 // Open takes a path first, then an example's name.

@@ -16,7 +16,7 @@ var (
 	systemKeys   = []string{"name", "type", "platform"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
-		// platform catalogue (issue 3): docs/platforms.md
+		// platform catalogue: docs/platforms.md
 		"billing_model", "account_concurrency", "burst_rate", "min_instances", "memory_mb",
 		"price_per_vcpu_second", "vcpu", "price_per_ghz_second", "cpu_ghz_by_memory_mb",
 		"memory_billing_step_mb", "memory_billing_max_mb", "price_tiers",
