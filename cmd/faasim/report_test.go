@@ -8,12 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
+	"github.com/faasim/faasim/reports"
 	"github.com/faasim/faasim/scenarios"
 )
 
@@ -35,6 +37,10 @@ func TestTimeseriesSums(t *testing.T) {
 					TimedOut                      int64                       `json:"timed_out"`
 					ColdStarts                    int64                       `json:"cold_starts"`
 					Cost                          struct{ Total json.Number } `json:"cost_usd"`
+					Instances                     struct {
+						Max           int
+						BilledSeconds *float64 `json:"billed_seconds"` // a scaled fleet's
+					}
 				}
 			}
 			dec := json.NewDecoder(bytes.NewReader(raw))
@@ -54,6 +60,7 @@ func TestTimeseriesSums(t *testing.T) {
 				}
 				var sums [5]int64 // arrivals, completions, cold starts, rejections, timeouts
 				cost := new(big.Rat)
+				checkSeries(t, s.Name, rows[1:], s.Instances.Max, s.Instances.BilledSeconds != nil)
 				for _, row := range rows[1:] {
 					for k, col := range []int{2, 3, 4, 5, 6} {
 						n, err := strconv.ParseInt(row[col], 10, 64)
@@ -85,6 +92,58 @@ func TestTimeseriesSums(t *testing.T) {
 		})
 	}
 }
+
+// checkSeries: the instance columns are what happened (no negative count,
+// never above the run's maximum, and a scaled fleet's vary as it scales),
+// and no window holds a charge incurred elsewhere: the first and the last
+// windows (where a charge booked at the start or at the end of the run
+// would land) accrue at most 3x the fastest rate of the other windows.
+func checkSeries(t *testing.T, name string, rows [][]string, maxInst int, scaled bool) {
+	t.Helper()
+	num := func(s string) float64 {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%s: %q is not a number", name, s)
+		}
+		return f
+	}
+	alive := map[float64]bool{}
+	rate := make([]float64, len(rows)) // USD per second of each window
+	for i, row := range rows {
+		var a float64
+		for _, col := range []int{7, 8, 9, 10, 11} {
+			if v := num(row[col]); v < 0 {
+				t.Errorf("%s: window %s: %s = %v", name, row[0], TimeseriesHeaderName(col), v)
+			}
+		}
+		for _, col := range []int{7, 8, 9} {
+			a += num(row[col])
+		}
+		if a > float64(maxInst) {
+			t.Errorf("%s: window %s: %v instances alive, above the run's maximum %d", name, row[0], a, maxInst)
+		}
+		alive[a] = true
+		if c := num(row[14]); c < 0 {
+			t.Errorf("%s: window %s: cost %v < 0", name, row[0], c)
+		}
+		rate[i] = num(row[14]) / (num(row[1]) - num(row[0]))
+	}
+	if scaled && len(alive) < 2 {
+		t.Errorf("%s: a scaled fleet's instance columns never change", name)
+	}
+	if len(rows) < 3 {
+		return
+	}
+	others := slices.Max(rate[1 : len(rate)-1])
+	for _, i := range []int{0, len(rows) - 1} {
+		if rate[i] > 3*others+1e-12 {
+			t.Errorf("%s: window %s accrues $%.3g/s, %.0fx the fastest other window: a charge incurred elsewhere", name, rows[i][0], rate[i], rate[i]/others)
+		}
+	}
+}
+
+// TimeseriesHeaderName names a column of <system>.timeseries.csv.
+func TimeseriesHeaderName(col int) string { return reports.TimeseriesHeader[col] }
 
 // TestReportHTML: report.html parses as HTML, names every system, holds
 // every plot inline, and refers to nothing outside itself.
