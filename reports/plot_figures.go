@@ -83,15 +83,7 @@ func cdfTitle(r *Results, idx []int) string {
 	if len(idx) == 0 {
 		return "Latency of completed requests: none completed"
 	}
-	lo, hi := idx[0], idx[0]
-	for _, i := range idx {
-		if r.Systems[i].LatencyMS.P99 < r.Systems[lo].LatencyMS.P99 {
-			lo = i
-		}
-		if r.Systems[i].LatencyMS.P99 > r.Systems[hi].LatencyMS.P99 {
-			hi = i
-		}
-	}
+	lo, hi := extremes(r, idx, func(s *SystemResult) float64 { return s.LatencyMS.P99 })
 	a, b := &r.Systems[hi], &r.Systems[lo]
 	if lo == hi || b.LatencyMS.P99 == 0 {
 		return fmt.Sprintf("Latency of completed requests: p99 %s ms", ms(a.LatencyMS.P99))
@@ -180,15 +172,7 @@ func costBreakdown(r *Results, idx []int) *plot.Plot {
 
 // costTitle states the cheapest system against the dearest.
 func costTitle(r *Results, idx []int) string {
-	lo, hi := idx[0], idx[0]
-	for _, i := range idx {
-		if r.Systems[i].CostUSD.Total < r.Systems[lo].CostUSD.Total {
-			lo = i
-		}
-		if r.Systems[i].CostUSD.Total > r.Systems[hi].CostUSD.Total {
-			hi = i
-		}
-	}
+	lo, hi := extremes(r, idx, func(s *SystemResult) float64 { return s.CostUSD.Total })
 	a, b := &r.Systems[lo], &r.Systems[hi]
 	if lo == hi {
 		return fmt.Sprintf("Cost over %v: $%s", seconds(r.MeasuredSeconds()), usd(a.CostUSD.Total))

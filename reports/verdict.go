@@ -132,11 +132,12 @@ func ruledOut(s *SystemResult, slo bool) string {
 	if w, ok := warning(s, SLOMissed); ok && slo {
 		return w.Message
 	}
+	// What rules it out (saturated, failing), the first one's message; the
+	// footnotes give the rest.
 	var codes []string
-	var first string // the first reason's message; the codes say the rest
+	var first string
 	for _, w := range s.Warnings {
-		switch w.Code {
-		case Failing, Saturated, Unfinished:
+		if w.Code == Failing || w.Code == Saturated {
 			codes = append(codes, w.Code)
 			if first == "" {
 				first = w.Message
@@ -163,15 +164,7 @@ func tailSentence(r *Results, pool []int) string {
 	if len(idx) < 2 {
 		return ""
 	}
-	lo, hi := idx[0], idx[0]
-	for _, i := range idx {
-		if r.Systems[i].LatencyMS.P99 < r.Systems[lo].LatencyMS.P99 {
-			lo = i
-		}
-		if r.Systems[i].LatencyMS.P99 > r.Systems[hi].LatencyMS.P99 {
-			hi = i
-		}
-	}
+	lo, hi := extremes(r, idx, func(s *SystemResult) float64 { return s.LatencyMS.P99 })
 	a, b := &r.Systems[hi], &r.Systems[lo]
 	if b.LatencyMS.P99 <= 0 {
 		return ""
@@ -213,15 +206,7 @@ func coldSentence(r *Results, pool []int) string {
 	if len(idx) < 2 {
 		return ""
 	}
-	lo, hi := idx[0], idx[0]
-	for _, i := range idx {
-		if r.Systems[i].ColdStartRatio < r.Systems[lo].ColdStartRatio {
-			lo = i
-		}
-		if r.Systems[i].ColdStartRatio > r.Systems[hi].ColdStartRatio {
-			hi = i
-		}
-	}
+	lo, hi := extremes(r, idx, func(s *SystemResult) float64 { return s.ColdStartRatio })
 	a, b := &r.Systems[lo], &r.Systems[hi]
 	if b.ColdStartRatio < 0.01 || b.ColdStartRatio < 2*a.ColdStartRatio {
 		return ""
@@ -271,6 +256,21 @@ func warning(s *SystemResult, code string) (Warning, bool) {
 		}
 	}
 	return Warning{}, false
+}
+
+// extremes are the systems among idx (not empty) with the lowest and the
+// highest f, the first of equals.
+func extremes(r *Results, idx []int, f func(*SystemResult) float64) (lo, hi int) {
+	lo, hi = idx[0], idx[0]
+	for _, i := range idx {
+		if f(&r.Systems[i]) < f(&r.Systems[lo]) {
+			lo = i
+		}
+		if f(&r.Systems[i]) > f(&r.Systems[hi]) {
+			hi = i
+		}
+	}
+	return lo, hi
 }
 
 func allSystems(r *Results) []int {
