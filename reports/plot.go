@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -123,20 +124,49 @@ func (f Figure) Render(format string) ([]byte, error) {
 			return nil, err
 		}
 	case "svg":
-		c := vgsvg.New(f.W, f.H)
+		c := &svgCanvas{Canvas: vgsvg.New(f.W, f.H)}
 		f.draw(draw.New(c))
 		if _, err := c.WriteTo(&b); err != nil {
 			return nil, err
 		}
-		// Where Liberation Sans is not installed, a browser falls back on
-		// the fonts it was made to match, width for width, so the text
-		// still fits where it was measured.
-		return bytes.ReplaceAll(b.Bytes(), []byte("font-family:Liberation Sans;"),
-			[]byte("font-family:'Liberation Sans',Arimo,Arial,Helvetica,sans-serif;")), nil
+		return c.fix(b.Bytes()), nil
 	default:
 		return nil, fmt.Errorf("plot format %q: want png or svg", format)
 	}
 	return b.Bytes(), nil
+}
+
+// svgCanvas is gonum's SVG canvas noting the width each text was laid out
+// at, so that fix can hold every text to it.
+type svgCanvas struct {
+	*vgsvg.Canvas
+	widths []vg.Length
+}
+
+func (c *svgCanvas) FillString(f font.Face, pt vg.Point, s string) {
+	c.widths = append(c.widths, f.Width(s))
+	c.Canvas.FillString(f, pt, s)
+}
+
+// fix makes the SVG's text keep the widths it was measured at, whatever
+// font the browser has: each text element gets its measured textLength
+// (glyphs stretched or squeezed to it), and Liberation Sans falls back on
+// its metric twins and then any sans-serif, never a serif. Without this, a
+// browser lacking Liberation Sans draws wider text that runs into bars.
+func (c *svgCanvas) fix(svg []byte) []byte {
+	svg = bytes.ReplaceAll(svg, []byte("font-family:Liberation Sans;"),
+		[]byte("font-family:'Liberation Sans',Arimo,Arial,Helvetica,sans-serif;"))
+	parts := bytes.Split(svg, []byte("<text "))
+	if len(parts)-1 != len(c.widths) {
+		return svg // not gonum's one element per text: leave it be
+	}
+	var b bytes.Buffer
+	b.Write(parts[0])
+	for i, p := range parts[1:] {
+		fmt.Fprintf(&b, `<text textLength="%.2f" lengthAdjust="spacingAndGlyphs" `, float64(c.widths[i]))
+		b.Write(p)
+	}
+	return b.Bytes()
 }
 
 // WritePlots renders every figure in every format into dir, atomically,

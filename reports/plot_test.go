@@ -72,7 +72,8 @@ func TestFigureLayout(t *testing.T) {
 }
 
 // TestSVGFonts: the SVG names Liberation Sans and, where a browser lacks
-// it, the sans-serif fonts of the same widths, never a serif.
+// it, the sans-serif fonts of the same widths, never a serif; and every
+// text holds the width it was laid out at, whatever font draws it.
 func TestSVGFonts(t *testing.T) {
 	figs, err := reports.Figures(exampleRun(), reports.PlotOptions{})
 	if err != nil {
@@ -86,6 +87,10 @@ func TestSVGFonts(t *testing.T) {
 		svg := string(b)
 		if strings.Contains(svg, "Serif") || !strings.Contains(svg, "font-family:'Liberation Sans',Arimo,Arial,Helvetica,sans-serif;") {
 			t.Errorf("%s.svg: fonts %q", f.Name, regexp.MustCompile(`font-family:[^;]*`).FindAllString(svg, 3))
+		}
+		texts := strings.Count(svg, "<text ")
+		if held := len(regexp.MustCompile(`<text textLength="[0-9.]+" lengthAdjust="spacingAndGlyphs" `).FindAllString(svg, -1)); texts < 10 || held != texts {
+			t.Errorf("%s.svg: %d of %d texts hold their width", f.Name, held, texts)
 		}
 	}
 }

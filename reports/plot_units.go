@@ -285,7 +285,9 @@ func (tailScale) Normalize(lo, hi, x float64) float64 {
 }
 
 // tailTicks labels a tail axis at 0%, 50%, 90%, 99%, 99.9%, ... with
-// unlabelled ticks at 25% and 75%.
+// unlabelled ticks at 25% and 75%, and labels the axis' top with its own
+// share ("99.89%") when it is more than a factor of 2 in 1/(1-p) above the
+// last "nine", so the reader sees where the curves end.
 type tailTicks struct{}
 
 var _ plot.Ticker = tailTicks{}
@@ -302,9 +304,18 @@ func (tailTicks) Ticks(lo, hi float64) []plot.Tick {
 	add(0.25, "")
 	add(0.5, "50%")
 	add(0.75, "")
+	last := 0.5
 	for n := 1; n <= 6; n++ {
 		p := 1 - math.Pow10(-n)
 		add(p, strconv.FormatFloat(100*p, 'f', max(n-2, 0), 64)+"%")
+		if p <= hi+1e-12 {
+			last = p
+		}
+	}
+	if tail(hi)-tail(last) >= math.Log10(2) {
+		// Digits enough to tell the top from the nine below it.
+		d := max(0, int(math.Ceil(tail(hi)))-1)
+		ticks = append(ticks, plot.Tick{Value: hi, Label: strconv.FormatFloat(math.Floor(100*hi*math.Pow10(d))/math.Pow10(d), 'f', d, 64) + "%"})
 	}
 	return ticks
 }
@@ -338,13 +349,13 @@ func (logMoneyTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// moneyTick prints a linear dollar axis's tick: whole dollars from a
-// step of $1 up ("$1,500"), cents below ("$0.25").
+// moneyTick prints a linear dollar axis's tick: whole dollars for a
+// whole-dollar step ("$1,500"), else cents ("$0.25", "$7.50").
 func moneyTick(v, step float64) string {
-	if step >= 1 {
-		return "$" + grouped(v, 0)
+	if d := decimalsFor(step); d > 0 {
+		return "$" + grouped(v, max(2, d))
 	}
-	return "$" + grouped(v, max(2, decimalsFor(step)))
+	return "$" + grouped(v, 0)
 }
 
 // moneyLabel prints a round dollar value: "$0.01", "$5", "$1,000".

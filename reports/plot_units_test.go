@@ -36,6 +36,7 @@ func TestHumanUnits(t *testing.T) {
 		{sigTrim(2.90, 3), "2.9"},
 		{moneyTick(0.5, 0.25), "$0.50"},
 		{moneyTick(1500, 500), "$1,500"},
+		{moneyTick(7.5, 2.5), "$7.50"}, // not "$8"
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
@@ -81,6 +82,10 @@ func TestTickers(t *testing.T) {
 		{"log narrow", labels(logDurationTicks{Max: 8}.Ticks(40, 6000)), "50 ms 100 ms 200 ms 500 ms 1 s 2 s 5 s"},
 		{"log thinned", labels(logDurationTicks{Max: 3}.Ticks(40, 6000)), "50 ms 500 ms 5 s"}, // every third of seven
 		{"tail", labels(tailTicks{}.Ticks(0, 0.9999)), "0% 50% 90% 99% 99.9% 99.99%"},
+		// 950 requests end at 1 - 1/950: the top is labelled, rounded down.
+		{"tail top", labels(tailTicks{}.Ticks(0, 1-1.0/950)), "0% 50% 90% 99% 99.89%"},
+		// 1,100 end just above p99.9: the nine labels the top.
+		{"tail top near a nine", labels(tailTicks{}.Ticks(0, 1-1.0/1100)), "0% 50% 90% 99% 99.9%"},
 		{"money log", labels(logMoneyTicks{}.Ticks(0.01, 20)), "$0.01 $0.1 $1 $10"},
 		{"money log fine", labels(logMoneyTicks{}.Ticks(0.1, 5)), "$0.1 $0.2 $0.5 $1 $2 $5"},
 	} {
