@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"image/color"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -181,7 +182,9 @@ func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
 		maxT = math.Max(maxT, totals[k])
 		shares[k] = make([]float64, len(costComponents))
 		var sum float64
-		for key, v := range s.CostUSD.Breakdown {
+		// Sorted keys: float sums must not depend on map order.
+		for _, key := range slices.Sorted(maps.Keys(s.CostUSD.Breakdown)) {
+			v := s.CostUSD.Breakdown[key]
 			c := slices.IndexFunc(costComponents, func(c costComponent) bool { return c.key == key })
 			if c < 0 {
 				c = slices.IndexFunc(costComponents, func(c costComponent) bool { return c.key == "" })
