@@ -146,15 +146,18 @@ func cdfTitle(r *Results, idx []int) string {
 		t = fmt.Sprintf("%s's p99 latency is %s", a.Name, humanMS(a.LatencyMS.P99))
 	case a.LatencyMS.P99 == b.LatencyMS.P99:
 		t = fmt.Sprintf("Every system's p99 latency is %s", humanMS(a.LatencyMS.P99))
+	case a.LatencyMS.P99 < 1.1*b.LatencyMS.P99:
+		// As the verdict says it: a 1.0x ratio names no winner.
+		t = fmt.Sprintf("p99 latencies are within 10%% of each other (%s to %s)", humanMS(b.LatencyMS.P99), humanMS(a.LatencyMS.P99))
 	default:
 		t = fmt.Sprintf("%s's p99 latency is %s %s's (%s vs %s)", a.Name, ratio(a.LatencyMS.P99, b.LatencyMS.P99),
 			b.Name, humanMS(a.LatencyMS.P99), humanMS(b.LatencyMS.P99))
 		if a.ColdStarts > 0 {
 			t += fmt.Sprintf("; %s%% of its requests were cold starts", pct(a.ColdStartRatio*100))
 		}
-		if n := failClause(b); n != "" {
-			t += "; " + n
-		}
+	}
+	if n := failClause(b); n != "" && lo != hi {
+		t += "; " + n
 	}
 	if n := failClause(a); n != "" {
 		t += "; " + n

@@ -272,3 +272,11 @@ func mustFigures(t *testing.T, run *Run) []Figure {
 	}
 	return figs
 }
+
+// TestCDFTitleClose: p99s within 10% are said to be, not "1.0x".
+func TestCDFTitleClose(t *testing.T) {
+	r := &Results{Systems: []SystemResult{{Name: "a", LatencyMS: Latency{P99: 2019}}, {Name: "b", LatencyMS: Latency{P99: 2079}}}}
+	if got, want := cdfTitle(r, []int{0, 1}), "p99 latencies are within 10% of each other (2.02 s to 2.08 s)"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+}
