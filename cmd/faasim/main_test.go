@@ -66,6 +66,7 @@ func TestExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, name+".results.json", js)
+			checkFigureLayout(t, out)
 			page, err := os.ReadFile(filepath.Join(out, "report.html"))
 			if err != nil {
 				t.Fatal(err)
