@@ -44,12 +44,12 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 		title += fmt.Sprintf(" (%s)", s.File)
 	}
 	title += fmt.Sprintf(" | seed %d", s.Seed)
-	wrap(w, title, "  ")
+	fmt.Fprint(w, wrap(title, tableWidth))
 	what := fmt.Sprintf("%d point(s) × %d replication(s)", len(s.Points), s.Replications)
 	if s.Replications > 1 {
 		what += fmt.Sprintf("; ± is the half-width of the %g%% CI (Student t)", 100*s.Confidence)
 	}
-	wrap(w, what, "  ")
+	fmt.Fprint(w, wrap(what, tableWidth))
 	multi := map[string]bool{}
 	for _, c := range cols {
 		multi[c.System] = true
@@ -128,13 +128,13 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 			codes = append(codes, c)
 		}
 		sort.Strings(codes)
-		wrap(w, fmt.Sprintf("! the system has a warning at that point (%s; see sweep.json points[].systems[].warnings)", strings.Join(codes, ", ")), "  ")
+		fmt.Fprint(w, wrap(fmt.Sprintf("! the system has a warning at that point (%s; see sweep.json points[].systems[].warnings)", strings.Join(codes, ", ")), tableWidth))
 	}
 	for _, wn := range s.Warnings {
 		if wn.Code == "goal_unmet" {
 			continue // the goal line says it
 		}
-		wrap(w, "note: "+wn.Message, "  ")
+		fmt.Fprint(w, wrap("note: "+wn.Message, tableWidth))
 	}
 	if g := s.Goal; g != nil {
 		if len(answers) > 0 {
@@ -149,7 +149,7 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 				}
 				at = " at " + strings.Join(l, ", ")
 			}
-			wrap(w, fmt.Sprintf("goal%s: %s", at, a.Sentence), "  ")
+			fmt.Fprint(w, wrap(fmt.Sprintf("goal%s: %s", at, a.Sentence), tableWidth))
 		}
 	}
 	return nil
@@ -157,24 +157,6 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 
 // tableWidth is the terminal width the sweep's text keeps to.
 const tableWidth = 100
-
-// wrap prints s in lines of at most tableWidth columns, broken at spaces,
-// the lines after the first indented.
-func wrap(w io.Writer, s, indent string) {
-	line := ""
-	for _, word := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = word
-		case len([]rune(line))+1+len([]rune(word)) > tableWidth:
-			fmt.Fprintln(w, line)
-			line = indent + word
-		default:
-			line += " " + word
-		}
-	}
-	fmt.Fprintln(w, line)
-}
 
 func sameParams(point, sub Params) bool {
 	for _, p := range sub {

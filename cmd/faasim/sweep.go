@@ -65,12 +65,12 @@ power-tuning), keep-alive-frontier.`,
 					names = append(names, m)
 				}
 			}
-			var bar *sweepProgress
+			var bar *progress
 			if !list {
-				bar = newSweepProgress(cmd.ErrOrStderr())
+				bar = newProgress(cmd.ErrOrStderr())
 			}
 			if bar != nil {
-				opts.Progress = bar.update
+				opts.Progress = bar.runs
 			}
 			sw, err := sweep.Open(args[0], opts)
 			if err != nil {
@@ -89,7 +89,7 @@ power-tuning), keep-alive-frontier.`,
 				}
 			}
 			res, err := sw.Run(cmd.Context())
-			bar.finish()
+			bar.clear() // before the table, or an error, is printed
 			if err != nil {
 				return err
 			}

@@ -193,23 +193,24 @@ func seq(n int) []int {
 }
 
 // warnings merges system i's warnings over the replications: each code
-// once, its first message, and in how many replications it was raised.
+// once, with the message of the first replication that raised it and how
+// many did.
 func warnings(reps []*reports.Results, i int) []reports.Warning {
 	var out []reports.Warning
-	var count []int
-	for _, res := range reps {
+	var count, first []int
+	for r, res := range reps {
 		for _, w := range res.Systems[i].Warnings {
 			k := slices.IndexFunc(out, func(o reports.Warning) bool { return o.Code == w.Code })
 			if k < 0 {
 				out = append(out, w)
-				count = append(count, 0)
+				count, first = append(count, 0), append(first, r)
 				k = len(out) - 1
 			}
 			count[k]++
 		}
 	}
 	for k := range out {
-		out[k].Message = fmt.Sprintf("%s (in %d of %d replications)", out[k].Message, count[k], len(reps))
+		out[k].Message = fmt.Sprintf("in %d of %d replications; in replication %d: %s", count[k], len(reps), first[k], out[k].Message)
 	}
 	if out == nil {
 		out = []reports.Warning{}

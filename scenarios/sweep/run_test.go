@@ -486,8 +486,8 @@ func TestSummarise(t *testing.T) {
 		t.Errorf("completed %+v; want 3 values, 0 at replication 1", c)
 	}
 	want := []reports.Warning{
-		{Code: "saturated", Message: "saturated happened (in 2 of 3 replications)"},
-		{Code: "failing", Message: "failing happened (in 1 of 3 replications)"},
+		{Code: "saturated", Message: "in 2 of 3 replications; in replication 0: saturated happened"},
+		{Code: "failing", Message: "in 1 of 3 replications; in replication 1: failing happened"},
 	}
 	if fmt.Sprint(s.Warnings) != fmt.Sprint(want) {
 		t.Errorf("warnings %v, want %v", s.Warnings, want)
