@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -83,18 +82,23 @@ power-tuning), keep-alive-frontier.`,
 			if list {
 				return listSweep(cmd.OutOrStdout(), sw)
 			}
+			var stage *staging
 			if out != "" {
-				if err := os.MkdirAll(out, 0o755); err != nil {
+				if stage, err = newStaging(out); err != nil {
 					return fmt.Errorf("--out %s: %w", out, err)
 				}
+				defer stage.abort() // unless committed: nothing partial is left behind
 			}
 			res, err := sw.Run(cmd.Context())
 			bar.clear() // before the table, or an error, is printed
 			if err != nil {
 				return err
 			}
-			if out != "" {
-				if err := reports.WriteSweepDir(out, res); err != nil {
+			if stage != nil {
+				if err := reports.WriteSweepDir(stage.dir, res); err != nil {
+					return fmt.Errorf("writing the sweep to %s: %w", out, err)
+				}
+				if err := stage.commit(); err != nil {
 					return fmt.Errorf("writing the sweep to %s: %w", out, err)
 				}
 			}
