@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -59,6 +60,12 @@ func TestSweepRecipes(t *testing.T) {
 			var sw reports.Sweep
 			if err := json.Unmarshal(js, &sw); err != nil {
 				t.Fatal(err)
+			}
+			// sweep.json reads back into the same bytes (plots and merges
+			// work from the file alone).
+			var again bytes.Buffer
+			if err := reports.WriteSweepJSON(&again, &sw); err != nil || !bytes.Equal(again.Bytes(), js) {
+				t.Errorf("sweep.json read and written again differs (%v)", err)
 			}
 			if g := sw.Goal; g != nil && (!g.Met || g.Answer == nil) {
 				t.Errorf("the recipe's goal is not met: %+v", g.Answers)
