@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -15,10 +14,14 @@ func WriteHTML(run *Run, figs []Figure) ([]byte, error) {
 	r := run.Results
 	d := htmlDoc{R: r, Verdict: Verdict(r), Measured: seconds(r.MeasuredSeconds()).String(),
 		Simulated: seconds(r.SimulatedSeconds).String(), Warmup: seconds(r.WarmupSeconds).String()}
-	for _, s := range r.Systems {
-		d.Head = append(d.Head, s.Name+" ("+s.Type+")")
+	d.Head = Heads(r)
+	d.Notes = Footnotes(r)
+	d.Rows = Rows(r, -1)
+	for _, row := range d.Rows {
+		for _, c := range row.Cells {
+			d.Ties = d.Ties || c.Mark == Tied
+		}
 	}
-	d.Rows = tableRows(r)
 	for _, f := range figs {
 		svg, err := f.Render("svg")
 		if err != nil {
@@ -60,18 +63,10 @@ type htmlDoc struct {
 	Verdict                     string
 	Measured, Simulated, Warmup string
 	Head                        []string
-	Rows                        []htmlRow
+	Notes                       []Footnote
+	Rows                        []Row
+	Ties                        bool
 	Figures                     []htmlFigure
-}
-
-type htmlRow struct {
-	Label string
-	Cells []htmlCell
-}
-
-type htmlCell struct {
-	Text string
-	Best bool
 }
 
 type htmlFigure struct {
@@ -79,52 +74,9 @@ type htmlFigure struct {
 	SVG         template.HTML
 }
 
-// tableRows are the terminal table's rows, with the best value of each
-// comparable figure marked.
-func tableRows(r *Results) []htmlRow {
-	var rows []htmlRow
-	plain := func(label string, f func(s *SystemResult) string) {
-		row := htmlRow{Label: label}
-		for i := range r.Systems {
-			row.Cells = append(row.Cells, htmlCell{Text: f(&r.Systems[i])})
-		}
-		rows = append(rows, row)
-	}
-	plain("platform", func(s *SystemResult) string { return orDash(s.Platform) })
-	plain("requests", func(s *SystemResult) string { return count(s.Requests) })
-	plain("completed", func(s *SystemResult) string { return count(s.Completed) })
-	for _, m := range Metrics {
-		best := m.Best(r)
-		row := htmlRow{Label: m.Label}
-		for i := range r.Systems {
-			row.Cells = append(row.Cells, htmlCell{Text: formatMetric(m, &r.Systems[i]), Best: best[i]})
-		}
-		rows = append(rows, row)
-	}
-	plain("instances mean", func(s *SystemResult) string { return num(s.Instances.Mean) })
-	plain("instances max", func(s *SystemResult) string { return strconv.Itoa(s.Instances.Max) })
-	return rows
-}
-
-// formatMetric prints a metric's value as the terminal table does.
-func formatMetric(m Metric, s *SystemResult) string {
-	v := m.Value(s)
-	switch {
-	case m.Label == "rejected":
-		return countPct(s.Rejected, s.Requests)
-	case m.Label == "timed out":
-		return countPct(s.TimedOut, s.Requests)
-	case m.Label == "cold starts":
-		return countPct(s.ColdStarts, s.Requests)
-	case strings.HasSuffix(m.Label, " ms"):
-		return ms(v)
-	case strings.HasSuffix(m.Label, " $"):
-		return usd(v)
-	}
-	return num(v)
-}
-
-var reportTmpl = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"join": func(names []string) string { return strings.Join(names, ", ") },
+}).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -138,6 +90,8 @@ table { border-collapse: collapse; margin: 1rem 0; }
 th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #ddd; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 td.best { font-weight: bold; background: #e6f4ea; }
+td.tied { background: #f1f7f2; }
+ol.warnings, ul.run-warnings { color: #8a4b00; }
 figure { margin: 2rem 0; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: #555; }
@@ -153,10 +107,17 @@ figcaption { color: #555; }
 <table id="comparison">
 <thead><tr><th></th>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Rows}}<tr><td>{{.Label}}</td>{{range .Cells}}<td{{if .Best}} class="best"{{end}}>{{.Text}}</td>{{end}}</tr>
+{{range .Rows}}<tr><td>{{.Label}}</td>{{range .Cells}}<td{{if eq .Mark 1}} class="best"{{else if eq .Mark 2}} class="tied"{{end}}>{{.Text}}{{if eq .Mark 2}} ~{{end}}{{if .Note}} [{{.Note}}]{{end}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
-<p>Bold: the best value of the row. Latency percentiles within ±0.5% (DDSketch).</p>
+{{if .Notes}}<ol class="warnings" id="warnings">
+{{range .Notes}}{{$n := .N}}{{$sys := .Systems}}{{range .Warnings}}<li value="{{$n}}"><b>{{join $sys}}</b> <code>{{.Code}}</code>: {{.Message}}</li>
+{{end}}{{end}}</ol>
+{{end}}<p>Bold: the best value of the row.{{if .Ties}} ~ tied for best: within the ±0.5% the sketch resolves.{{end}} [n]: the system's warnings, above. Latency percentiles within ±0.5% (DDSketch).</p>
+{{if .R.Warnings}}<ul class="run-warnings" id="run-warnings">
+{{range .R.Warnings}}<li><code>{{.Code}}</code>: {{.Message}}</li>
+{{end}}</ul>
+{{end}}
 {{range .Figures}}<figure id="{{.Name}}">
 {{.SVG}}
 <figcaption>{{.Title}}</figcaption>

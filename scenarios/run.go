@@ -55,6 +55,9 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 		Workload:         s.workloadInfo(),
 		Systems:          make([]reports.SystemResult, len(s.Systems)),
 	}
+	for _, ov := range s.Overrides {
+		res.Overrides = append(res.Overrides, reports.Override{Key: ov.Path, Value: ov.Value})
+	}
 	errs := make([]error, len(s.Systems))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -110,6 +113,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 			return nil, err
 		}
 	}
+	reports.Assess(res, s.SLO)
 	return res, nil
 }
 
@@ -123,6 +127,7 @@ func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, src work
 		info.Functions = append(info.Functions, f.Name)
 	}
 	acc := reports.NewAccumulator(len(s.Functions))
+	acc.WatchBacklog(s.Window())
 	if o.SeriesDir != "" {
 		r, err := s.runWithSeries(ctx, i, sys, src, acc, info, progress, o)
 		return r, traceProblem(err)

@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report"}
+	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb"}
 	systemKeys   = []string{"name", "type", "platform"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
@@ -31,8 +31,8 @@ var (
 
 // decode checks raw (keys already lowercased) and returns the Scenario, or
 // every problem found.
-func decode(file string, raw map[string]any) (*Scenario, error) {
-	d := &decoder{file: file}
+func decode(file string, raw map[string]any, traces *traceCache) (*Scenario, error) {
+	d := &decoder{file: file, traces: traces}
 	_, d.userFunctions = raw["functions"]
 	s := d.scenario(d.object("", withDefaults(scenarioDefaults, raw)))
 	if len(d.probs) > 0 {
@@ -49,6 +49,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 		s.Name, _ = o.str("name")
 	}
 	s.Seed, _ = o.uint64("seed")
+	s.Sweep = o.has("sweep") || o.has("goal")
 	var durOK bool
 	if o.require("duration", "the simulated time, a duration like 24h") {
 		s.Duration, durOK = o.positive("duration")
@@ -65,6 +66,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 	}
 	s.Functions = d.functions(o)
 	s.Report = d.report(o, s.Duration-s.Warmup)
+	s.SLO = d.slo(o)
 	d.finishWorkload(o, s)
 	if o.require("systems", "a list of one or more systems to compare") {
 		s.Systems = d.systems(o, s.Functions)
