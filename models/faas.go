@@ -96,7 +96,8 @@ type FaaS struct {
 	burstT sim.Time // BurstWindow / BurstRate: one token's refill time
 	obs    Observer
 	w      Window
-	rec    Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
+	from   sim.Time // requests arriving from here are reported: the warm-up, or all (readAll)
+	rec    Record   // reused for every report (a fresh &Record{} escaped: one allocation per request)
 
 	// The engine's names for the model's events; idle timers go through a
 	// lane (a fixed TTL schedules them in time order: O(1) each).
@@ -169,7 +170,8 @@ type request struct {
 	init    sim.Time
 	inst    int32
 	fn      int32
-	next    int32 // wait list link
+	next    int32  // wait list link
+	tag     uint32 // the invocation layer's attempt (Record.Tag)
 	cold    bool
 	starter bool // started its instance: its bill carries the instance's init
 	own     bool // the policy's own invocation (a ping), not a user request
@@ -230,6 +232,7 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		f.mem = append(f.mem, mem)
 		f.scale = append(f.scale, cfg.CPU.ExecFactor(fn, mem))
 	}
+	f.meter.price(f.mem)
 	var err error
 	if f.pol, err = cfg.KeepAlive.NewPolicy(&f.host); err != nil {
 		return nil, fmt.Errorf("faas: keep-alive %w", err)
@@ -243,6 +246,9 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 // its own (provisioned instances, pings).
 func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 	f.obs, f.w = obs, w
+	if f.from != reportAll {
+		f.from = w.Warmup
+	}
 	f.hDone, f.hReady = e.Register((*faasDone)(f)), e.Register((*faasReady)(f))
 	f.hExpire, f.hWake = e.Register((*faasExpire)(f)), e.Register((*faasWake)(f))
 	f.timers = e.NewLane()
@@ -270,6 +276,28 @@ func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	}
 	f.dispatch(e, f.newRequest(inv.At, exec, inv.Fn, false))
 }
+
+// attempt implements runner: the invocation layer runs an attempt of fn
+// now, exec scaled as Arrive scales it, plus extra (state round trips: I/O,
+// not scaled by CPU).
+func (f *FaaS) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, tag uint32) {
+	if s := f.scale[fn]; s != 1 {
+		exec = sim.Time(float64(exec) * s)
+	}
+	now := e.Now()
+	if f.reqObs != nil {
+		f.reqObs.Arrived(fn, now)
+	}
+	r := f.newRequest(now, exec+extra, fn, false)
+	f.reqs.items[r].tag = tag
+	f.dispatch(e, r)
+}
+
+// readAll implements runner: every request is reported, warm-up ones too.
+func (f *FaaS) readAll() { f.from = reportAll }
+
+// pulls implements runner: a FaaS platform is invoked, it polls nothing.
+func (f *FaaS) pulls() bool { return false }
 
 func (f *FaaS) newRequest(at, exec sim.Time, fn int32, own bool) int32 {
 	r := f.reqs.alloc()
@@ -679,9 +707,9 @@ func (f *FaaS) end(now sim.Time, r int32) {
 		if f.reqObs != nil {
 			f.reqObs.Ended(rq.fn, now)
 		}
-		if rq.arrival >= f.w.Warmup {
+		if rq.arrival >= f.from {
 			f.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Init: rq.init,
-				Fn: rq.fn, Outcome: rq.out, Cold: rq.cold}
+				Fn: rq.fn, Tag: rq.tag, Outcome: rq.out, Cold: rq.cold}
 			f.obs.Ended(&f.rec)
 		}
 	}
@@ -770,9 +798,10 @@ func (f *FaaS) Finish() Summary {
 		per[i] += polPer[i]
 	}
 	return Summary{
-		Cost:         cost,
-		FunctionCost: per,
-		Policy:       f.policyStats(),
+		Cost:           cost,
+		FunctionCost:   per,
+		InvocationCost: f.meter.hist.quantiles(),
+		Policy:         f.policyStats(),
 		Instances: InstanceStats{
 			Mean:          f.alive.mean(w),
 			Max:           int(f.alive.max),

@@ -153,6 +153,13 @@ type faasMeter struct {
 	gran     sim.Time
 	units    []int64 // per function: billed granules
 	requests []int64 // per function: billed requests
+
+	// The bill of each on-demand invocation (per-request billing), for its
+	// quantiles: one granule of function fn costs unitPico[fn]
+	// picodollars at the list (first-tier) prices, an invocation feePico.
+	hist     logHist
+	unitPico []float64
+	feePico  float64
 }
 
 func newFaaSMeter(b FaaSBilling, nfn int) faasMeter {
@@ -161,6 +168,17 @@ func newFaaSMeter(b FaaSBilling, nfn int) faasMeter {
 		g = DefaultGranularity
 	}
 	return faasMeter{b: b, gran: g, units: make([]int64, nfn), requests: make([]int64, nfn)}
+}
+
+// price sets the list price of a granule of each function, which runs
+// with memMB[fn], and of an invocation (the histogram of invocation bills).
+func (m *faasMeter) price(memMB []int) {
+	m.unitPico = make([]float64, len(memMB))
+	for fn, mb := range memMB {
+		m.unitPico[fn] = m.gran.Seconds() * (float64(m.b.BilledMemoryMB(mb))/1024*m.b.PricePerGBSecond +
+			m.b.VCPU*m.b.PricePerVCPUSecond + m.b.GHz(mb)*m.b.PricePerGHzSecond) / picoUSD
+	}
+	m.feePico = m.b.PricePerMillionRequests / 1e6 / picoUSD
 }
 
 // bill charges one request of function fn that ran for run and (if it
@@ -175,7 +193,9 @@ func (m *faasMeter) bill(fn int32, run, init sim.Time) {
 	if m.b.InitBilled {
 		d += init
 	}
-	m.charge(fn, d)
+	g := m.granules(d, 0)
+	m.units[fn] += g
+	m.hist.add(uint64(float64(g)*m.unitPico[fn] + m.feePico))
 }
 
 // period charges an instance of function fn for [from, to), clipped to the
@@ -239,6 +259,7 @@ func (m *faasMeter) clone() faasMeter {
 	c := *m
 	c.units = slices.Clone(m.units)
 	c.requests = slices.Clone(m.requests)
+	c.hist = logHist{} // a clone only prices; it never bills an invocation
 	return c
 }
 

@@ -18,7 +18,7 @@ type collector struct {
 	keep     bool
 	arrived  int
 	ended    int
-	outcome  [3]int
+	outcome  [models.NumOutcomes]int
 	cold     int
 	latSum   float64 // seconds, completed only
 	records  []models.Record

@@ -56,8 +56,9 @@ type Server struct {
 	reqs  arena[srvRequest]
 	obs   Observer
 	w     Window
-	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
-	load  level  // busy workers
+	from  sim.Time // requests arriving from here are reported: the warm-up, or all (readAll)
+	rec   Record   // reused for every report (a fresh &Record{} escaped: one allocation per request)
+	load  level    // busy workers
 	hDone sim.HandlerID
 
 	fleet
@@ -70,6 +71,7 @@ type srvRequest struct {
 	wait          sim.Time
 	fn            int32
 	inst          int32
+	tag           uint32 // the invocation layer's attempt (Record.Tag)
 	out           Outcome
 }
 
@@ -115,6 +117,9 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 // Start implements System.
 func (s *Server) Start(e *sim.Engine, obs Observer, w Window) {
 	s.obs, s.w = obs, w
+	if s.from != reportAll {
+		s.from = w.Warmup
+	}
 	s.hDone = e.Register((*serverDone)(s))
 	s.load.from = w.Warmup
 	s.startFleet(e)
@@ -122,10 +127,26 @@ func (s *Server) Start(e *sim.Engine, obs Observer, w Window) {
 
 // Arrive implements System.
 func (s *Server) Arrive(e *sim.Engine, inv *workloads.Invocation) {
+	s.arrive(e, inv.At, inv.Exec, inv.Fn, 0)
+}
+
+// attempt implements runner: the invocation layer runs an attempt of fn
+// now for exec + extra (a fleet's workers run at one speed).
+func (s *Server) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, tag uint32) {
+	s.arrive(e, e.Now(), exec+extra, fn, tag)
+}
+
+// readAll implements runner: every request is reported, warm-up ones too.
+func (s *Server) readAll() { s.from = reportAll }
+
+// pulls implements runner: a fleet's workers take work from a queue.
+func (s *Server) pulls() bool { return true }
+
+func (s *Server) arrive(e *sim.Engine, at, exec sim.Time, fn int32, tag uint32) {
 	now := e.Now()
 	s.expire(now)
 	r := s.reqs.alloc()
-	s.reqs.items[r] = srvRequest{arrival: inv.At, exec: inv.Exec, fn: inv.Fn, inst: -1}
+	s.reqs.items[r] = srvRequest{arrival: at, exec: exec, fn: fn, inst: -1, tag: tag}
 	switch {
 	case s.avail.head >= 0:
 		s.serve(e, r)
@@ -212,8 +233,8 @@ func (s *Server) drainQueue(e *sim.Engine) {
 
 func (s *Server) end(now sim.Time, r int32) {
 	rq := &s.reqs.items[r]
-	if rq.arrival >= s.w.Warmup {
-		s.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Fn: rq.fn, Outcome: rq.out}
+	if rq.arrival >= s.from {
+		s.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Fn: rq.fn, Tag: rq.tag, Outcome: rq.out}
 		s.obs.Ended(&s.rec)
 	}
 	s.reqs.release(r)

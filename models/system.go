@@ -15,7 +15,17 @@ const (
 	Completed Outcome = iota // served to the end
 	Rejected                 // throttled or turned away by a full queue; never started
 	TimedOut                 // cut at the timeout (billed up to it)
+	// Failed: the function ran and returned an error (errors: in the
+	// scenario), which is what the caller of a synchronous call sees.
+	Failed
+	// DeadLettered: an asynchronous event or queued message given up, out of
+	// retries or past its maximum age (calls.go).
+	DeadLettered
+	nOutcomes
 )
+
+// NumOutcomes is the number of outcomes, for tables indexed by Outcome.
+const NumOutcomes = int(nOutcomes)
 
 func (o Outcome) String() string {
 	switch o {
@@ -25,6 +35,10 @@ func (o Outcome) String() string {
 		return "rejected"
 	case TimedOut:
 		return "timed_out"
+	case Failed:
+		return "failed"
+	case DeadLettered:
+		return "dead_lettered"
 	}
 	return "unknown"
 }
@@ -37,6 +51,9 @@ type Record struct {
 	Wait    sim.Time // time queued for capacity (throttle queue, server queue)
 	Init    sim.Time // time waiting for a new instance to start (cold start)
 	Fn      int32
+	// Tag is the invocation layer's name for an attempt it ran (calls.go);
+	// 0 for a request that arrived from the workload.
+	Tag     uint32
 	Outcome Outcome
 	Cold    bool // waited for a new instance to start
 }
@@ -78,6 +95,12 @@ type Summary struct {
 	FunctionCost []float64
 	// Policy is what the keep-alive policy cost and bought (FaaS only).
 	Policy PolicyStats
+	// Calls is what the invocation layer did (attempts, retries, dead
+	// letters, batches); nil when every call went straight to the system.
+	Calls *CallStats
+	// InvocationCost is the bill of one on-demand invocation at quantiles
+	// of the invocations billed (per-request billing only; nil otherwise).
+	InvocationCost *CostQuantiles
 }
 
 // InstanceStats are time-weighted over the window.

@@ -97,6 +97,7 @@ type Engine struct {
 	handlers []Handler // by HandlerID; [dynamic] unused
 	dyn      []dynEvent
 	dynFree  []uint32
+	late     lane // Defer: events that fire after everything else due now
 
 	// Tick, if set, is called with the current time every 4096 events during
 	// Run (for progress reports). It must not schedule events.
@@ -120,7 +121,7 @@ func (e *Engine) Now() Time { return e.now }
 
 // Pending is the number of scheduled events not yet fired.
 func (e *Engine) Pending() int {
-	n := e.q.len()
+	n := e.q.len() + e.late.n
 	for i := range e.lanes {
 		n += e.lanes[i].n
 	}
@@ -185,6 +186,18 @@ func (e *Engine) ScheduleLane(l Lane, at Time, h HandlerID, arg uint64) EventID 
 	ev := event{at: at, key: e.next(at, h), arg: arg}
 	ln.push(ev)
 	return EventID(ev.key >> handlerBits)
+}
+
+// Defer arranges for handler h's Fire(e, arg) at the current time, after
+// every other event due now, those scheduled while they fire included:
+// what a poller sees at an instant is everything that arrived at it (200
+// messages sent at once are one batch, not 200). Deferred events fire
+// first-in first-out among themselves.
+func (e *Engine) Defer(h HandlerID, arg uint64) {
+	if h == dynamic || int(h) >= len(e.handlers) {
+		panic("sim: Defer needs a registered handler")
+	}
+	e.late.push(event{at: e.now, key: uint64(h), arg: arg})
 }
 
 // Schedule arranges for h.Fire(e, arg) at time at, for handlers not
@@ -278,7 +291,8 @@ func (e *Engine) Step() bool {
 	return true
 }
 
-// peek is the next event and where it waits: -1 the radix queue, else a lane.
+// peek is the next event and where it waits: -1 the radix queue, -2 the
+// deferred events, else a lane.
 func (e *Engine) peek() (*event, int) {
 	best := e.q.peek()
 	from := -1
@@ -289,16 +303,25 @@ func (e *Engine) peek() (*event, int) {
 			}
 		}
 	}
+	if e.late.n > 0 && (best == nil || best.at > e.now) {
+		return e.late.top(), fromLate
+	}
 	return best, from
 }
+
+const fromLate = -2
 
 // fire takes the next event from where it waits, advances the clock to it
 // and fires it.
 func (e *Engine) fire(from int) {
 	var ev event
-	if from < 0 {
+	switch {
+	case from == fromLate:
+		ev = *e.late.top()
+		e.late.pop()
+	case from < 0:
 		ev = e.q.pop()
-	} else {
+	default:
 		l := &e.lanes[from]
 		ev = *l.top()
 		l.pop()

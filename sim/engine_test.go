@@ -429,3 +429,41 @@ func TestLanesKeepOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestDefer: a deferred event fires at the time it was deferred, after
+// every event due then (those scheduled while they fire too, by lanes or
+// the queue, the next arrival of a driver among them), before any later
+// event, and deferred events fire in the order deferred.
+func TestDefer(t *testing.T) {
+	e := sim.New()
+	var log []string
+	var note sim.HandlerID
+	note = e.Register(sim.HandlerFunc(func(e *sim.Engine, arg uint64) {
+		log = append(log, string(rune('a'+arg))+"@"+e.Now().String())
+	}))
+	lane := e.NewLane()
+	first := e.Register(sim.HandlerFunc(func(e *sim.Engine, arg uint64) {
+		log = append(log, "first")
+		e.Defer(note, 0)                 // a
+		e.Defer(note, 1)                 // b
+		e.ScheduleLane(lane, 5, note, 2) // c: due now, scheduled after the defers
+		e.ScheduleID(5, note, 3)         // d: due now
+		e.ScheduleID(6, note, 4)         // e: later
+	}))
+	e.ScheduleID(5, first, 0)
+	if err := e.Run(context.Background(), 10); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"first", "c@5ns", "d@5ns", "a@5ns", "b@5ns", "e@6ns"}
+	if len(log) != len(want) {
+		t.Fatalf("fired %v, want %v", log, want)
+	}
+	for i := range want {
+		if log[i] != want[i] {
+			t.Fatalf("fired %v, want %v", log, want)
+		}
+	}
+	if e.Pending() != 0 {
+		t.Fatalf("%d pending", e.Pending())
+	}
+}

@@ -1,0 +1,80 @@
+package models
+
+import "math/bits"
+
+// logHist counts non-negative integers (the bill of one invocation in
+// picodollars, an event's age in nanoseconds) in
+// log-linear buckets: exact below 64, above it 64 buckets per power of two,
+// so a bucket's midpoint is within 1/128 (0.78%) of every value in it. An
+// add is a few integer operations (no logarithm, no allocation: a sketch's
+// add would cost the per-request path ~15 ns, this ~2 ns); histograms merge
+// exactly. 3,776 buckets (30 KB) hold every uint64.
+type logHist struct {
+	n      int64
+	counts []int64
+}
+
+const (
+	logSub     = 64 // buckets per power of two (and the exact range)
+	logSubBits = 6
+	logBuckets = logSub + (64-logSubBits-1+1)*logSub
+)
+
+// logBucket is the bucket of x.
+func logBucket(x uint64) int {
+	if x < logSub {
+		return int(x)
+	}
+	e := bits.Len64(x) - logSubBits - 1 // x >> e is in [64, 128)
+	return logSub + e*logSub + int(x>>uint(e)) - logSub
+}
+
+// logMid is the midpoint of bucket i (its value, below 64).
+func logMid(i int) float64 {
+	if i < logSub {
+		return float64(i)
+	}
+	e := (i - logSub) / logSub
+	m := (i-logSub)%logSub + logSub
+	return (float64(m) + 0.5) * float64(uint64(1)<<uint(e))
+}
+
+func (h *logHist) add(x uint64) {
+	if h.counts == nil {
+		h.counts = make([]int64, logBuckets)
+	}
+	h.counts[logBucket(x)]++
+	h.n++
+}
+
+// quantile is the nearest-rank q-quantile's bucket midpoint (0 when empty).
+func (h *logHist) quantile(q float64) float64 {
+	if h.n == 0 {
+		return 0
+	}
+	rank := int64(q*float64(h.n) + 0.999999999) // ceil, forgiving float noise
+	rank = max(1, min(rank, h.n))
+	var c int64
+	for i, k := range h.counts {
+		if c += k; c >= rank {
+			return logMid(i)
+		}
+	}
+	return logMid(len(h.counts) - 1)
+}
+
+// CostQuantiles is the bill of one invocation at quantiles of the
+// invocations billed, US dollars (within 0.78%).
+type CostQuantiles struct {
+	P50, P90, P99 float64
+}
+
+// picoUSD is the unit logHist counts in.
+const picoUSD = 1e-12
+
+func (h *logHist) quantiles() *CostQuantiles {
+	if h.n == 0 {
+		return nil
+	}
+	return &CostQuantiles{P50: h.quantile(0.5) * picoUSD, P90: h.quantile(0.9) * picoUSD, P99: h.quantile(0.99) * picoUSD}
+}
