@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/faasim/faasim/sim"
@@ -36,6 +37,9 @@ type FaaSConfig struct {
 	CPU                 CPUScaling
 	MemoryMB            int      // overrides every function's memory on this system; 0 = the function's own
 	Seed                sim.Seed // cold starts draw from "coldstart/<function>"
+	// ColdStartPerPackageMB is the cold start added by each MB of a
+	// function's zipped package (its PackageMB); runtimes.go.
+	ColdStartPerPackageMB sim.Time
 }
 
 // DefaultIdle is the default keep-alive: AWS Lambda's observed idle
@@ -132,6 +136,10 @@ type fnState struct {
 type fnExtra struct {
 	queue ring[int32]
 	cold  dist.Rander // made at the first cold start (a stream's draws do not depend on when)
+	// A cold start is a draw of cold × coldScale + coldShift (runtime,
+	// package size, SnapStart: runtimes.go).
+	coldScale float64
+	coldShift sim.Time
 	tat   sim.Time    // burst bucket: theoretical arrival time of the next token (GCRA)
 	wake  bool        // a burst wake-up timer is pending
 
@@ -203,6 +211,8 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: memory_mb %d, want >= 0", cfg.MemoryMB)
 	case cfg.ColdStart == nil:
 		return nil, fmt.Errorf("faas: a cold start distribution is required")
+	case cfg.ColdStartPerPackageMB < 0:
+		return nil, fmt.Errorf("faas: cold start per package MB %v, want >= 0", cfg.ColdStartPerPackageMB)
 	}
 	if err := cfg.Billing.Validate(); err != nil {
 		return nil, fmt.Errorf("faas: %w", err)
@@ -224,7 +234,11 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 			fs.lists[t] = newIList()
 		}
 		f.fns = append(f.fns, fs)
-		f.fx = append(f.fx, fnExtra{})
+		scale, shift, err := coldStartShape(fn, cfg.ColdStartPerPackageMB)
+		if err != nil {
+			return nil, fmt.Errorf("faas: %w", err)
+		}
+		f.fx = append(f.fx, fnExtra{coldScale: scale, coldShift: shift})
 		mem := fn.MemoryMB
 		if cfg.MemoryMB > 0 {
 			mem = cfg.MemoryMB
@@ -523,6 +537,10 @@ func (f *FaaS) startInstance(e *sim.Engine, fn int32, cold bool) int32 {
 			fx.cold = f.cfg.ColdStart.New(f.cfg.Seed.Source("coldstart/" + f.cfg.Functions[fn].Name))
 		}
 		d := dist.Seconds(fx.cold.Rand())
+		if fx.coldScale != 1 {
+			d = sim.Time(math.Round(float64(d) * fx.coldScale))
+		}
+		d += fx.coldShift
 		e.AfterID(d, f.hReady, uint64(i)|uint64(in.gen)<<32)
 	}
 	return i

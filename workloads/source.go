@@ -41,6 +41,11 @@ type Function struct {
 	// follows memory, a platform scales that share (models.CPUScaling).
 	CPUBound     float64
 	ExecMemoryMB int
+	// Runtime, PackageMB (zipped deployment package) and SnapStart shape
+	// the function's cold starts on a FaaS platform (models.Runtime).
+	Runtime   string
+	PackageMB float64
+	SnapStart bool
 }
 
 // Mixed assigns each arrival of an Arrivals process to a function (by

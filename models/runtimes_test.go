@@ -1,0 +1,123 @@
+package models_test
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/faasim/faasim/models"
+	"github.com/faasim/faasim/sim/dist"
+	"github.com/faasim/faasim/workloads"
+)
+
+// The lambda-perf files in testdata/lambda-perf are the benchmark's daily
+// results (github.com/maxday/lambda-perf, Apache-2.0, commit 6070b794,
+// 2026-08-22), copied byte for byte; /work/shared/data/PROVENANCE.md in the
+// project's notes has their sums.
+
+// median7 is the median of xs by type-7 interpolation (numpy's default).
+func median7(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	h := float64(len(s)-1) * 0.5
+	i := int(h)
+	if i+1 >= len(s) {
+		return s[i]
+	}
+	return s[i] + (h-float64(i))*(s[i+1]-s[i])
+}
+
+// TestRuntimeFactors re-derives every runtime's cold-start factor from
+// the five lambda-perf files: its zip median over the median of every zip
+// record, per architecture, geometric mean of the architectures; the table
+// must hold them to its three decimals and count the same cold starts.
+func TestRuntimeFactors(t *testing.T) {
+	files, err := filepath.Glob("testdata/lambda-perf/*.json")
+	if err != nil || len(files) != 5 {
+		t.Fatalf("want the five lambda-perf files, found %v (%v)", files, err)
+	}
+	all := map[string][]float64{}           // arch -> inits
+	by := map[string]map[string][]float64{} // label -> arch -> inits
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct {
+			RuntimeData []struct {
+				D, P, A string
+				I       []float64
+			} `json:"runtimeData"`
+		}
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range d.RuntimeData {
+			if r.P != "zip" {
+				continue
+			}
+			all[r.A] = append(all[r.A], r.I...)
+			if by[r.D] == nil {
+				by[r.D] = map[string][]float64{}
+			}
+			by[r.D][r.A] = append(by[r.D][r.A], r.I...)
+		}
+	}
+	for _, name := range models.RuntimeNames() {
+		rt, _ := models.LookupRuntime(name)
+		m, ok := by[rt.Label]
+		if !ok {
+			t.Errorf("%s: no lambda-perf records labelled %q", name, rt.Label)
+			continue
+		}
+		var logs float64
+		n := 0
+		for a, xs := range m {
+			logs += math.Log(median7(xs) / median7(all[a]))
+			n += len(xs)
+		}
+		f := math.Exp(logs / float64(len(m)))
+		if math.Abs(f-rt.Factor) > 0.0005 || n != rt.N {
+			t.Errorf("%s: factor %.4f from %d cold starts, table says %.3f from %d", name, f, n, rt.Factor, rt.N)
+		}
+	}
+	if py, _ := models.LookupRuntime("python3.12"); !py.SnapStart {
+		t.Error("python3.12 has SnapStart")
+	}
+}
+
+// TestColdStartShape: under a constant cold start C, a runtime of factor f
+// starts in exactly f·C, a package of P MB adds P × the per-MB figure, and
+// SnapStart pays neither; an unknown runtime or SnapStart where it does
+// not exist is an error.
+func TestColdStartShape(t *testing.T) {
+	const c = 0.2
+	for _, tc := range []struct {
+		f    workloads.Function
+		want time.Duration
+	}{
+		{workloads.Function{}, 200 * time.Millisecond},
+		{workloads.Function{Runtime: "java21"}, time.Duration(2.046 * c * 1e9)},
+		{workloads.Function{Runtime: "java21", PackageMB: 20}, time.Duration(2.046*c*1e9) + 20*104*time.Millisecond},
+		{workloads.Function{Runtime: "java21", PackageMB: 20, SnapStart: true}, 200 * time.Millisecond},
+	} {
+		fs := tc.f
+		fs.Name, fs.MemoryMB, fs.Exec, fs.Weight = "f", 128, dist.Constant{Value: 0.1}, 1
+		fns := []workloads.Function{fs}
+		f := newFaaS(t, models.FaaSConfig{Functions: fns, ColdStart: dist.Constant{Value: c}, KeepAlive: models.NoKeepAlive{},
+			ColdStartPerPackageMB: 104 * time.Millisecond})
+		_, col := run(t, f, every(1, 1, 0, 100*time.Millisecond), time.Hour)
+		if got := col.records[0].Init; got != tc.want {
+			t.Errorf("%+v: cold start %v, want %v", tc.f, got, tc.want)
+		}
+	}
+	for _, bad := range []workloads.Function{{Name: "f", Runtime: "cobol"}, {Name: "f", Runtime: "nodejs22.x", SnapStart: true}, {Name: "f", SnapStart: true}} {
+		if _, err := models.NewFaaS(models.FaaSConfig{Functions: []workloads.Function{bad}, ColdStart: dist.Constant{}}); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}
