@@ -21,6 +21,7 @@ const RelativeAccuracy = 0.005
 // tally is the per-function (or whole-system) running state.
 type tally struct {
 	requests, completed, rejected, timedOut, cold int64
+	failed, deadLettered                          int64 // function errors the caller saw; events given up
 	sumLatency                                    sum128 // completed only; ns, exact, cannot overflow
 	maxLatency                                    sim.Time
 	// sketch holds the completed latencies, ms, in a dense store; nil
@@ -116,6 +117,10 @@ func (t *tally) ended(r *models.Record) {
 		t.rejected++
 	case models.TimedOut:
 		t.timedOut++
+	case models.Failed:
+		t.failed++
+	case models.DeadLettered:
+		t.deadLettered++
 	}
 }
 
@@ -183,6 +188,8 @@ func (t *tally) merge(b *tally) error {
 	t.completed += b.completed
 	t.rejected += b.rejected
 	t.timedOut += b.timedOut
+	t.failed += b.failed
+	t.deadLettered += b.deadLettered
 	t.cold += b.cold
 	t.sumLatency.merge(b.sumLatency)
 	t.maxLatency = max(t.maxLatency, b.maxLatency)
@@ -201,7 +208,7 @@ func (t *tally) counts() Counts {
 		Completed:  t.completed,
 		Rejected:   t.rejected,
 		TimedOut:   t.timedOut,
-		InFlight:   t.requests - t.completed - t.rejected - t.timedOut,
+		InFlight:   t.requests - t.completed - t.rejected - t.timedOut - t.failed - t.deadLettered,
 		ColdStarts: t.cold,
 	}
 	if t.requests > 0 {

@@ -86,7 +86,7 @@ func TestBadExpressions(t *testing.T) {
 		want    string
 	}{
 		{"latency_ms.p98 < 300", nil, "latency_ms.p98: unknown metric; metrics under latency_ms: latency_ms.max, latency_ms.mean"},
-		{"latency.p99 < 300", nil, "unknown metric; metrics: cold_start_ratio"},
+		{"latency.p99 < 300", nil, "unknown metric; metrics: attempts, cache_hits, cold_start_ratio"},
 		{"cost_usd.breakdown < 1", nil, "unknown metric"},
 		{"latency_ms.p99", nil, "want one comparison"},
 		{"latency_ms.p99 < 300 and rejected_ratio < 0.1", nil, "want one comparison"},

@@ -67,6 +67,24 @@ var (
 func completed(s *SystemResult) bool { return s.Completed > 0 }
 func fleet(s *SystemResult) bool     { return s.Instances.FleetResult != nil }
 func keepAlive(s *SystemResult) bool { return s.KeepAlive != nil }
+func calls(s *SystemResult) bool     { return s.CallResult != nil }
+func eventAge(s *SystemResult) bool  { return s.CallResult != nil && s.CallResult.EventAgeS != nil }
+func perInvocation(s *SystemResult) bool {
+	return s.CostUSD.PerInvocation != nil
+}
+
+// callMetric is a figure of the invocation layer (CallResult).
+func callMetric(path, label, unit string, better Better, table bool, format func(float64, *SystemResult) string) Metric {
+	return Metric{Path: path, Label: label, Unit: unit, Better: better, Table: table, format: format, has: calls}
+}
+
+// invocationCostMetric is the bill of one invocation at a quantile of the
+// invocations (of their execution time, for one function), shown
+// per million (a millionth of a dollar is unreadable).
+func invocationCostMetric(q string) Metric {
+	return Metric{Path: "cost_usd.per_invocation." + q, Label: "cost per 1M at " + q + " exec $", Unit: "USD", Table: true,
+		format: func(v float64, _ *SystemResult) string { return usd(v * 1e6) }, has: perInvocation}
+}
 
 // latencyMetric is a latency figure: over completed requests only.
 func latencyMetric(key, label string, relErr float64, minSamples int64, table bool) Metric {
@@ -88,6 +106,22 @@ var Metrics = []Metric{
 	{Path: "timed_out_ratio", Label: "timed-out ratio", Unit: "ratio", Better: Lower, PerFunction: true, format: fmtRatio},
 	{Path: "in_flight", Label: "in flight at the end", Unit: "requests", Table: true, PerFunction: true, format: fmtOfRequests,
 		show: func(r *Results) bool { return anySystem(r, func(s *SystemResult) bool { return s.InFlight > 0 }) }},
+	callMetric("failed", "failed (function errors)", "requests", Lower, true, fmtOfRequests),
+	callMetric("failed_ratio", "failed ratio", "ratio", Lower, false, fmtRatio),
+	callMetric("dead_lettered", "dead-lettered", "requests", Lower, true, fmtOfRequests),
+	callMetric("dead_lettered_ratio", "dead-lettered ratio", "ratio", Lower, false, fmtRatio),
+	callMetric("expired", "dead-lettered for their age", "requests", Lower, false, fmtCount),
+	callMetric("attempts", "attempts (retries included)", "attempts", NotCompared, true, fmtCount),
+	callMetric("retries", "retries", "attempts", NotCompared, true, fmtCount),
+	callMetric("invocations", "invocations billed", "invocations", NotCompared, true, fmtCount),
+	callMetric("throttled", "throttled, tried again", "invocations", NotCompared, true, fmtCount),
+	{Path: "event_age_s.mean", Label: "event age at start mean s", Unit: "s", Table: true, format: fmtSig3, has: eventAge},
+	{Path: "event_age_s.p50", Label: "event age at start p50 s", Unit: "s", format: fmtSig3, has: eventAge},
+	{Path: "event_age_s.p99", Label: "event age at start p99 s", Unit: "s", Table: true, format: fmtSig3, has: eventAge},
+	{Path: "event_age_s.max", Label: "event age at start max s", Unit: "s", format: fmtSig3, has: eventAge},
+	callMetric("state_round_trips", "state round trips to the store", "round trips", NotCompared, true, fmtCount),
+	callMetric("cache_hits", "state round trips from memory", "round trips", NotCompared, false, fmtCount),
+	callMetric("max_concurrent_batches", "batches at once (max)", "batches", NotCompared, false, fmtCount),
 	{Path: "cold_starts", Label: "cold starts", Unit: "requests", Better: Lower, Table: true, PerFunction: true, format: fmtOfRequests},
 	{Path: "cold_start_ratio", Label: "cold-start ratio", Unit: "ratio", Better: Lower, PerFunction: true, format: fmtRatio},
 	{Path: "function_cold_start_ratio_p75", Label: "cold-start % p75 of functions", Unit: "ratio", Better: Lower, Types: faasOnly, Table: true,
@@ -130,6 +164,9 @@ var Metrics = []Metric{
 	{Path: "cost_usd.per_million_requests", Label: "cost per 1M requests $", Unit: "USD", Better: Lower, Table: true, PerFunction: true, format: fmtUSD,
 		has: func(s *SystemResult) bool { return s.Requests > 0 }},
 	{Path: "cost_usd.per_million_completed", Label: "cost per 1M completed $", Unit: "USD", Better: Lower, Table: true, PerFunction: true, format: fmtUSD, has: completed},
+	invocationCostMetric("p50"),
+	invocationCostMetric("p90"),
+	invocationCostMetric("p99"),
 	{Path: "cost_usd.monthly_estimate", Label: "cost per 30 days $ (extrapolated)", Unit: "USD", Better: Lower, format: fmtUSD},
 }
 

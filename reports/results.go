@@ -62,7 +62,8 @@ func (o Override) String() string {
 func (r *Results) MeasuredSeconds() float64 { return r.SimulatedSeconds - r.WarmupSeconds }
 
 // Counts are request counts over the measured window. Requests = Completed +
-// Rejected + TimedOut + InFlight (still running at the end).
+// Rejected + TimedOut + InFlight (still running at the end), plus, with an
+// invocation layer, CallResult's Failed and DeadLettered.
 type Counts struct {
 	Requests       int64   `json:"requests"`
 	Completed      int64   `json:"completed"`
@@ -98,6 +99,57 @@ type CostResult struct {
 	Breakdown           map[string]float64 `json:"breakdown"` // JSON sorts the keys
 	// MonthlyEstimate is the bill extrapolated to 30 days (models.Cost.MonthlyUSD).
 	MonthlyEstimate float64 `json:"monthly_estimate"`
+	// PerInvocation is the bill of one on-demand invocation at quantiles
+	// of those billed (per-request billing only): what a typical and a
+	// slow execution cost, compute and request fee at list prices.
+	PerInvocation *Quantiles `json:"per_invocation,omitempty"`
+}
+
+// Quantiles of a figure.
+type Quantiles struct {
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	P99 float64 `json:"p99"`
+}
+
+// CallResult is what a system's invocation layer did (docs/semantics.md,
+// "How functions are called"): present only when some function is called
+// other than straight through (async, queue, schedule, errors, state).
+type CallResult struct {
+	// Attempts are executions of an event or message that started
+	// (retries included; a batch of n messages is n), Retries those beyond
+	// each event's first, Invocations the platform invocations that ran
+	// (one per batch when a queue is polled in batches, else Attempts).
+	Attempts    int64 `json:"attempts"`
+	Retries     int64 `json:"retries"`
+	Invocations int64 `json:"invocations"`
+	// Failed: synchronous calls whose function returned an error (the
+	// caller saw it); DeadLettered: events and messages given up, out of
+	// retries or past their age. Both of requests.
+	Failed            int64   `json:"failed"`
+	FailedRatio       float64 `json:"failed_ratio"`
+	DeadLettered      int64   `json:"dead_lettered"`
+	DeadLetteredRatio float64 `json:"dead_lettered_ratio"`
+	// Expired: dead-lettered for their age. Throttled: invocations the
+	// system turned away that the platform tried again later.
+	Expired   int64 `json:"expired"`
+	Throttled int64 `json:"throttled"`
+	// EventAgeS is the age of events when their first attempt started,
+	// seconds (the platform's queue, a batching window, a back-off).
+	EventAgeS *AgeResult `json:"event_age_s,omitempty"`
+	// State round trips to the store, and those a fleet's cache answered.
+	StateRoundTrips int64 `json:"state_round_trips"`
+	CacheHits       int64 `json:"cache_hits"`
+	// MaxConcurrentBatches: the most batches a queue poller ran at once.
+	MaxConcurrentBatches int `json:"max_concurrent_batches,omitempty"`
+}
+
+// AgeResult summarises ages, seconds; percentiles within 0.78%.
+type AgeResult struct {
+	Mean float64 `json:"mean"`
+	P50  float64 `json:"p50"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
 }
 
 // InstanceResult is time-weighted over the measured window.
@@ -131,6 +183,9 @@ type SystemResult struct {
 	Type     string `json:"type"`
 	Platform string `json:"platform,omitempty"`
 	Counts
+	// *CallResult is inlined: attempts, retries, dead letters; absent
+	// when every call went straight to the system.
+	*CallResult
 	LatencyMS Latency          `json:"latency_ms"`
 	CostUSD   CostResult       `json:"cost_usd"`
 	Instances InstanceResult   `json:"instances"`
@@ -168,6 +223,9 @@ type KeepAliveResult struct {
 type FunctionResult struct {
 	Name string `json:"name"`
 	Counts
+	// With an invocation layer: its failed calls and dead letters.
+	Failed       int64 `json:"failed,omitempty"`
+	DeadLettered int64 `json:"dead_lettered,omitempty"`
 	LatencyMS Latency `json:"latency_ms"`
 	CostUSD   float64 `json:"cost_usd,omitempty"`
 	// FaaS only: the function's idle (warm, unused) instance-seconds and GB-s.
@@ -212,6 +270,22 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 	if sr.Completed > 0 {
 		sr.CostUSD.PerMillionCompleted = total / float64(sr.Completed) * 1e6
 	}
+	if q := sum.InvocationCost; q != nil {
+		sr.CostUSD.PerInvocation = &Quantiles{P50: sig(q.P50), P90: sig(q.P90), P99: sig(q.P99)}
+	}
+	if c := sum.Calls; c != nil {
+		cr := &CallResult{Attempts: c.Attempts, Retries: c.Retries, Invocations: c.Invocations, Failed: a.all.failed,
+			DeadLettered: a.all.deadLettered, Expired: c.Expired, Throttled: c.Throttled, StateRoundTrips: c.StateRoundTrips,
+			CacheHits: c.CacheHits, MaxConcurrentBatches: c.MaxConcurrentBatches}
+		if sr.Requests > 0 {
+			cr.FailedRatio = sig(float64(cr.Failed) / float64(sr.Requests))
+			cr.DeadLetteredRatio = sig(float64(cr.DeadLettered) / float64(sr.Requests))
+		}
+		if g := c.EventAge; g != nil {
+			cr.EventAgeS = &AgeResult{Mean: sig(g.Mean), P50: sig(g.P50), P99: sig(g.P99), Max: sig(g.Max)}
+		}
+		sr.CallResult = cr
+	}
 	if p := sum.Policy; info.Type == "faas" {
 		sr.KeepAlive = &KeepAliveResult{Policy: p.Policy, IdleInstanceSeconds: sig(p.IdleInstanceSeconds),
 			IdleGBSeconds: sig(p.IdleGBSeconds), Prewarms: p.Prewarms, PrewarmHits: p.PrewarmHits,
@@ -221,7 +295,7 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 		sr.Functions = make([]FunctionResult, 0, len(a.fns))
 	}
 	for i, t := range a.fns {
-		fr := FunctionResult{Name: info.Functions[i], Counts: t.counts(), LatencyMS: t.latency()}
+		fr := FunctionResult{Name: info.Functions[i], Counts: t.counts(), LatencyMS: t.latency(), Failed: t.failed, DeadLettered: t.deadLettered}
 		if i < len(sum.FunctionCost) {
 			fr.CostUSD = sum.FunctionCost[i]
 		}

@@ -17,7 +17,7 @@ const (
 	Saturated  = "saturated"   // arrivals outpace service: the backlog grows through the run
 	Unfinished = "unfinished"  // more than 0.1% of requests still queued or in flight at the end
 	FewSamples = "few_samples" // fewer completions than a reported percentile needs
-	Failing    = "failing"     // more than 1% of requests rejected or timed out
+	Failing    = "failing"     // more than 1% of requests rejected, timed out, failed or dead-lettered
 	SLOMissed  = "slo"         // the scenario's slo: not met
 )
 
@@ -79,11 +79,25 @@ func (s *SystemResult) countWarnings() []Warning {
 				"%s completions: too few for %s; those are never marked best", count(s.Completed), strings.Join(short, ", "))})
 		}
 	}
-	if failed := s.Rejected + s.TimedOut; s.Requests > 0 && failed*100 > s.Requests {
-		ws = append(ws, Warning{Code: Failing, Message: fmt.Sprintf("%s of its requests failed (%s rejected, %s timed out)",
-			pctOf(failed, s.Requests), count(s.Rejected), count(s.TimedOut))})
+	if failed := s.Rejected + s.TimedOut + s.callFailures(); s.Requests > 0 && failed*100 > s.Requests {
+		how := fmt.Sprintf("%s rejected, %s timed out", count(s.Rejected), count(s.TimedOut))
+		if c := s.CallResult; c != nil {
+			how += fmt.Sprintf(", %s failed, %s dead-lettered", count(c.Failed), count(c.DeadLettered))
+		}
+		ws = append(ws, Warning{Code: Failing, Message: fmt.Sprintf("%s of its requests failed (%s)",
+			pctOf(failed, s.Requests), how)})
 	}
 	return ws
+}
+
+// callFailures are the requests the invocation layer saw fail: function
+// errors returned to the caller and events given up (what the user of an
+// asynchronous function sees as a failure is the dead letter).
+func (s *SystemResult) callFailures() int64 {
+	if c := s.CallResult; c != nil {
+		return c.Failed + c.DeadLettered
+	}
+	return 0
 }
 
 func pctOf(n, of int64) string { return pct(float64(n)/float64(of)*100) + "%" }
