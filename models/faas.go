@@ -140,8 +140,8 @@ type fnExtra struct {
 	// package size, SnapStart: runtimes.go).
 	coldScale float64
 	coldShift sim.Time
-	tat   sim.Time    // burst bucket: theoretical arrival time of the next token (GCRA)
-	wake  bool        // a burst wake-up timer is pending
+	tat       sim.Time // burst bucket: theoretical arrival time of the next token (GCRA)
+	wake      bool     // a burst wake-up timer is pending
 
 	// counted over the window, for PolicyStats
 	reservedServed int64 // requests served by a reserved instance

@@ -21,7 +21,7 @@ const RelativeAccuracy = 0.005
 // tally is the per-function (or whole-system) running state.
 type tally struct {
 	requests, completed, rejected, timedOut, cold int64
-	failed, deadLettered                          int64 // function errors the caller saw; events given up
+	failed, deadLettered                          int64  // function errors the caller saw; events given up
 	sumLatency                                    sum128 // completed only; ns, exact, cannot overflow
 	maxLatency                                    sim.Time
 	// sketch holds the completed latencies, ms, in a dense store; nil

@@ -224,10 +224,10 @@ type FunctionResult struct {
 	Name string `json:"name"`
 	Counts
 	// With an invocation layer: its failed calls and dead letters.
-	Failed       int64 `json:"failed,omitempty"`
-	DeadLettered int64 `json:"dead_lettered,omitempty"`
-	LatencyMS Latency `json:"latency_ms"`
-	CostUSD   float64 `json:"cost_usd,omitempty"`
+	Failed       int64   `json:"failed,omitempty"`
+	DeadLettered int64   `json:"dead_lettered,omitempty"`
+	LatencyMS    Latency `json:"latency_ms"`
+	CostUSD      float64 `json:"cost_usd,omitempty"`
 	// FaaS only: the function's idle (warm, unused) instance-seconds and GB-s.
 	IdleInstanceSeconds float64 `json:"idle_instance_seconds,omitempty"`
 	IdleGBSeconds       float64 `json:"idle_gb_seconds,omitempty"`
