@@ -35,6 +35,8 @@ var (
 		"weight":                   1,
 		"cpu_bound":                0,
 		"exec_reference_memory_mb": 0,
+		"package_mb":               0,
+		"snapstart":                false,
 	}
 	// defaultFunctionName names the function of a single-function scenario.
 	defaultFunctionName = "default"
@@ -61,6 +63,8 @@ var (
 		"provisioned_rounding":   durationKey(faasDefault.Billing.Provisioned.Rounding),
 		"full_vcpu_memory_mb":    0,
 		"vcpu_ceiling":           0,
+		// the platform's; the presets set it (docs/platforms.md)
+		"cold_start_per_package_mb": "0s",
 	}
 	serverDefaults = map[string]any{
 		"workers_per_instance": serverDefault.WorkersPerInstance,
@@ -68,6 +72,7 @@ var (
 		"timeout":              "0s",
 		"billing_minimum":      durationKey(serverDefault.Billing.MinimumBilled),
 		"billing_granularity":  durationKey(serverDefault.Billing.Granularity),
+		"cache_hit_ratio":      0,
 	}
 	reportDefaults = map[string]any{
 		"interval": "1m",

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/faasim/faasim/models"
 )
 
 // docs/scenario-reference.md names every key, every registry entry and
@@ -32,13 +34,21 @@ func TestReferenceCoversEveryKey(t *testing.T) {
 		want = append(want, name)
 		want = append(want, k.keys...)
 	}
+	for name, c := range invocationTypes {
+		want = append(want, name)
+		want = append(want, c.keys...)
+	}
+	want = append(want, errorsKeys...)
+	want = append(want, stateKeys...)
+	want = append(want, models.RuntimeNames()...)
 	for _, k := range want {
 		if !strings.Contains(doc, "`"+k+"`") {
 			t.Errorf("reference does not mention `%s`", k)
 		}
 	}
 	// Each default appears in its key's table row as `value`.
-	for _, defaults := range []map[string]any{scenarioDefaults, functionDefaults, faasDefaults, serverDefaults, sweepDefaults, goalDefaults} {
+	for _, defaults := range []map[string]any{scenarioDefaults, functionDefaults, faasDefaults, serverDefaults, sweepDefaults, goalDefaults,
+		asyncDefaults, queueDefaults, scheduleDefaults, stateDefaults} {
 		for k, v := range defaults {
 			if k == "functions" || k == "exec" || k == "keep_alive" {
 				continue // maps, written out in the row by hand

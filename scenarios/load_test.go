@@ -136,7 +136,7 @@ func TestProblems(t *testing.T) {
 		{"fractional memory", fn("memory_mb: 2.5"), "functions[0].memory_mb", []string{"want an integer >= 1, found 2.5"}},
 		{"zero memory", fn("memory_mb: 0"), "functions[0].memory_mb", []string{"want an integer >= 1, found 0"}},
 		{"zero weight", fn("weight: 0"), "functions[0].weight", []string{"want a number > 0, found 0"}},
-		{"unknown function key", fn("mem: 5"), "functions[0].mem", []string{"allowed: cpu_bound, exec, exec_reference_memory_mb, memory_mb, name, weight"}},
+		{"unknown function key", fn("mem: 5"), "functions[0].mem", []string{"allowed: cpu_bound, errors, exec, exec_reference_memory_mb, invocation, memory_mb, name, package_mb, runtime, snapstart, state, weight"}},
 
 		// Distributions (through exec; cold_start shares the code).
 		{"distribution as a bare duration", fn("exec: 100ms"), "functions[0].exec", []string{"want a distribution like {dist: constant, value: 100ms}", `"100ms"`}},

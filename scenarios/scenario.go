@@ -22,8 +22,11 @@ type Scenario struct {
 	Warmup    time.Duration
 	Workload  Workload
 	Functions []workloads.Function
-	Systems   []System
-	Report    Report
+	// Calls says how each function is called (invocation, errors, state),
+	// by function; nil when every call goes straight to the systems.
+	Calls   []models.FunctionCalls
+	Systems []System
+	Report  Report
 	// Sweep: the file has a sweep: or goal: section, which package sweep
 	// runs; the rest of the file is its base scenario.
 	Sweep bool
@@ -53,6 +56,9 @@ type System struct {
 	Name, Type, Platform string // Type "faas" | "server"; Platform "" for none
 	FaaS                 *models.FaaSConfig
 	Server               *models.ServerConfig
+	// CacheHitRatio is the share of functions' state round trips a server
+	// fleet answers from memory (cache_hit_ratio).
+	CacheHitRatio float64
 }
 
 // Problem is one thing wrong with a scenario.
@@ -116,6 +122,9 @@ func (s *Scenario) NewSystem(i int, seed sim.Seed) (models.System, error) {
 		m, err = models.NewServer(cfg)
 	default:
 		err = fmt.Errorf("neither faas nor server")
+	}
+	if err == nil {
+		m, err = s.wrapCalls(sys, m, seed)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("system %q: %w", sys.Name, err)

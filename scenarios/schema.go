@@ -12,9 +12,10 @@ import (
 
 var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal"}
-	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb"}
-	systemKeys   = []string{"name", "type", "platform"}
-	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
+	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
+		"invocation", "errors", "state", "runtime", "package_mb", "snapstart"}
+	systemKeys = []string{"name", "type", "platform"}
+	faasKeys   = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
 		// platform catalogue: docs/platforms.md
 		"billing_model", "account_concurrency", "burst_rate", "min_instances", "memory_mb",
@@ -23,9 +24,10 @@ var (
 		"free_tier", "free_requests_per_month", "free_gb_seconds_per_month", "free_vcpu_seconds_per_month", "free_ghz_seconds_per_month",
 		"baseline_price_per_gb_second", "baseline_price_per_vcpu_second",
 		"provisioned_price_per_gb_second", "provisioned_duration_price_per_gb_second", "provisioned_rounding",
-		"full_vcpu_memory_mb", "vcpu_ceiling"}
+		"full_vcpu_memory_mb", "vcpu_ceiling", "cold_start_per_package_mb"}
 	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
-		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule"}
+		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule",
+		"cache_hit_ratio"}
 	priceTierKeys = []string{"above_gb_seconds", "price_per_gb_second"}
 )
 
@@ -64,10 +66,12 @@ func (d *decoder) scenario(o *object) *Scenario {
 			s.Workload = d.workload(w)
 		}
 	}
-	s.Functions = d.functions(o)
+	var callTypes []string
+	s.Functions, s.Calls, callTypes = d.functions(o)
 	s.Report = d.report(o, s.Duration-s.Warmup)
 	s.SLO = d.slo(o)
 	d.finishWorkload(o, s)
+	d.checkCron(s, callTypes)
 	if o.require("systems", "a list of one or more systems to compare") {
 		s.Systems = d.systems(o, s.Functions)
 	}
@@ -89,12 +93,14 @@ func (d *decoder) workload(o *object) Workload {
 	return w
 }
 
-func (d *decoder) functions(top *object) []workloads.Function {
+func (d *decoder) functions(top *object) ([]workloads.Function, []models.FunctionCalls, []string) {
 	list, _ := top.list("functions")
 	if l, isList := top.m["functions"].([]any); isList && len(l) == 0 {
 		top.fail("functions", "want at least one function, or leave functions out for one named %q", defaultFunctionName)
 	}
 	var fns []workloads.Function
+	var calls []models.FunctionCalls
+	var callTypes []string
 	seen := map[string]string{} // name -> path of its first use
 	for _, raw := range list {
 		o := d.object(raw.path, withDefaults(functionDefaults, raw.m))
@@ -119,9 +125,16 @@ func (d *decoder) functions(top *object) []workloads.Function {
 			f.CPUBound = s
 		}
 		f.ExecMemoryMB, _ = o.int("exec_reference_memory_mb", 0)
+		d.deployment(o, &f.Runtime, &f.PackageMB, &f.SnapStart)
+		c, typ := d.calls(o)
 		fns = append(fns, f)
+		calls = append(calls, c)
+		callTypes = append(callTypes, typ)
 	}
-	return fns
+	if !models.NeedsInvoked(calls) {
+		calls = nil // every call goes straight through: no invocation layer
+	}
+	return fns, calls, callTypes
 }
 
 func (d *decoder) systems(top *object, fns []workloads.Function) []System {
@@ -207,6 +220,11 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 	} else {
 		sys.Server = d.server(o)
 		sys.Server.Timeout = timeout
+		if r, ok := o.num("cache_hit_ratio", 0, false); ok && r > 1 {
+			o.fail("cache_hit_ratio", "want a share from 0 to 1, found %g", r)
+		} else {
+			sys.CacheHitRatio = r
+		}
 	}
 	if preset != nil {
 		d.limits(o, preset, sys.Name, fns, timeout, timeoutOK)
@@ -240,6 +258,7 @@ func (d *decoder) faas(o *object) *models.FaaSConfig {
 	c.Billing.Granularity, _ = o.positive("billing_granularity")
 	c.Billing.MinimumBilled, _ = o.duration("billing_minimum")
 	c.Billing.InitBilled, _ = o.bool("bill_init")
+	c.ColdStartPerPackageMB, _ = o.duration("cold_start_per_package_mb")
 	d.catalogue(o, c)
 	if p, ok := c.KeepAlive.(models.ProvisionedKeepAlive); ok && c.MaxConcurrency > 0 {
 		for _, st := range append(p.Schedule, models.ScheduleStep{Instances: p.Instances}) {
