@@ -25,14 +25,20 @@ type tally struct {
 	sketch                                        *ddsketch.DDSketch // completed latencies, ms
 }
 
-func newTally() tally {
-	// Cubic interpolation avoids a math.Log per value; the dense store grows
-	// only with the log range of latencies (a few KB), not with their count.
+// latencyMapping is every sketch's index mapping (immutable, so shared).
+// Cubic interpolation avoids a math.Log per value.
+var latencyMapping = func() mapping.IndexMapping {
 	m, err := mapping.NewCubicallyInterpolatedMapping(RelativeAccuracy)
 	if err != nil {
 		panic(err)
 	}
-	return tally{sketch: ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())}
+	return m
+}()
+
+// newTally's dense store grows only with the log range of latencies (a
+// few KB), not with their count.
+func newTally() tally {
+	return tally{sketch: ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())}
 }
 
 // reset empties t for the next window, keeping the sketch's storage.
