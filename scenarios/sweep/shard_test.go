@@ -248,7 +248,9 @@ func TestMergeRefused(t *testing.T) {
 	lacking := edited(files[2], func(l []string) []string {
 		return header(l[:len(l)-1], fmt.Sprintf(`"runs":%d`, len(l)-1), fmt.Sprintf(`"runs":%d`, len(l)-2))
 	})
-	moved := edited(files[0], func(l []string) []string { return header(header(l, `"index":0`, `"index":2`), `"shard":"0/3"`, `"shard":"2/3"`) })
+	moved := edited(files[0], func(l []string) []string {
+		return header(header(l, `"index":0`, `"index":2`), `"shard":"0/3"`, `"shard":"2/3"`)
+	})
 	version := edited(files[0], func(l []string) []string { return header(l, `"version":"`, `"version":"9.9.9-`) })
 	garbage := edited(files[1], func(l []string) []string { return append(l, `{"unit": "x"}`) })
 	for _, c := range []struct {
