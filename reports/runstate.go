@@ -72,8 +72,36 @@ type backlogJSON struct {
 	Arrived  [8]int64 `json:"arrived"`
 }
 
-// MarshalJSON writes the state in its wire form.
-func (s SystemState) MarshalJSON() ([]byte, error) {
+// EncodeStates writes a run's states (its systems', in scenario order) in
+// their wire form: a JSON list.
+func EncodeStates(states []SystemState) ([]byte, error) {
+	ws := make([]stateJSON, len(states))
+	for i, s := range states {
+		ws[i] = s.wire()
+	}
+	return json.Marshal(ws)
+}
+
+// DecodeStates reads states written by EncodeStates; unknown keys are
+// errors (a state from another faasim would silently lose them).
+func DecodeStates(b []byte) ([]SystemState, error) {
+	var ws []stateJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ws); err != nil {
+		return nil, err
+	}
+	out := make([]SystemState, len(ws))
+	for i := range ws {
+		var err error
+		if out[i], err = unwireState(&ws[i]); err != nil {
+			return nil, fmt.Errorf("system %d: %w", i, err)
+		}
+	}
+	return out, nil
+}
+
+func (s SystemState) wire() stateJSON {
 	a := s.acc
 	w := stateJSON{Summary: s.sum, Accumulator: accumulatorJSON{All: a.all.wire()}}
 	for i := range a.fns {
@@ -83,29 +111,24 @@ func (s SystemState) MarshalJSON() ([]byte, error) {
 		w.Accumulator.Backlog.AtNS[k] = int64(a.bl.at[k])
 	}
 	w.Accumulator.Backlog.InFlight, w.Accumulator.Backlog.Arrived = a.bl.inFlight, a.bl.arrived
-	return json.Marshal(w)
+	return w
 }
 
-// UnmarshalJSON reads a state written by MarshalJSON; unknown keys are
-// errors (a state from another faasim would silently lose them).
-func (s *SystemState) UnmarshalJSON(b []byte) error {
-	var w stateJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return err
+func unwireState(w *stateJSON) (SystemState, error) {
+	fns := w.Accumulator.Functions
+	if len(fns) == 1 {
+		return SystemState{}, fmt.Errorf("accumulator: one function tally; a single function is the whole system's")
 	}
-	nfn := len(w.Accumulator.Functions)
-	if nfn == 1 {
-		return fmt.Errorf("accumulator: one function tally; a single function is the whole system's")
-	}
-	a := NewAccumulator(max(nfn, 1))
+	a := &Accumulator{}
 	if err := a.all.unwire(w.Accumulator.All); err != nil {
-		return fmt.Errorf("accumulator.all: %w", err)
+		return SystemState{}, fmt.Errorf("accumulator.all: %w", err)
+	}
+	if len(fns) > 0 {
+		a.fns = make([]tally, len(fns))
 	}
 	for i := range a.fns {
-		if err := a.fns[i].unwire(w.Accumulator.Functions[i]); err != nil {
-			return fmt.Errorf("accumulator.functions[%d]: %w", i, err)
+		if err := a.fns[i].unwire(fns[i]); err != nil {
+			return SystemState{}, fmt.Errorf("accumulator.functions[%d]: %w", i, err)
 		}
 	}
 	bl := w.Accumulator.Backlog
@@ -114,8 +137,7 @@ func (s *SystemState) UnmarshalJSON(b []byte) error {
 	}
 	a.bl.inFlight, a.bl.arrived = bl.InFlight, bl.Arrived
 	a.bl.next = len(a.bl.at) // every checkpoint taken: the run has ended
-	*s = SystemState{acc: a, sum: w.Summary}
-	return nil
+	return SystemState{acc: a, sum: w.Summary}, nil
 }
 
 func (t *tally) wire() tallyJSON {

@@ -79,7 +79,7 @@ func (sm *simulator) states(ctx context.Context, k runKey, sc *scenarios.Scenari
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(st)
+	b, err := reports.EncodeStates(st)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the run's state: %w", err)
 	}
@@ -92,8 +92,8 @@ func (sm *simulator) states(ctx context.Context, k runKey, sc *scenarios.Scenari
 }
 
 func decodeStates(b []byte, systems int) ([]reports.SystemState, error) {
-	var st []reports.SystemState
-	if err := json.Unmarshal(b, &st); err != nil {
+	st, err := reports.DecodeStates(b)
+	if err != nil {
 		return nil, err
 	}
 	if len(st) != systems {
