@@ -142,7 +142,11 @@ func unwireState(w *stateJSON) (SystemState, error) {
 
 func (t *tally) wire() tallyJSON {
 	var sk []byte
-	t.sketch.Encode(&sk, true)
+	if t.completed > 0 {
+		// A function's few latencies kept raw go into a sketch first:
+		// the same bins, so the same quantiles.
+		t.sk().Encode(&sk, true)
+	}
 	return tallyJSON{Requests: t.requests, Completed: t.completed, Rejected: t.rejected, TimedOut: t.timedOut,
 		ColdStarts: t.cold, SumLatencyNS: t.sumLatency.big().String(), MaxLatencyNS: int64(t.maxLatency), Sketch: sk}
 }
@@ -156,15 +160,20 @@ func (t *tally) unwire(w tallyJSON) error {
 		w.Completed+w.Rejected+w.TimedOut > w.Requests || w.MaxLatencyNS < 0 {
 		return fmt.Errorf("counts %+v: want non-negative counts, with completed + rejected + timed out <= requests", w)
 	}
-	sk, err := ddsketch.DecodeDDSketch(w.Sketch, store.DenseStoreConstructor, latencyMapping)
-	if err != nil {
+	*t = tally{requests: w.Requests, completed: w.Completed, rejected: w.Rejected, timedOut: w.TimedOut, cold: w.ColdStarts,
+		sumLatency: sum128FromBig(sum), maxLatency: sim.Time(w.MaxLatencyNS)}
+	if w.Completed == 0 && len(w.Sketch) == 0 {
+		return nil // no latencies: no sketch, as in the run
+	}
+	pos := store.NewDenseStore()
+	sk := ddsketch.NewDDSketch(latencyMapping, pos, store.NewDenseStore())
+	if err := sk.DecodeAndMergeWith(w.Sketch); err != nil {
 		return fmt.Errorf("sketch: %w", err)
 	}
 	if n := sk.GetCount(); n != float64(w.Completed) {
 		return fmt.Errorf("sketch holds %g latencies for %d completed requests", n, w.Completed)
 	}
-	*t = tally{requests: w.Requests, completed: w.Completed, rejected: w.Rejected, timedOut: w.TimedOut, cold: w.ColdStarts,
-		sumLatency: sum128FromBig(sum), maxLatency: sim.Time(w.MaxLatencyNS), sketch: sk}
+	t.sketch, t.pos = sk, pos
 	return nil
 }
 
