@@ -396,3 +396,7 @@ func ReadShard(path string, r io.Reader) (*Shard, error) {
 	}
 	return sh, nil
 }
+
+// ScenarioText is the scenario file's bytes (a recipe ships them to a
+// cluster, as a Kubernetes ConfigMap).
+func (s *Sweep) ScenarioText() ([]byte, error) { return s.doc.Text() }
