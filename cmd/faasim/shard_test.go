@@ -18,11 +18,11 @@ func TestParseShard(t *testing.T) {
 	}{
 		{"0/1", nil, 0, 1, ""},
 		{"6/7", nil, 6, 7, ""},
-		{"7/7", nil, 0, 0, "from 0 to 6"},             // past the last shard
-		{"-1/3", nil, 0, 0, "from 0 to 2"},            // negative
-		{"1/0", nil, 0, 0, "number of shards >= 1"},   // no shards
-		{"x/3", nil, 0, 0, "from 0 to 2"},             // not a number
-		{"3", nil, 0, 0, "want i/N"},                  // no slash
+		{"7/7", nil, 0, 0, "from 0 to 6"},           // past the last shard
+		{"-1/3", nil, 0, 0, "from 0 to 2"},          // negative
+		{"1/0", nil, 0, 0, "number of shards >= 1"}, // no shards
+		{"x/3", nil, 0, 0, "from 0 to 2"},           // not a number
+		{"3", nil, 0, 0, "want i/N"},                // no slash
 		{"auto", map[string]string{"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"}, 2, 4, ""},
 		{"auto", map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4"}, 0, 0, "--array=0-3"}, // an array 1-4
 		{"auto", map[string]string{"SLURM_ARRAY_TASK_ID": "2"}, 0, 0, "not both set"},
