@@ -243,11 +243,11 @@ func TestEmitSlurm(t *testing.T) {
 	}
 	// Bad combinations are usage errors.
 	for _, args := range [][]string{
-		{"--emit", "slurm"},                                   // no --shards
-		{"--emit", "pbs", "--shards", "2"},                    // no such engine
-		{"--shards", "2"},                                     // without --emit
+		{"--emit", "slurm"},                                    // no --shards
+		{"--emit", "pbs", "--shards", "2"},                     // no such engine
+		{"--shards", "2"},                                      // without --emit
 		{"--emit", "slurm", "--shards", "2", "--shard", "0/2"}, // both
-		{"--shard", "0/2"},                                    // no --out
+		{"--shard", "0/2"},                                     // no --out
 		{"--shard", "0/2", "--out", t.TempDir(), "--format", "json"},
 	} {
 		if _, stderr, code := faasim(t, append([]string{"sweep", src}, args...)...); code != exitBadInput {
