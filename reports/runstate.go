@@ -195,5 +195,5 @@ func SketchMapping() (name, encoding string) {
 	var b []byte
 	m := latencyMapping
 	m.Encode(&b)
-	return fmt.Sprintf("cubically interpolated, relative accuracy %g", m.RelativeAccuracy()), base64.StdEncoding.EncodeToString(b)
+	return fmt.Sprintf("cubically interpolated, relative accuracy %.6g", m.RelativeAccuracy()), base64.StdEncoding.EncodeToString(b)
 }

@@ -148,7 +148,8 @@ func checkShards(shards []*Shard) ([]*Shard, error) {
 		switch len(got) {
 		case 0:
 			probs = append(probs, scenarios.Problem{File: filepath.Join(dir, ShardFileName(i, n)),
-				Msg: fmt.Sprintf("shard %d/%d is missing; run it (faasim sweep %s --shard %d/%d --out DIR) and merge again", i, n, ref.Header.File, i, n)})
+				Msg: fmt.Sprintf("shard %d/%d is missing; run it (faasim sweep %s --shard %d/%d --out DIR) and merge again",
+					i, n, strings.TrimPrefix(ref.Header.File, "embedded:"), i, n)})
 		case 1:
 			kept = append(kept, got[0])
 		default:
