@@ -8,20 +8,58 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // decoder collects every problem of one file instead of stopping at the
 // first, so a user fixes them all in one round.
 type decoder struct {
-	file  string
-	probs Problems
+	file     string
+	probs    Problems
+	warnings Problems
 	// userFunctions: the file gives functions (not the default one).
 	userFunctions bool
 }
 
 func (d *decoder) problem(path, format string, args ...any) {
+	for i, a := range args { // a 52 MB value is not echoed whole (describe and quote cut shorter)
+		if s, ok := a.(string); ok && len(s) > 1000 {
+			args[i] = truncate(s)
+		}
+	}
+	if len(path) > 4*maxEcho { // a path holds the keys as written
+		path = truncate(path)
+	}
 	d.probs = append(d.probs, Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
+
+// warn records a figure the scenario may mean but no real platform allows;
+// it is printed, never fatal.
+func (d *decoder) warn(path, format string, args ...any) {
+	d.warnings = append(d.warnings, Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// maxEcho is the longest user value repeated in a message, bytes.
+const maxEcho = 80
+
+// truncate shortens s to about maxEcho bytes (on a UTF-8 boundary) and
+// says how long it was.
+func truncate(s string) string { return truncate2(s, maxEcho) }
+
+// truncate2 shortens s to about limit bytes.
+func truncate2(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	n := limit - 20
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:n], len(s))
+}
+
+// quote is strconv.Quote of s, shortened when long.
+func quote(s string) string { return strconv.Quote(truncate(s)) }
 
 // object is one map of the scenario at a key path. Its getters report a
 // value of the wrong kind or out of range and then return ok == false, so
@@ -95,6 +133,9 @@ func (o *object) allow(allowed []string, other func(key string) string) {
 // nearest is the allowed key within edit distance 2 of k, if exactly one
 // is closest: the usual typo.
 func nearest(k string, allowed []string) string {
+	if len(k) > 64 { // no key is that long; and the distance costs len(k) × len(a)
+		return ""
+	}
 	best, bestD, tie := "", 3, false
 	for _, a := range allowed {
 		d := editDistance(k, a)
@@ -142,7 +183,7 @@ func sorted(s []string) []string {
 func describe(v any) string {
 	switch v := v.(type) {
 	case string:
-		return strconv.Quote(v)
+		return quote(v)
 	case bool:
 		return strconv.FormatBool(v)
 	case map[string]any:

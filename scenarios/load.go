@@ -26,38 +26,28 @@ func Load(path string) (*Scenario, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	typ, ok := formats[ext]
 	if !ok {
-		return nil, Problems{{File: path, Msg: fmt.Sprintf("unsupported file type %q; want .yaml, .yml, .toml or .json", ext)}}
+		return nil, Problems{{File: path, Msg: fmt.Sprintf("unsupported file type %q; want .yaml, .yml, .toml or .json", truncate(ext))}}
 	}
-	v := newViper()
-	v.SetConfigFile(path)
-	v.SetConfigType(typ) // also for upper-case extensions, which viper would not recognise
-	if err := v.ReadInConfig(); err != nil {
-		var parse viper.ConfigParseError
-		if errors.As(err, &parse) {
-			return nil, syntaxProblems(path, typ, err)
-		}
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, err // names the file already
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+	b, err := readRegular(path, MaxScenarioBytes)
+	if err != nil {
+		return nil, err // Problems, or an I/O error that names the file
 	}
-	return decode(path, normalize(v.AllSettings()).(map[string]any))
+	return loadBytes(path, typ, b)
 }
 
 // Open loads nameOrPath if it is a file, else the embedded example of that
 // name (with or without .yaml).
 func Open(nameOrPath string) (*Scenario, error) {
-	if st, err := os.Stat(nameOrPath); err == nil && !st.IsDir() || err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return Load(nameOrPath)
+	if _, err := os.Stat(nameOrPath); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return Load(nameOrPath) // a directory or a FIFO is refused there, by name
 	}
 	name := strings.TrimSuffix(nameOrPath, ".yaml")
 	b, err := examples.ReadFile(name + ".yaml")
 	if err != nil {
-		return nil, Problems{{File: nameOrPath, Msg: fmt.Sprintf("no such file, and no example of that name (examples: %s)",
+		return nil, Problems{{File: truncate(nameOrPath), Msg: fmt.Sprintf("no such file, and no example of that name (examples: %s)",
 			strings.Join(Examples(), ", "))}}
 	}
-	return loadBytes("embedded:"+name, b)
+	return loadBytes("embedded:"+name, "yaml", b)
 }
 
 // Examples lists the embedded example scenarios by name, sorted.
@@ -71,14 +61,52 @@ func Examples() []string {
 	return names
 }
 
-// loadBytes reads an embedded (YAML) scenario.
-func loadBytes(file string, b []byte) (*Scenario, error) {
-	v := newViper()
-	v.SetConfigType("yaml")
-	if err := v.ReadConfig(bytes.NewReader(b)); err != nil {
-		return nil, syntaxProblems(file, "yaml", err)
+// loadBytes reads a scenario document of type typ (yaml, toml or json):
+// its shape is checked first (checkDocument), then viper reads it.
+func loadBytes(file, typ string, b []byte) (*Scenario, error) {
+	s, err := loadChecked(file, typ, b)
+	var probs Problems
+	if errors.As(err, &probs) {
+		return nil, capProblems(probs)
 	}
-	return decode(file, normalize(v.AllSettings()).(map[string]any))
+	return s, err
+}
+
+// maxProblems is the most problems reported for one file: a generated file
+// with 100,000 unknown keys gets the first ones and a count.
+const maxProblems = 100
+
+// capProblems keeps the first maxProblems, each message at most 4 KB.
+func capProblems(ps Problems) Problems {
+	n := len(ps)
+	if n > maxProblems {
+		ps = append(ps[:maxProblems:maxProblems], Problem{File: ps[0].File, Msg: fmt.Sprintf("... and %d more problems", n-maxProblems)})
+	}
+	for i := range ps {
+		if len(ps[i].Msg) > 4000 {
+			ps[i].Msg = truncate2(ps[i].Msg, 4000)
+		}
+	}
+	return ps
+}
+
+func loadChecked(file, typ string, b []byte) (*Scenario, error) {
+	if len(b) > MaxScenarioBytes {
+		return nil, Problems{{File: file, Msg: fmt.Sprintf("larger than %d MB; a scenario is a few KB (put large data in a trace file)", MaxScenarioBytes>>20)}}
+	}
+	if probs := checkDocument(file, typ, b); len(probs) > 0 {
+		return nil, probs
+	}
+	v := newViper()
+	v.SetConfigType(typ)
+	if err := v.ReadConfig(bytes.NewReader(b)); err != nil {
+		return nil, syntaxProblems(file, typ, b, err)
+	}
+	raw, ok := normalize(v.AllSettings()).(map[string]any)
+	if !ok {
+		return nil, Problems{{File: file, Msg: "want a map of keys at the top (name, duration, workload, systems)"}}
+	}
+	return decode(file, raw)
 }
 
 // newViper does not split keys at dots, so a percentile key like "99.9"
@@ -91,7 +119,7 @@ var yamlLine = regexp.MustCompile(`^\s*line (\d+): (.*)$`)
 
 // syntaxProblems turns a parser error into problems at "line N" where the
 // parser says the line.
-func syntaxProblems(file, typ string, err error) Problems {
+func syntaxProblems(file, typ string, src []byte, err error) Problems {
 	var parse viper.ConfigParseError
 	if errors.As(err, &parse) {
 		err = parse.Unwrap()
@@ -130,8 +158,8 @@ func syntaxProblems(file, typ string, err error) Problems {
 		var se *json.SyntaxError
 		line := 0
 		if errors.As(err, &se) {
-			if b, rerr := os.ReadFile(file); rerr == nil && se.Offset <= int64(len(b)) {
-				line = 1 + bytes.Count(b[:se.Offset], []byte("\n"))
+			if se.Offset <= int64(len(src)) {
+				line = 1 + bytes.Count(src[:se.Offset], []byte("\n"))
 			}
 		}
 		add(line, msg)
