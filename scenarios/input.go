@@ -497,4 +497,3 @@ func tomlTooDeep(b []byte) (int, bool) {
 	}
 	return 0, false
 }
-
