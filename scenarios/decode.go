@@ -265,7 +265,7 @@ func (o *object) num(key string, min float64, strict bool) (float64, bool) {
 		o.fail(key, "want a number %s, found %s", bound, describe(v))
 		return 0, false
 	}
-	return f, true
+	return f, o.checkNumber(key, f, false)
 }
 
 // int reads an integer >= min. An integral float (JSON has no other kind
@@ -280,7 +280,7 @@ func (o *object) int(key string, min int) (int, bool) {
 		o.fail(key, "want an integer >= %d, found %s", min, describe(v))
 		return 0, false
 	}
-	return int(f), true
+	return int(f), o.checkNumber(key, f, true)
 }
 
 // uint64 reads a non-negative integer of up to 64 bits (a seed), exactly:
@@ -328,13 +328,13 @@ func (o *object) duration(key string) (time.Duration, bool) {
 	dur, err := time.ParseDuration(s)
 	switch {
 	case err != nil:
-		o.fail(key, "want a duration like 250ms, 10m or 24h (units ns, us, ms, s, m, h), found %q", s)
+		o.fail(key, "want a duration like 250ms, 10m or 24h (units ns, us, ms, s, m, h), found %s", quote(s))
 		return 0, false
 	case dur < 0:
-		o.fail(key, "want a duration >= 0, found %s", s)
+		o.fail(key, "want a duration >= 0, found %s", quote(s))
 		return 0, false
 	}
-	return dur, true
+	return dur, o.checkDuration(key, dur)
 }
 
 // positive reads a duration > 0.

@@ -23,6 +23,9 @@ type Scenario struct {
 	Functions []workloads.Function
 	Systems   []System
 	Report    Report
+	// Warnings are figures accepted but beyond anything a real platform
+	// allows (bounds.go), for the caller to show.
+	Warnings Problems
 	// perFunction holds functions[i].workload when each function has its own.
 	perFunction []Workload
 }

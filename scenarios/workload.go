@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,8 +63,18 @@ func decodeMMPP(o *object, w *Workload) bool {
 	if !ok {
 		return false
 	}
+	if !slices.ContainsFunc(states, func(s workloads.MMPPState) bool { return s.Rate > 0 }) {
+		o.fail("states", "every state has rate 0: nothing would ever arrive; want at least one state with rate > 0")
+		return false
+	}
+	var num, den float64 // the long-run rate Σ π_i λ_i, π_i ∝ sojourn (workloads.MMPP)
+	for _, s := range states {
+		num += s.Rate * s.MeanSojourn
+		den += s.MeanSojourn
+	}
+	w.Rate = num / den
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
-		m, _ := workloads.NewMMPP(seed.Stream(stream), states) // states checked above
+		m, _ := workloads.NewMMPP(seed.Stream(stream), states)
 		return m
 	}
 	return true
@@ -112,6 +123,10 @@ func decodeSpike(o *object, w *Workload) bool {
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
 		return false
 	}
+	if r*m > maxRate {
+		o.fail("multiplier", "rate %g × multiplier %g = %g requests/s; want at most %g (%s)", r, m, r*m, maxRate, whyClock)
+		return false
+	}
 	w.Rate = r
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		return workloads.NewSpike(seed.Stream(stream), r, m, at.Seconds(), l.Seconds())
@@ -132,6 +147,10 @@ func decodeCron(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = float64(fan) / every.Seconds()
+	if w.Rate > maxRate {
+		o.fail("fanout", "%d calls every %v are %g requests/s; want at most %g (%s)", fan, every, w.Rate, maxRate, whyClock)
+		return false
+	}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		c, _ := workloads.NewCron(seed.Stream(stream), every, off, jit, fan)
 		return c
