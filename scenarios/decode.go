@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -15,6 +16,7 @@ import (
 // first, so a user fixes them all in one round.
 type decoder struct {
 	file     string
+	ctx      context.Context // stops reading a trace
 	probs    Problems
 	warnings Problems
 	// userFunctions: the file gives functions (not the default one).

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,11 @@ var formats = map[string]string{".yaml": "yaml", ".yml": "yaml", ".toml": "toml"
 // Load reads and checks the scenario file at path. Mistakes in the file
 // are returned as Problems (errors.As); an I/O error is returned as is,
 // naming the file.
-func Load(path string) (*Scenario, error) {
+func Load(path string) (*Scenario, error) { return LoadContext(context.Background(), path) }
+
+// LoadContext is Load that stops reading a trace file when ctx is done
+// (Ctrl-C), returning ctx's error.
+func LoadContext(ctx context.Context, path string) (*Scenario, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	typ, ok := formats[ext]
 	if !ok {
@@ -32,14 +37,17 @@ func Load(path string) (*Scenario, error) {
 	if err != nil {
 		return nil, err // Problems, or an I/O error that names the file
 	}
-	return loadBytes(path, typ, b)
+	return loadBytes(ctx, path, typ, b)
 }
 
 // Open loads nameOrPath if it is a file, else the embedded example of that
 // name (with or without .yaml).
-func Open(nameOrPath string) (*Scenario, error) {
+func Open(nameOrPath string) (*Scenario, error) { return OpenContext(context.Background(), nameOrPath) }
+
+// OpenContext is Open that stops reading a trace file when ctx is done.
+func OpenContext(ctx context.Context, nameOrPath string) (*Scenario, error) {
 	if _, err := os.Stat(nameOrPath); err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return Load(nameOrPath) // a directory or a FIFO is refused there, by name
+		return LoadContext(ctx, nameOrPath) // a directory or a FIFO is refused there, by name
 	}
 	name := strings.TrimSuffix(nameOrPath, ".yaml")
 	b, err := examples.ReadFile(name + ".yaml")
@@ -47,7 +55,7 @@ func Open(nameOrPath string) (*Scenario, error) {
 		return nil, Problems{{File: truncate(nameOrPath), Msg: fmt.Sprintf("no such file, and no example of that name (examples: %s)",
 			strings.Join(Examples(), ", "))}}
 	}
-	return loadBytes("embedded:"+name, "yaml", b)
+	return loadBytes(ctx, "embedded:"+name, "yaml", b)
 }
 
 // Examples lists the embedded example scenarios by name, sorted.
@@ -63,8 +71,8 @@ func Examples() []string {
 
 // loadBytes reads a scenario document of type typ (yaml, toml or json):
 // its shape is checked first (checkDocument), then viper reads it.
-func loadBytes(file, typ string, b []byte) (*Scenario, error) {
-	s, err := loadChecked(file, typ, b)
+func loadBytes(ctx context.Context, file, typ string, b []byte) (*Scenario, error) {
+	s, err := loadChecked(ctx, file, typ, b)
 	var probs Problems
 	if errors.As(err, &probs) {
 		return nil, capProblems(probs)
@@ -90,7 +98,7 @@ func capProblems(ps Problems) Problems {
 	return ps
 }
 
-func loadChecked(file, typ string, b []byte) (*Scenario, error) {
+func loadChecked(ctx context.Context, file, typ string, b []byte) (*Scenario, error) {
 	if len(b) > MaxScenarioBytes {
 		return nil, Problems{{File: file, Msg: fmt.Sprintf("larger than %d MB; a scenario is a few KB (put large data in a trace file)", MaxScenarioBytes>>20)}}
 	}
@@ -106,7 +114,7 @@ func loadChecked(file, typ string, b []byte) (*Scenario, error) {
 	if !ok {
 		return nil, Problems{{File: file, Msg: "want a map of keys at the top (name, duration, workload, systems)"}}
 	}
-	return decode(file, raw)
+	return decode(ctx, file, raw)
 }
 
 // newViper does not split keys at dots, so a percentile key like "99.9"

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,10 +32,13 @@ var (
 
 // decode checks raw (keys already lowercased) and returns the Scenario, or
 // every problem found.
-func decode(file string, raw map[string]any) (*Scenario, error) {
-	d := &decoder{file: file}
+func decode(ctx context.Context, file string, raw map[string]any) (*Scenario, error) {
+	d := &decoder{file: file, ctx: ctx}
 	_, d.userFunctions = raw["functions"]
 	s := d.scenario(d.object("", withDefaults(scenarioDefaults, raw)))
+	if err := ctx.Err(); err != nil {
+		return nil, err // interrupted while reading a trace
+	}
 	if len(d.probs) > 0 {
 		return nil, unique(d.probs)
 	}

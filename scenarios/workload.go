@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -292,9 +291,13 @@ func (d *decoder) finishWorkload(top *object, s *Scenario) {
 	if d.userFunctions {
 		top.fail("functions", "a trace brings its own functions (names, memory, execution times); leave functions out")
 	}
+	w.trace.Context = d.ctx
 	tr, err := workloads.ReadTrace(sim.Seed(s.Seed), *w.trace)
 	if err != nil {
 		var te *workloads.TraceError
+		if d.ctx.Err() != nil {
+			return // decode returns the context's error
+		}
 		if errors.As(err, &te) {
 			d.probs = append(d.probs, Problem{File: te.File, Path: te.Where(), Msg: te.Msg})
 		} else {
@@ -489,11 +492,14 @@ func (o *object) input(key string) (workloads.Input, bool) {
 		if !filepath.IsAbs(p) {
 			full = filepath.Join(filepath.Dir(o.d.file), p)
 		}
-		in = workloads.Input{Name: full, Open: func() (io.ReadCloser, error) { return os.Open(full) }}
+		in = workloads.FileInput(full)
 	}
 	f, err := in.Open()
 	if err != nil {
-		o.fail(key, "cannot open %s: %v", in.Name, errors.Unwrap(err))
+		if u := errors.Unwrap(err); u != nil {
+			err = u
+		}
+		o.fail(key, "cannot open %s: %v", in.Name, err)
 		return workloads.Input{}, false
 	}
 	f.Close()

@@ -62,6 +62,7 @@ func NewMixed(seed sim.Seed, arr Arrivals, fns []Function, horizon sim.Time) (*M
 	if len(fns) == 0 {
 		return nil, fmt.Errorf("workloads: no functions")
 	}
+	stopAt(arr, horizon)
 	m := &Mixed{arr: arr, horizon: horizon, pick: seed.Stream("workload/pick")}
 	var total float64
 	for _, f := range fns {

@@ -166,7 +166,7 @@ type layout19 struct {
 // scan19 calls row for every good data row of the invocations file (row =
 // ordinal among good rows), skipping and counting bad rows when asked.
 func scan19(o TraceOptions, row func(c *csvFile, row int, lay layout19) *TraceError, st *TraceStats) error {
-	c, err := openCSV(o.Invocations, o.SkipBadRows)
+	c, err := openCSV(o.Invocations, o.SkipBadRows, o.Context)
 	if err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func count19(c *csvFile, col int) (uint32, *TraceError) {
 // readPercentiles19 maps "owner,app,function" (and the function hash
 // alone) to the empirical distribution of its percentiles, in seconds.
 func readPercentiles19(o TraceOptions) (map[string]dist.Spec, error) {
-	c, err := openCSV(*o.Durations, o.SkipBadRows)
+	c, err := openCSV(*o.Durations, o.SkipBadRows, o.Context)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +298,7 @@ func readMemory19(o TraceOptions) (map[string]int, error) {
 	if o.Memory == nil {
 		return out, nil
 	}
-	c, err := openCSV(*o.Memory, o.SkipBadRows)
+	c, err := openCSV(*o.Memory, o.SkipBadRows, o.Context)
 	if err != nil {
 		return nil, err
 	}
