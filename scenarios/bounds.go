@@ -92,7 +92,7 @@ var (
 		"cv":          {max: 100, why: "beyond it the gamma sampler returns 0 for almost every draw and loses the mean", warn: 10, warnWhy: "measured execution times have a cv below 5"},
 		"min_samples": {max: maxInt, why: "idle times"},
 
-		"above_gb_seconds": {max: 1e18, why: "GB-seconds a month"},
+		"above_gb_seconds":            {max: 1e18, why: "GB-seconds a month"},
 		"free_requests_per_month":     {max: 1e15, why: "a month"},
 		"free_gb_seconds_per_month":   {max: 1e15, why: "a month"},
 		"free_vcpu_seconds_per_month": {max: 1e15, why: "a month"},
@@ -102,11 +102,11 @@ var (
 	// durBounds are the durations bounded below dist.MaxSeconds, which
 	// bounds every other duration.
 	durBounds = map[string]bound{
-		"duration":     {max: MaxHorizon.Seconds(), why: "10 years"},
-		"exec":         {warn: 24 * 3600, warnWhy: "no platform runs one request for a day (FaaS: 15 min on Lambda, 60 min on Cloud Run)"},
-		"cold_start":   {warn: 600, warnWhy: "measured cold starts take seconds, not minutes"},
-		"boot":         {warn: 3600, warnWhy: "instances boot in minutes"},
-		"timeout":      {warn: 24 * 3600, warnWhy: "no platform lets a request run a day"},
+		"duration":   {max: MaxHorizon.Seconds(), why: "10 years"},
+		"exec":       {warn: 24 * 3600, warnWhy: "no platform runs one request for a day (FaaS: 15 min on Lambda, 60 min on Cloud Run)"},
+		"cold_start": {warn: 600, warnWhy: "measured cold starts take seconds, not minutes"},
+		"boot":       {warn: 3600, warnWhy: "instances boot in minutes"},
+		"timeout":    {warn: 24 * 3600, warnWhy: "no platform lets a request run a day"},
 	}
 )
 
