@@ -59,6 +59,7 @@ func decodeRate(o *object, w *Workload) bool {
 	}
 	r, ok := o.num("rate", 0, true)
 	w.Rate = r
+	w.shape = shape{mean: r, peak: r, path: o.at("rate")}
 	return ok
 }
 

@@ -39,6 +39,7 @@ type Workload struct {
 	gen   func(seed sim.Seed, stream string) workloads.Arrivals
 	Trace *workloads.Trace // type trace: the checked trace
 	trace *workloads.TraceOptions
+	shape shape // for the cost estimate (estimate.go)
 }
 
 // System is one system to compare. Exactly one of FaaS and Server is set,

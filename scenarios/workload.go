@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -72,6 +73,13 @@ func decodeMMPP(o *object, w *Workload) bool {
 		den += s.MeanSojourn
 	}
 	w.Rate = num / den
+	w.shape = shape{mean: w.Rate, path: o.at("states")}
+	for _, s := range states {
+		if s.Rate > w.shape.peak {
+			w.shape.peak, w.shape.peakFor = s.Rate, 3*s.MeanSojourn // a long stay: three times the mean
+		}
+		w.shape.steps += 1 / s.MeanSojourn / float64(len(states)) // state changes, per second
+	}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		m, _ := workloads.NewMMPP(seed.Stream(stream), states)
 		return m
@@ -87,6 +95,7 @@ func decodeOnOff(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = r * on.Seconds() / (on + off).Seconds()
+	w.shape = shape{mean: w.Rate, peak: r, peakFor: on.Seconds(), steps: 2 / (on + off).Seconds(), path: o.at("rate")}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		return workloads.NewOnOff(seed.Stream(stream), r, on.Seconds(), off.Seconds())
 	}
@@ -106,6 +115,8 @@ func decodeDiurnal(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = (tr + pk) / 2
+	// Thinning draws candidates at the peak rate and keeps a share.
+	w.shape = shape{mean: w.Rate, peak: pk, peakFor: per.Seconds() / 2, steps: pk - w.Rate, path: o.at("peak")}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		return workloads.NewDiurnal(seed.Stream(stream), tr, pk, at.Seconds(), per.Seconds())
 	}
@@ -127,6 +138,7 @@ func decodeSpike(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = r
+	w.shape = shape{mean: r, peak: r * m, peakFor: l.Seconds(), extra: r * (m - 1) * l.Seconds(), path: o.at("multiplier")}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		return workloads.NewSpike(seed.Stream(stream), r, m, at.Seconds(), l.Seconds())
 	}
@@ -146,6 +158,7 @@ func decodeCron(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = float64(fan) / every.Seconds()
+	w.shape = shape{mean: w.Rate, peak: w.Rate, burst: float64(fan), path: o.at("fanout")}
 	if w.Rate > maxRate {
 		o.fail("fanout", "%d calls every %v are %g requests/s; want at most %g (%s)", fan, every, w.Rate, maxRate, whyClock)
 		return false
@@ -169,6 +182,7 @@ func decodeRamp(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = to
+	w.shape = shape{mean: math.Max(from, to), peak: math.Max(from, to), steps: math.Abs(to - from), path: o.at("to")}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		return workloads.NewRamp(seed.Stream(stream), from, to, l.Seconds())
 	}
@@ -213,7 +227,9 @@ func decodeMixParts(o *object, w *Workload) bool {
 		}
 		parts = append(parts, p)
 		w.Rate += p.Rate
+		w.shape = w.shape.plus(p.shape)
 	}
+	w.shape.path = o.at("components")
 	if !ok {
 		return false
 	}
@@ -307,6 +323,10 @@ func (d *decoder) finishWorkload(top *object, s *Scenario) {
 	}
 	w.Trace = tr
 	s.Functions = tr.Table()
+	// The calls in the window, each replayed scale times (the mean rate
+	// over the run stands for the peak: a trace's is not known before a pass).
+	calls := float64(tr.Stats.Calls) * w.trace.Scale
+	w.shape = shape{extra: calls, path: "workload.path", reorder: w.trace.ReorderWindow.Seconds()}
 }
 
 // newSource builds the scenario's workload for one system.

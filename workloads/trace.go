@@ -176,6 +176,15 @@ type Trace struct {
 	rows      *rowTable
 }
 
+// Minutes is the number of per-minute counts an azure2019 trace keeps per
+// function (0 for other formats).
+func (t *Trace) Minutes() int {
+	if t.az19 == nil {
+		return 0
+	}
+	return t.az19.minutes
+}
+
 // Table is the function table, for NewSystem and reports.
 func (t *Trace) Table() []Function {
 	fns := make([]Function, len(t.Functions))

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -79,6 +78,7 @@ func newRunCmd() *cobra.Command {
 		jobs   int
 		every  time.Duration
 		base   string
+		budget scenarios.Budget
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE|EXAMPLE",
@@ -93,8 +93,18 @@ func newRunCmd() *cobra.Command {
 			if jobs < 0 {
 				return usageError{fmt.Errorf("--jobs %d: want >= 1 (default: number of CPUs)", jobs)}
 			}
-			sc, err := scenarios.Open(args[0])
+			sc, err := scenarios.OpenContext(cmd.Context(), args[0])
 			if err != nil {
+				return err
+			}
+			showWarnings(cmd.ErrOrStderr(), sc)
+			iv, flag := time.Duration(0), "--interval"
+			if out != "" {
+				if iv = every; iv == 0 {
+					iv, flag = sc.Report.Interval, "report.interval"
+				}
+			}
+			if err := guardRun(sc, budget, jobs, iv, flag); err != nil {
 				return err
 			}
 			opts := scenarios.RunOptions{Jobs: jobs}
@@ -105,22 +115,30 @@ func newRunCmd() *cobra.Command {
 			if cmd.Flags().Changed("seed") {
 				opts.Seed = &seed
 			}
+			var dir *reports.OutDir // written whole, then renamed into place
 			if out != "" {
-				if err := os.MkdirAll(out, 0o755); err != nil {
-					return fmt.Errorf("--out %s: %w", out, err)
+				if dir, err = reports.NewOutDir(out); err != nil {
+					return outDirErr(out, err)
 				}
-				opts.SeriesDir, opts.SeriesInterval = out, every
+				defer dir.Abort()
+				opts.SeriesDir, opts.SeriesInterval = dir.Path(), every
 			}
 			res, err := sc.Run(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
+			if err := checkFinite(res); err != nil {
+				return err
+			}
 			if out != "" {
-				if err := reports.WriteDir(out, res); err != nil {
+				if err := reports.WriteDir(dir.Path(), res); err != nil {
 					return fmt.Errorf("writing results to %s: %w", out, err)
 				}
-				if err := writeFigures(out, reports.PlotOptions{}, []string{"png", "svg"}, true); err != nil {
+				if err := writeFigures(dir.Path(), reports.PlotOptions{}, []string{"png", "svg"}, true); err != nil {
 					return err
+				}
+				if err := dir.Commit(); err != nil {
+					return fmt.Errorf("writing results to %s: %w", out, err)
 				}
 			}
 			var b bytes.Buffer
@@ -149,6 +167,7 @@ func newRunCmd() *cobra.Command {
 	f.IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "systems simulated at once (results never depend on it)")
 	f.StringVar(&base, "baseline", "", "show each system's figures as ratios to this system's")
 	f.DurationVar(&every, "interval", 0, "with --out: time-series window (default: the scenario's report.interval, 1m)")
+	budgetFlags(f, &budget)
 	return cmd
 }
 
@@ -158,10 +177,11 @@ func newValidateCmd() *cobra.Command {
 		Short: "Load and check a scenario without simulating; print every problem",
 		Args:  exactArgs(1, "a scenario file or example name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := scenarios.Open(args[0])
+			sc, err := scenarios.OpenContext(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
+			showWarnings(cmd.ErrOrStderr(), sc)
 			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s: scenario %q, %d system(s), %d function(s), %v simulated\n",
 				sc.File, sc.Name, len(sc.Systems), len(sc.Functions), sc.Duration)
 			return nil

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/faasim/faasim/reports"
+	"github.com/faasim/faasim/scenarios"
+)
+
+// The resource guards of a run (docs/semantics.md#bounds): the scenario's
+// warnings are shown, the time-series window is bounded like
+// report.interval, and a run whose estimate is beyond the budget is
+// refused before it starts, naming the flag that lifts it.
+
+// budgetFlags registers --max-events and --max-memory.
+func budgetFlags(f *pflag.FlagSet, b *scenarios.Budget) {
+	f.Float64Var(&b.MaxEvents, "max-events", scenarios.DefaultMaxEvents,
+		"refuse a run estimated to need more simulated events than this (all systems)")
+	f.Float64Var(&b.MaxMemoryMB, "max-memory", scenarios.DefaultMaxMemoryMB,
+		"refuse a run estimated to need more MB of model state than this (the systems simulated at once)")
+}
+
+// showWarnings prints the scenario's warnings on w, one a line.
+func showWarnings(w io.Writer, sc *scenarios.Scenario) {
+	for _, p := range sc.Warnings {
+		fmt.Fprintln(w, "faasim: warning:", p.String())
+	}
+}
+
+// guardRun checks a run of sc before it starts: jobs systems at once, time
+// series of window iv (0: none; flag names where iv came from).
+func guardRun(sc *scenarios.Scenario, b scenarios.Budget, jobs int, iv time.Duration, flag string) error {
+	if b.MaxEvents < 0 || b.MaxMemoryMB < 0 {
+		return usageError{fmt.Errorf("--max-events %g --max-memory %g: want numbers > 0", b.MaxEvents, b.MaxMemoryMB)}
+	}
+	if iv > 0 {
+		if err := sc.CheckSeriesInterval(iv, flag); err != nil {
+			return err
+		}
+	}
+	return sc.CheckBudget(sc.Estimate(jobs, iv), b)
+}
+
+// outDirErr makes a refused --out directory a bad-input error (exit 2).
+func outDirErr(out string, err error) error {
+	if errors.Is(err, reports.ErrNotResults) {
+		return usageError{fmt.Errorf("--out %s", strings.TrimPrefix(err.Error(), out))}
+	}
+	return fmt.Errorf("--out %s: %w", out, err)
+}
+
+// checkFinite fails a run with a figure that is not a number, before any
+// file is written.
+func checkFinite(res *reports.Results) error {
+	if bad := reports.NonFinite(res); len(bad) > 0 {
+		return fmt.Errorf("results hold figures that are not finite numbers (an overflow; please report it with the scenario): %s", strings.Join(bad, ", "))
+	}
+	return nil
+}
