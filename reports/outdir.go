@@ -3,6 +3,7 @@ package reports
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -207,4 +208,34 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// openRegular opens path if it is a regular file: a FIFO named
+// results.json would block faasim plot forever.
+func openRegular(path string) (*os.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file; want one written by faasim run --out", path)
+	}
+	return os.Open(path)
+}
+
+// maxResultsJSON bounds results.json as read back: a thousand systems of
+// a hundred functions each is a few MB.
+const maxResultsJSON = 256 << 20
+
+func readRegular(path string) ([]byte, error) {
+	f, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxResultsJSON+1))
+	if err == nil && len(b) > maxResultsJSON {
+		err = fmt.Errorf("%s is larger than %d MB; want one written by faasim run --out", path, maxResultsJSON>>20)
+	}
+	return b, err
 }

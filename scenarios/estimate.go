@@ -427,3 +427,22 @@ func (s *Scenario) CheckSeriesInterval(iv time.Duration, flag string) error {
 	return Problems{{File: s.File, Path: flag, Msg: fmt.Sprintf("%v makes %d windows of the measured %v; want at most %d (a longer interval)",
 		iv, measured/iv, measured, maxWindows)}}
 }
+
+// CheckWorkloadBudget refuses a workload alone (faasim workload preview)
+// estimated to need more than maxEvents arrivals and generator steps.
+func (s *Scenario) CheckWorkloadBudget(maxEvents float64) error {
+	if maxEvents <= 0 {
+		maxEvents = DefaultMaxEvents
+	}
+	h := s.Duration.Seconds()
+	loads, total := s.loads(h)
+	n := total.steps * h
+	for _, l := range loads {
+		n += l.arrivals
+	}
+	if n <= maxEvents && !math.IsNaN(n) {
+		return nil
+	}
+	return Problems{{File: s.File, Msg: fmt.Sprintf("the workload makes about %.2g arrivals and steps (%s over %v), beyond the budget of %.3g; lift it with --max-events %s",
+		n, total.path, s.Duration, maxEvents, roundUp(n))}}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/faasim/faasim/reports"
 	"github.com/faasim/faasim/scenarios"
+	"github.com/faasim/faasim/workloads"
 )
 
 // The resource guards of a run (docs/semantics.md#bounds): the scenario's
@@ -62,4 +64,29 @@ func checkFinite(res *reports.Results) error {
 		return fmt.Errorf("results hold figures that are not finite numbers (an overflow; please report it with the scenario): %s", strings.Join(bad, ", "))
 	}
 	return nil
+}
+
+// ctxSource stops a workload when ctx is done: the loops of preview and
+// trace inspect run no engine that would look at the context.
+type ctxSource struct {
+	workloads.Source
+	ctx context.Context
+	n   int
+	err error
+}
+
+func (s *ctxSource) Next(inv *workloads.Invocation) bool {
+	if s.n++; s.n&4095 == 0 {
+		if s.err = s.ctx.Err(); s.err != nil {
+			return false
+		}
+	}
+	return s.Source.Next(inv)
+}
+
+func (s *ctxSource) Err() error {
+	if s.err != nil {
+		return s.err
+	}
+	return s.Source.Err()
 }

@@ -26,6 +26,7 @@ func newWorkloadCmd() *cobra.Command {
 func newPreviewCmd() *cobra.Command {
 	var interval time.Duration
 	var seed uint64
+	var maxEvents float64
 	cmd := &cobra.Command{
 		Use:   "preview FILE|EXAMPLE",
 		Short: "Tabulate a scenario's arrival rate per interval, without simulating any system",
@@ -34,12 +35,16 @@ func newPreviewCmd() *cobra.Command {
 			if interval < 0 {
 				return usageError{fmt.Errorf("--interval %v: want a duration > 0", interval)}
 			}
-			sc, err := scenarios.Open(args[0])
+			sc, err := scenarios.OpenContext(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
+			showWarnings(cmd.ErrOrStderr(), sc)
+			if err := sc.CheckWorkloadBudget(maxEvents); err != nil {
+				return err
+			}
 			if interval == 0 {
-				interval = sc.Duration / 24
+				interval = max(sc.Duration/24, 1)
 			}
 			if sc.Duration/interval > 10000 {
 				return usageError{fmt.Errorf("--interval %v: want at most 10000 intervals in %v", interval, sc.Duration)}
@@ -48,10 +53,11 @@ func newPreviewCmd() *cobra.Command {
 			if cmd.Flags().Changed("seed") {
 				s = seed
 			}
-			src, err := sc.NewSource(sim.Seed(s))
+			src0, err := sc.NewSource(sim.Seed(s))
 			if err != nil {
 				return err
 			}
+			src := &ctxSource{Source: src0, ctx: cmd.Context()}
 			bins := make([]int64, (sc.Duration+interval-1)/interval)
 			var inv workloads.Invocation
 			var total int64
@@ -83,5 +89,6 @@ func newPreviewCmd() *cobra.Command {
 	}
 	cmd.Flags().DurationVar(&interval, "interval", 0, "width of each row (default: the duration / 24)")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "master random seed (default: the scenario's seed)")
+	cmd.Flags().Float64Var(&maxEvents, "max-events", scenarios.DefaultMaxEvents, "refuse a workload estimated to need more arrivals and generator steps than this")
 	return cmd
 }
