@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/faasim/faasim/models"
 	"github.com/faasim/faasim/sim/dist"
@@ -235,4 +236,43 @@ func unique(ps Problems) Problems {
 		}
 	}
 	return out
+}
+
+// maxName bounds a name (scenario, system, function), bytes: names head
+// table columns and name files.
+const maxName = 200
+
+// name reads a name: a non-empty string of at most maxName bytes without
+// control characters (a newline or an escape sequence would garble the
+// table, the CSV or the terminal).
+func (o *object) name(key string) (string, bool) {
+	s, ok := o.str(key)
+	if !ok {
+		return "", false
+	}
+	if len(s) > maxName {
+		o.fail(key, "%s is too long; want a name of at most %d bytes", quote(s), maxName)
+		return "", false
+	}
+	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+		o.fail(key, "%s holds a control character (%U); want printable characters", quote(s), []rune(s[i:])[0])
+		return "", false
+	}
+	return s, true
+}
+
+// lowLoad warns of a workload that would bring less than one arrival over
+// the run: a vanishing rate is accepted (it simulates nothing), but it is
+// more likely a unit slip.
+func (s *Scenario) lowLoad() Problems {
+	h := s.Duration.Seconds()
+	loads, total := s.loads(h)
+	var n float64
+	for _, l := range loads {
+		n += l.arrivals
+	}
+	if s.Workload.Trace != nil || n >= 1 || total.path == "" {
+		return nil
+	}
+	return Problems{{File: s.File, Path: total.path, Msg: fmt.Sprintf("about %.2g arrivals expected over %v; the run may see none", n, s.Duration)}}
 }

@@ -278,8 +278,12 @@ func (o *object) int(key string, min int) (int, bool) {
 		return 0, false
 	}
 	f, isNum := number(v)
-	if !isNum || f != math.Trunc(f) || f < float64(min) || f > 1<<53 {
+	if !isNum || f != math.Trunc(f) || f < float64(min) {
 		o.fail(key, "want an integer >= %d, found %s", min, describe(v))
+		return 0, false
+	}
+	if f > 1<<53 { // every bound is far below; said here before int(f) could wrap
+		o.fail(key, "%g is too large; want an integer up to %g", f, maxInt)
 		return 0, false
 	}
 	return int(f), o.checkNumber(key, f, true)

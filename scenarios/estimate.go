@@ -26,6 +26,7 @@ type shape struct {
 	steps      float64 // generator steps per second beyond arrivals (state changes, thinning candidates)
 	extra      float64 // arrivals beyond mean × horizon (a spike's crowd; a trace's calls)
 	reorder    float64 // seconds of rows a row trace holds to reorder them
+	exec       float64 // mean execution time of a row trace's rows, s (0: the functions' own)
 	path       string  // the key that sets the rate, for messages
 }
 
@@ -33,7 +34,7 @@ type shape struct {
 func (a shape) plus(b shape) shape {
 	return shape{mean: a.mean + b.mean, peak: a.peak + b.peak, peakFor: math.Max(a.peakFor, b.peakFor),
 		burst: a.burst + b.burst, steps: a.steps + b.steps, extra: a.extra + b.extra,
-		reorder: math.Max(a.reorder, b.reorder), path: a.path}
+		reorder: math.Max(a.reorder, b.reorder), exec: math.Max(a.exec, b.exec), path: a.path}
 }
 
 // Per-unit costs, bytes, measured on the models (TestEstimateCovers): a
@@ -177,7 +178,10 @@ func (s *Scenario) loads(h float64) ([]fnLoad, shape) {
 		}
 	}
 	for i, f := range s.Functions {
-		if f.Exec != nil {
+		switch {
+		case total.exec > 0:
+			out[i].exec = math.Min(total.exec, h)
+		case f.Exec != nil:
 			out[i].exec = math.Min(finite(f.Exec.Mean()), h)
 		}
 	}

@@ -29,6 +29,10 @@ const (
 	// maxValues bounds the values of one file, YAML aliases expanded (a
 	// "billion laughs" file is small but expands without end).
 	maxValues = 1_000_000
+	// maxKeys bounds the keys of one map: go-yaml's decoder (viper's)
+	// checks each key against every earlier one, so 150,000 keys took
+	// minutes. A scenario's largest map has a few dozen.
+	maxKeys = 10_000
 )
 
 // readRegular reads a regular file of at most limit bytes. A FIFO would
@@ -152,6 +156,21 @@ func (c *shapeCheck) enter(depth, line, off int, path string) bool {
 // keySet finds keys of one map that collide when case is ignored.
 type keySet struct {
 	seen map[string]keyAt
+	n    int
+}
+
+// tooMany reports a map past maxKeys, once.
+func (c *shapeCheck) tooMany(keys *keySet, path string, k keyAt) bool {
+	if keys.n <= maxKeys {
+		return false
+	}
+	line := k.line
+	if line == 0 {
+		line = c.lineAt(k.off)
+	}
+	c.fail(line, path, "a map of more than %d keys; a scenario's largest has a few dozen", maxKeys)
+	c.stop = true
+	return true
 }
 
 type keyAt struct {
@@ -162,6 +181,7 @@ type keyAt struct {
 
 // add records key and returns the earlier key it collides with.
 func (s *keySet) add(k keyAt) (keyAt, bool) {
+	s.n++
 	if s.seen == nil {
 		s.seen = map[string]keyAt{}
 	}
@@ -257,6 +277,9 @@ func (c *shapeCheck) yamlMapping(n *yaml.Node, depth int, path string, keys *key
 		if first, dup := keys.add(at); dup && first.key != at.key {
 			c.collision(path, first, at)
 		}
+		if c.tooMany(keys, path, at) {
+			return
+		}
 		c.yamlNode(v, depth, join(path, strings.ToLower(k.Value)))
 	}
 }
@@ -336,6 +359,9 @@ func (c *shapeCheck) jsonValue(dec *json.Decoder, depth int, path string) {
 			if first, dup := keys.add(at); dup {
 				c.collision(path, first, at)
 			}
+			if c.tooMany(&keys, path, at) {
+				return
+			}
 			c.jsonValue(dec, depth+1, join(path, strings.ToLower(k)))
 		}
 	}
@@ -405,6 +431,7 @@ func (c *shapeCheck) tomlChild(t *tomlTable, k keyAt, array bool) *tomlTable {
 	if first, dup := t.keys.add(k); dup && first.key != k.key {
 		c.collision(t.path, first, k)
 	}
+	c.tooMany(&t.keys, t.path, k)
 	if t.sub == nil {
 		t.sub, t.n = map[string]*tomlTable{}, map[string]int{}
 	}
@@ -430,6 +457,9 @@ func (c *shapeCheck) tomlKeyValue(t *tomlTable, e *unstable.Node) {
 	last := keys[len(keys)-1]
 	if first, dup := t.keys.add(last); dup && first.key != last.key {
 		c.collision(t.path, first, last)
+	}
+	if c.tooMany(&t.keys, t.path, last) {
+		return
 	}
 	c.tomlValue(join(t.path, strings.ToLower(last.key)), t.depth, last.off, e.Value())
 }

@@ -43,7 +43,7 @@ func decode(ctx context.Context, file string, raw map[string]any) (*Scenario, er
 		return nil, unique(d.probs)
 	}
 	s.File = file
-	s.Warnings = unique(d.warnings)
+	s.Warnings = unique(append(d.warnings, s.lowLoad()...))
 	return s, nil
 }
 
@@ -51,7 +51,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 	s := &Scenario{}
 	o.allow(topKeys, nil)
 	if o.require("name", "a string naming the scenario") {
-		s.Name, _ = o.str("name")
+		s.Name, _ = o.name("name")
 	}
 	s.Seed, _ = o.uint64("seed")
 	var durOK bool
@@ -106,7 +106,7 @@ func (d *decoder) functions(top *object) []workloads.Function {
 		if len(list) > 1 {
 			o.require("name", "a unique name (required when there is more than one function)")
 		}
-		if name, ok := o.str("name"); ok {
+		if name, ok := o.name("name"); ok {
 			f.Name = name
 		}
 		names.check(o, f.Name)
@@ -193,7 +193,7 @@ func (d *decoder) fileNames(list []*object, systems []System) {
 func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 	sys := System{}
 	if o.require("name", "a unique name for this system") {
-		sys.Name, _ = o.str("name")
+		sys.Name, _ = o.name("name")
 	}
 	typ, typOK := "", true
 	if o.has("type") {

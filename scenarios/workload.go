@@ -73,12 +73,12 @@ func decodeMMPP(o *object, w *Workload) bool {
 		den += s.MeanSojourn
 	}
 	w.Rate = num / den
-	w.shape = shape{mean: w.Rate, path: o.at("states")}
+	// State changes: Σ π_i / s_i = n / Σ s per second.
+	w.shape = shape{mean: w.Rate, steps: float64(len(states)) / den, path: o.at("states")}
 	for _, s := range states {
 		if s.Rate > w.shape.peak {
 			w.shape.peak, w.shape.peakFor = s.Rate, 3*s.MeanSojourn // a long stay: three times the mean
 		}
-		w.shape.steps += 1 / s.MeanSojourn / float64(len(states)) // state changes, per second
 	}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		m, _ := workloads.NewMMPP(seed.Stream(stream), states)
@@ -160,7 +160,7 @@ func decodeCron(o *object, w *Workload) bool {
 	w.Rate = float64(fan) / every.Seconds()
 	w.shape = shape{mean: w.Rate, peak: w.Rate, burst: float64(fan), path: o.at("fanout")}
 	if w.Rate > maxRate {
-		o.fail("fanout", "%d calls every %v are %g requests/s; want at most %g (%s)", fan, every, w.Rate, maxRate, whyClock)
+		o.fail("fanout", "%d calls every %v are %.3g requests/s; want at most %g (%s)", fan, every, w.Rate, maxRate, whyClock)
 		return false
 	}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
@@ -325,8 +325,12 @@ func (d *decoder) finishWorkload(top *object, s *Scenario) {
 	s.Functions = tr.Table()
 	// The calls in the window, each replayed scale times (the mean rate
 	// over the run stands for the peak: a trace's is not known before a pass).
+	// The copies of one call (scale) arrive at once.
 	calls := float64(tr.Stats.Calls) * w.trace.Scale
-	w.shape = shape{extra: calls, path: "workload.path", reorder: w.trace.ReorderWindow.Seconds()}
+	w.shape = shape{extra: calls, burst: math.Ceil(w.trace.Scale), path: "workload.path", reorder: w.trace.ReorderWindow.Seconds()}
+	if tr.Stats.Calls > 0 && tr.Stats.ExecSeconds > 0 {
+		w.shape.exec = tr.Stats.ExecSeconds / float64(tr.Stats.Calls)
+	}
 }
 
 // newSource builds the scenario's workload for one system.

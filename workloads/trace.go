@@ -164,6 +164,9 @@ type TraceStats struct {
 	SkippedRows   int64 // malformed rows skipped (SkipBadRows)
 	Calls         int64 // calls of the selected functions in the window, before Scale
 	OutsideWindow int64 // calls of selected functions outside the window
+	// ExecSeconds sums the durations of the calls in the window (row
+	// traces with a duration column), for an estimate of the load.
+	ExecSeconds float64
 }
 
 // Trace is a checked trace: its function table and what a replay needs.

@@ -72,6 +72,9 @@ func readRows(seed sim.Seed, o TraceOptions) (*Trace, error) {
 		}
 		if p.inWindow() {
 			cands[k].Calls++
+			if p.duration > 0 {
+				p.st.ExecSeconds += float64(p.duration) / 1e9
+			}
 		} else {
 			outside[k]++
 		}
