@@ -108,7 +108,16 @@ func checkDocument(file, typ string, b []byte) Problems {
 	return c.probs
 }
 
+// checkValue checks a YAML value (of --set) as checkDocument does a file,
+// with depth levels left below its key path.
+func checkValue(val string, depth int) Problems {
+	c := &shapeCheck{src: []byte(val), maxDepth: depth}
+	c.yaml()
+	return c.probs
+}
+
 type shapeCheck struct {
+	maxDepth int // 0: MaxDepth
 	file   string
 	src    []byte
 	probs  Problems
@@ -138,13 +147,17 @@ func (c *shapeCheck) enter(depth, line, off int, path string) bool {
 		return false
 	}
 	c.values++
-	if depth <= MaxDepth && c.values <= maxValues {
+	limit := MaxDepth
+	if c.maxDepth > 0 {
+		limit = c.maxDepth
+	}
+	if depth <= limit && c.values <= maxValues {
 		return true
 	}
 	if line == 0 && off >= 0 {
 		line = c.lineAt(off)
 	}
-	if depth > MaxDepth {
+	if depth > limit {
 		c.fail(line, path, "nested more than %d levels deep; a scenario needs at most 8", MaxDepth)
 	} else {
 		c.fail(line, path, "more than %d values (YAML aliases counted where they are used); a scenario has a few hundred", maxValues)

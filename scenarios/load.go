@@ -28,6 +28,17 @@ func Load(path string) (*Scenario, error) { return LoadContext(context.Backgroun
 // LoadContext is Load that stops reading a trace file when ctx is done
 // (Ctrl-C), returning ctx's error.
 func LoadContext(ctx context.Context, path string) (*Scenario, error) {
+	doc, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return doc.DecodeContext(ctx)
+}
+
+// readFile reads the scenario file at path without checking it: a regular
+// file of at most MaxScenarioBytes (a FIFO, a device or a directory is
+// refused before it is opened).
+func readFile(path string) (*Document, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	typ, ok := formats[ext]
 	if !ok {
@@ -37,17 +48,43 @@ func LoadContext(ctx context.Context, path string) (*Scenario, error) {
 	if err != nil {
 		return nil, err // Problems, or an I/O error that names the file
 	}
-	return loadBytes(ctx, path, typ, b)
+	return readBytes(path, typ, b)
 }
 
 // Open loads nameOrPath if it is a file, else the embedded example of that
 // name (with or without .yaml).
-func Open(nameOrPath string) (*Scenario, error) { return OpenContext(context.Background(), nameOrPath) }
+func Open(nameOrPath string) (*Scenario, error) { return OpenWith(nameOrPath) }
 
-// OpenContext is Open that stops reading a trace file when ctx is done.
-func OpenContext(ctx context.Context, nameOrPath string) (*Scenario, error) {
+// OpenWith is Open with overrides applied to the file's keys before they
+// are checked (the --set of the command line).
+func OpenWith(nameOrPath string, ovs ...Override) (*Scenario, error) {
+	return OpenContext(context.Background(), nameOrPath, ovs...)
+}
+
+// OpenContext is OpenWith that stops reading a trace file when ctx is done
+// (Ctrl-C), returning ctx's error.
+func OpenContext(ctx context.Context, nameOrPath string, ovs ...Override) (*Scenario, error) {
+	doc, err := ReadDocument(nameOrPath)
+	if err != nil {
+		return nil, err
+	}
+	return doc.DecodeContext(ctx, ovs...)
+}
+
+// Document is a scenario file read but not yet checked: what overrides
+// apply to. One Document decodes any number of times, with different
+// overrides each time (the points of a sweep), without being changed.
+type Document struct {
+	File string // the path, or "embedded:NAME"
+	raw  map[string]any
+}
+
+// ReadDocument reads nameOrPath if it is a file, else the embedded example
+// of that name (with or without .yaml), without checking it beyond its
+// syntax.
+func ReadDocument(nameOrPath string) (*Document, error) {
 	if _, err := os.Stat(nameOrPath); err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return LoadContext(ctx, nameOrPath) // a directory or a FIFO is refused there, by name
+		return readFile(nameOrPath) // a directory or a FIFO is refused there, by name
 	}
 	name := strings.TrimSuffix(nameOrPath, ".yaml")
 	b, err := examples.ReadFile(name + ".yaml")
@@ -55,7 +92,37 @@ func OpenContext(ctx context.Context, nameOrPath string) (*Scenario, error) {
 		return nil, Problems{{File: truncate(nameOrPath), Msg: fmt.Sprintf("no such file, and no example of that name (examples: %s)",
 			strings.Join(Examples(), ", "))}}
 	}
-	return loadBytes(ctx, "embedded:"+name, "yaml", b)
+	return readBytes("embedded:"+name, "yaml", b)
+}
+
+// Raw is a copy of the document's keys (lowercased), as decoded from the
+// file: maps, lists and scalars.
+func (d *Document) Raw() map[string]any { return deepCopy(d.raw).(map[string]any) }
+
+// Decode applies the overrides in order (a later one wins) and checks the
+// result exactly as a file that said so. A problem at or inside a key an
+// override set names the override ("(from --set workload.rate=-1)").
+func (d *Document) Decode(ovs ...Override) (*Scenario, error) {
+	return d.DecodeContext(context.Background(), ovs...)
+}
+
+// DecodeContext is Decode that stops reading a trace file when ctx is
+// done, returning ctx's error.
+func (d *Document) DecodeContext(ctx context.Context, ovs ...Override) (*Scenario, error) {
+	raw, done, probs := applyOverrides(d.File, d.raw, ovs)
+	s, err := decode(ctx, d.File, raw)
+	var dp Problems
+	if errors.As(err, &dp) {
+		return nil, capProblems(append(probs, attribute(dp, done)...))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(probs) > 0 { // an override that led nowhere
+		return nil, probs
+	}
+	s.Overrides = ovs
+	return s, nil
 }
 
 // Examples lists the embedded example scenarios by name, sorted.
@@ -69,15 +136,26 @@ func Examples() []string {
 	return names
 }
 
-// loadBytes reads a scenario document of type typ (yaml, toml or json):
-// its shape is checked first (checkDocument), then viper reads it.
-func loadBytes(ctx context.Context, file, typ string, b []byte) (*Scenario, error) {
-	s, err := loadChecked(ctx, file, typ, b)
-	var probs Problems
-	if errors.As(err, &probs) {
+// readBytes reads a scenario document of type typ (yaml, toml or json):
+// its shape is checked first in the format's own parser (checkDocument:
+// depth, size, keys that collide), then viper reads it.
+func readBytes(file, typ string, b []byte) (*Document, error) {
+	if len(b) > MaxScenarioBytes {
+		return nil, Problems{{File: file, Msg: fmt.Sprintf("larger than %d MB; a scenario is a few KB (put large data in a trace file)", MaxScenarioBytes>>20)}}
+	}
+	if probs := checkDocument(file, typ, b); len(probs) > 0 {
 		return nil, capProblems(probs)
 	}
-	return s, err
+	v := newViper()
+	v.SetConfigType(typ)
+	if err := v.ReadConfig(bytes.NewReader(b)); err != nil {
+		return nil, capProblems(syntaxProblems(file, typ, b, err))
+	}
+	raw, ok := normalize(v.AllSettings()).(map[string]any)
+	if !ok {
+		return nil, Problems{{File: file, Msg: "want a map of keys at the top (name, duration, workload, systems)"}}
+	}
+	return &Document{File: file, raw: raw}, nil
 }
 
 // maxProblems is the most problems reported for one file: a generated file
@@ -96,25 +174,6 @@ func capProblems(ps Problems) Problems {
 		}
 	}
 	return ps
-}
-
-func loadChecked(ctx context.Context, file, typ string, b []byte) (*Scenario, error) {
-	if len(b) > MaxScenarioBytes {
-		return nil, Problems{{File: file, Msg: fmt.Sprintf("larger than %d MB; a scenario is a few KB (put large data in a trace file)", MaxScenarioBytes>>20)}}
-	}
-	if probs := checkDocument(file, typ, b); len(probs) > 0 {
-		return nil, probs
-	}
-	v := newViper()
-	v.SetConfigType(typ)
-	if err := v.ReadConfig(bytes.NewReader(b)); err != nil {
-		return nil, syntaxProblems(file, typ, b, err)
-	}
-	raw, ok := normalize(v.AllSettings()).(map[string]any)
-	if !ok {
-		return nil, Problems{{File: file, Msg: "want a map of keys at the top (name, duration, workload, systems)"}}
-	}
-	return decode(ctx, file, raw)
 }
 
 // newViper does not split keys at dots, so a percentile key like "99.9"

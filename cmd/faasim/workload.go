@@ -27,6 +27,7 @@ func newPreviewCmd() *cobra.Command {
 	var interval time.Duration
 	var seed uint64
 	var maxEvents float64
+	var sets setFlag
 	cmd := &cobra.Command{
 		Use:   "preview FILE|EXAMPLE",
 		Short: "Tabulate a scenario's arrival rate per interval, without simulating any system",
@@ -35,7 +36,7 @@ func newPreviewCmd() *cobra.Command {
 			if interval < 0 {
 				return usageError{fmt.Errorf("--interval %v: want a duration > 0", interval)}
 			}
-			sc, err := scenarios.OpenContext(cmd.Context(), args[0])
+			sc, err := sets.open(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -90,5 +91,6 @@ func newPreviewCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&interval, "interval", 0, "width of each row (default: the duration / 24)")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "master random seed (default: the scenario's seed)")
 	cmd.Flags().Float64Var(&maxEvents, "max-events", scenarios.DefaultMaxEvents, "refuse a workload estimated to need more arrivals and generator steps than this")
+	addSetFlag(cmd, &sets)
 	return cmd
 }
