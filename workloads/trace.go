@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/faasim/faasim/sim"
 	"github.com/faasim/faasim/sim/dist"
 )
@@ -452,11 +454,19 @@ func newScaler(seed sim.Seed, x float64) scaler {
 	return scaler{whole: int64(w), frac: x - w, r: seed.Stream("trace/scale")}
 }
 
+// exactCopies is the largest count whose extra copies are drawn one by one;
+// above, one binomial draw gives their number: a minute of 4 billion calls
+// at scale 1.5 took 21 s of Float64 calls, in one Next, deaf to Ctrl-C.
+const exactCopies = 1 << 16
+
 func (s scaler) copies(n int64) int64 {
 	if s.frac == 0 {
 		return n * s.whole
 	}
 	out := n * s.whole
+	if n > exactCopies {
+		return out + int64(distuv.Binomial{N: float64(n), P: s.frac, Src: s.r}.Rand())
+	}
 	for range n {
 		if s.r.Float64() < s.frac {
 			out++
