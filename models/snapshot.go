@@ -62,12 +62,35 @@ func (f *FaaS) Snapshot(now sim.Time) Snapshot {
 // Snapshot implements Snapshotter. The fleet is one pool of worker slots, so
 // busy instances are the fewest that could hold the busy workers:
 // ceil(busy workers ÷ workers per instance).
+//
+// A scaled fleet is counted from its instances (booting: starting; ready or
+// draining: busy or idle) and billed as Finish bills it, up to now: its
+// configured count is only the count at time 0 (0 = the autoscaler's floor),
+// and using it showed -1 idle instances and a bill of 0 until the last row.
 func (s *Server) Snapshot(now sim.Time) Snapshot {
 	wpi := s.cfg.WorkersPerInstance
 	busy := (s.busy + wpi - 1) / wpi
-	snap := Snapshot{Busy: busy, Idle: s.cfg.Instances - busy, InService: s.busy, Queued: s.queue.len()}
+	if !s.scaled {
+		snap := Snapshot{Busy: busy, Idle: s.cfg.Instances - busy, InService: s.busy, Queued: s.queue.len()}
+		if now > s.w.Warmup {
+			snap.CostUSD = s.cfg.Billing.cost(s.cfg.Instances, now-s.w.Warmup)
+		}
+		return snap
+	}
+	snap := Snapshot{InService: s.busy, Queued: s.queue.len()}
+	ready := 0
+	for i := range s.fleet.insts.items {
+		switch s.fleet.insts.items[i].state {
+		case fiBooting:
+			snap.Starting++
+		case fiReady, fiDraining:
+			ready++
+		}
+	}
+	snap.Busy = min(busy, ready)
+	snap.Idle = ready - snap.Busy
 	if now > s.w.Warmup {
-		snap.CostUSD = s.cfg.Billing.cost(s.cfg.Instances, now-s.w.Warmup)
+		snap.CostUSD = s.closeBooks(now).BilledSeconds / 3600 * s.cfg.Billing.PricePerHour
 	}
 	return snap
 }

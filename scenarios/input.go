@@ -118,10 +118,10 @@ func checkValue(val string, depth int) Problems {
 
 type shapeCheck struct {
 	maxDepth int // 0: MaxDepth
-	file   string
-	src    []byte
-	probs  Problems
-	values int
+	file     string
+	src      []byte
+	probs    Problems
+	values   int
 	// stop is set once the document is too deep or too large: nothing
 	// further is checked, the first such problem is the one to fix.
 	stop bool
