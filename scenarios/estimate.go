@@ -384,11 +384,23 @@ func (s *Scenario) CheckBudget(e Estimate, b Budget) error {
 			"a run needs about %s of memory for the model's state (%s), beyond the budget of %g MB; lift it with --max-memory %s (MB) if the machine has it",
 			humanBytes(e.Bytes), e.BytesWhy, b.MaxMemoryMB, roundUp(mb))})
 	}
+	if b := e.Rows * bytesPerSeriesRow; b > maxSeriesBytes {
+		probs = append(probs, Problem{File: s.File, Msg: fmt.Sprintf(
+			"the time series would write about %s (%.3g rows over %d systems); want at most %s: a longer --interval or report.interval",
+			humanBytes(b), e.Rows, len(s.Systems), humanBytes(maxSeriesBytes))})
+	}
 	if len(probs) > 0 {
 		return probs
 	}
 	return nil
 }
+
+// The time series' disk: a row is about 75 bytes (the examples); 4 GB of
+// them is 40 million rows, far more than a plot can show.
+const (
+	bytesPerSeriesRow = 100
+	maxSeriesBytes    = 4 << 30
+)
 
 func cpuTime(events float64) string {
 	return (time.Duration(events/5e6) * time.Second).Round(time.Minute).String()

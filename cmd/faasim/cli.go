@@ -187,6 +187,7 @@ func newValidateCmd() *cobra.Command {
 			showWarnings(cmd.ErrOrStderr(), sc)
 			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s: scenario %q, %d system(s), %d function(s), %v simulated\n",
 				sc.File, sc.Name, len(sc.Systems), len(sc.Functions), sc.Duration)
+			showEstimate(cmd.OutOrStdout(), cmd.ErrOrStderr(), sc)
 			return nil
 		},
 	}

@@ -90,3 +90,13 @@ func (s *ctxSource) Err() error {
 	}
 	return s.Source.Err()
 }
+
+// showEstimate prints what a run of sc would take, and says so when the
+// default budget would refuse it (validate checks the file, not the run).
+func showEstimate(stdout, stderr io.Writer, sc *scenarios.Scenario) {
+	e := sc.Estimate(0, 0)
+	fmt.Fprintf(stdout, "estimate: about %.2g simulated events, %.3g MB of model state\n", e.Events, e.Bytes/(1<<20))
+	if err := sc.CheckBudget(e, scenarios.Budget{}); err != nil {
+		fmt.Fprintln(stderr, "faasim: warning: faasim run would refuse it:", err)
+	}
+}

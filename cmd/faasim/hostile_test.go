@@ -177,6 +177,11 @@ func generate(t *testing.T, args []string) []byte {
 		b.WriteString(head + "# " + strings.Repeat("x", n) + "\n")
 	case "csv-long-line":
 		b.WriteString("offset,function,duration\n0,f," + strings.Repeat("1", n) + "\n")
+	case "many-systems": // n servers, time series of 1 s over 11.5 days: a million rows each
+		b.WriteString("name: x\nduration: 277h\nworkload: {type: poisson, rate: 0.001}\nreport: {interval: 1s}\nsystems:\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "  - {name: s%d, platform: aws-ec2-m5.large, instances: 1}\n", i)
+		}
 	case "toml-nul":
 		b.WriteString("name = \"x\"\x00\n")
 	case "garbage": // n pseudo-random bytes
