@@ -233,6 +233,26 @@ func (s *Scenario) systemCost(i int, h float64) sysCost {
 	return c
 }
 
+// sumLoads is the functions' loads together: one pool (a fleet, an
+// account's cap). Its exec is the mean over the peak's requests, each at most
+// timeout.
+func sumLoads(loads []fnLoad, timeout float64) fnLoad {
+	var all fnLoad
+	var work float64 // request-seconds per second at the peak
+	for _, l := range loads {
+		all.mean += l.mean
+		all.peak += l.peak
+		all.burst += l.burst
+		all.arrivals += l.arrivals
+		all.peakFor = math.Max(all.peakFor, l.peakFor)
+		work += l.peak * math.Min(l.exec, timeout)
+	}
+	if all.peak > 0 {
+		all.exec = work / all.peak
+	}
+	return all
+}
+
 // queueFor is the backlog a server of capacity slots (each serving
 // requests of mean time exec) builds under load l: the excess rate over the
 // peak's stretch, plus a burst beyond the capacity. 0 when capacity is
@@ -300,15 +320,7 @@ func (s *Scenario) faasCost(c *sysCost, sys System, loads []fnLoad, h float64, t
 	}
 	if a := float64(cfg.AccountConcurrency); a > 0 && cfg.OnThrottle == models.ThrottleQueue && instances > a {
 		// The account's cap holds the rest back in the queue.
-		var all fnLoad
-		for _, l := range loads {
-			all.mean += l.mean
-			all.peak += l.peak
-			all.burst += l.burst
-			all.arrivals += l.arrivals
-			all.peakFor = math.Max(all.peakFor, l.peakFor)
-			all.exec = math.Max(all.exec, math.Min(l.exec, timeout))
-		}
+		all := sumLoads(loads, timeout)
 		backlog = math.Max(backlog, queueFor(all, a*ic, all.exec+cold, h))
 	}
 	c.bytes += instances*bytesPerInstance + (inService+backlog)*bytesPerRequest
@@ -333,20 +345,8 @@ func (s *Scenario) serverCost(c *sysCost, sys System, loads []fnLoad, h float64,
 		timers(h/86400*float64(len(cfg.Schedule))*(1+most), "the schedule's steps")
 	}
 	slots := most * float64(cfg.WorkersPerInstance)
-	var all fnLoad
-	var work float64 // request-seconds per second at the peak
-	for _, l := range loads {
-		all.mean += l.mean
-		all.peak += l.peak
-		all.burst += l.burst
-		all.arrivals += l.arrivals
-		all.peakFor = math.Max(all.peakFor, l.peakFor)
-		work += l.peak * l.exec
-	}
-	if all.peak > 0 {
-		all.exec = work / all.peak
-	}
-	inService := math.Min(work+all.burst, slots)
+	all := sumLoads(loads, math.Inf(1))
+	inService := math.Min(all.peak*all.exec+all.burst, slots)
 	backlog := queueFor(all, slots, all.exec, h)
 	switch {
 	case cfg.QueueLimit > 0:

@@ -71,14 +71,7 @@ func TestEstimateCovers(t *testing.T) {
 		{"faas-queue", "duration: 1m\nworkload: {type: poisson, rate: 1000}\nsystems: [{name: l, platform: aws-lambda-x86, max_concurrency: 5, on_throttle: queue}]\n", 2e6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc, err := readBytes("e.yaml", "yaml", []byte("name: e\n"+tc.yaml))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := doc.Decode()
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := decodeText(t, "name: e\n"+tc.yaml)
 			est := s.Estimate(1, 0)
 			got := liveBytes(t, s)
 			t.Logf("estimate %.3g MB (%s), live at the end %.3g MB", est.Bytes/(1<<20), est.BytesWhy, got/(1<<20))
@@ -98,15 +91,8 @@ func TestEstimateCovers(t *testing.T) {
 // The event estimate is within a factor of 3 of the events a run fires
 // (arrivals dominate), and above it.
 func TestEstimateEvents(t *testing.T) {
-	doc, err := readBytes("e.yaml", "yaml", []byte("name: e\nduration: 10m\nworkload: {type: poisson, rate: 200}\n"+
-		"systems: [{name: l, platform: aws-lambda-x86}, {name: s, platform: aws-ec2-m5.large, instances: 4, workers_per_instance: 8}]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := doc.Decode()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := decodeText(t, "name: e\nduration: 10m\nworkload: {type: poisson, rate: 200}\n"+
+		"systems: [{name: l, platform: aws-lambda-x86}, {name: s, platform: aws-ec2-m5.large, instances: 4, workers_per_instance: 8}]\n")
 	est := s.Estimate(1, 0)
 	var fired uint64
 	for i := range s.Systems {
@@ -144,4 +130,18 @@ func (f *feeder) Fire(e *sim.Engine, _ uint64) {
 	if f.src.Next(&f.next) && f.next.At < f.h {
 		e.Schedule(f.next.At, f, 0)
 	}
+}
+
+// decodeText decodes a YAML scenario, failing the test on any problem.
+func decodeText(t *testing.T, text string) *Scenario {
+	t.Helper()
+	doc, err := readBytes("e.yaml", "yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := doc.Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
