@@ -37,21 +37,21 @@ func hostileSeeds(f *testing.F, ext string) [][]byte {
 	if err != nil {
 		f.Fatal(err)
 	}
-	macros := strings.NewReplacer(
-		"@HEAD", "name: x\nduration: 1h",
-		"@POISSON", "workload: {type: poisson, rate: 1}",
-		"@LAMBDA", "systems: [{name: l, platform: aws-lambda-x86}]",
-		"@VM", "systems: [{name: s, platform: aws-ec2-m5.large, instances: 1}]")
-	var out [][]byte
+	var macros []string // "macro @NAME = TEXT" lines of the header
+	var texts []string
 	var cur *strings.Builder
 	flush := func() {
 		if cur != nil && !isGenerated(cur.String()) {
-			out = append(out, []byte(macros.Replace(cur.String())))
+			texts = append(texts, cur.String())
 		}
 		cur = nil
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		switch {
+		case strings.HasPrefix(line, "macro "):
+			if name, text, ok := strings.Cut(strings.TrimPrefix(line, "macro "), " = "); ok {
+				macros = append(macros, name, strings.ReplaceAll(text, `\n`, "\n"))
+			}
 		case strings.HasPrefix(line, "=== "):
 			flush()
 		case strings.HasPrefix(line, "-- ") && strings.HasSuffix(line, " --"):
@@ -64,6 +64,11 @@ func hostileSeeds(f *testing.F, ext string) [][]byte {
 		}
 	}
 	flush()
+	r := strings.NewReplacer(macros...)
+	out := make([][]byte, len(texts))
+	for i, t := range texts {
+		out[i] = []byte(r.Replace(t))
+	}
 	return out
 }
 

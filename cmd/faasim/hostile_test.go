@@ -31,17 +31,11 @@ import (
 //	-- s.yaml --
 //	file text, or one generator line: @fifo, @dir, @symlink TARGET, @gen NAME ARGS
 //
-// In file text, @HEAD, @POISSON, @LAMBDA and @VM stand for common lines.
+// The header's lines "macro @NAME = TEXT" define shorthands for file text
+// (@HEAD, @POISSON, @LAMBDA, @VM); scenarios' fuzz seeds read them too.
 const (
 	hostileDeadline = 20 * time.Second
 	hostileAlloc    = 2 << 30
-)
-
-var hostileMacros = strings.NewReplacer(
-	"@HEAD", "name: x\nduration: 1h",
-	"@POISSON", "workload: {type: poisson, rate: 1}",
-	"@LAMBDA", "systems: [{name: l, platform: aws-lambda-x86}]",
-	"@VM", "systems: [{name: s, platform: aws-ec2-m5.large, instances: 1}]",
 )
 
 type hostileCase struct {
@@ -54,11 +48,12 @@ type hostileCase struct {
 
 type hostileFile struct{ name, text string }
 
-func readHostile(t *testing.T) []hostileCase {
+func readHostile(t *testing.T) ([]hostileCase, *strings.Replacer) {
 	b, err := os.ReadFile(filepath.Join("testdata", "hostile.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	var macros []string
 	var cases []hostileCase
 	var c *hostileCase
 	var f *hostileFile
@@ -69,7 +64,9 @@ func readHostile(t *testing.T) []hostileCase {
 			c, f = &cases[len(cases)-1], nil
 			c.name, _, _ = strings.Cut(strings.TrimPrefix(line, "=== "), ":")
 		case c == nil:
-			continue // the header
+			if name, text, ok := strings.Cut(strings.TrimPrefix(line, "macro "), " = "); ok && strings.HasPrefix(line, "macro ") {
+				macros = append(macros, name, strings.ReplaceAll(text, `\n`, "\n"))
+			}
 		case strings.HasPrefix(line, "-- ") && strings.HasSuffix(line, " --"):
 			c.files = append(c.files, hostileFile{name: strings.TrimSuffix(strings.TrimPrefix(line, "-- "), " --")})
 			f = &c.files[len(c.files)-1]
@@ -96,11 +93,11 @@ func readHostile(t *testing.T) []hostileCase {
 			t.Fatalf("%s (%s): want args: and exit:", c.line, c.name)
 		}
 	}
-	return cases
+	return cases, strings.NewReplacer(macros...)
 }
 
 // makeFile writes one file of a case into dir.
-func makeFile(t *testing.T, dir string, f hostileFile) {
+func makeFile(t *testing.T, dir string, f hostileFile, macros *strings.Replacer) {
 	path := filepath.Join(dir, f.name)
 	text := strings.TrimSuffix(f.text, "\n")
 	fields := strings.Fields(text)
@@ -117,7 +114,7 @@ func makeFile(t *testing.T, dir string, f hostileFile) {
 	case len(fields) > 0 && fields[0] == "@gen":
 		err = os.WriteFile(path, generate(t, fields[1:]), 0o644)
 	default:
-		err = os.WriteFile(path, []byte(hostileMacros.Replace(text)+"\n"), 0o644)
+		err = os.WriteFile(path, []byte(macros.Replace(text)+"\n"), 0o644)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +198,7 @@ func generate(t *testing.T, args []string) []byte {
 // TestHostile runs the catalogue, one case after another (their memory is
 // measured from the process's allocation counter).
 func TestHostile(t *testing.T) {
-	cases := readHostile(t)
+	cases, macros := readHostile(t)
 	if len(cases) < 100 {
 		t.Errorf("the catalogue has %d cases; want at least 100", len(cases))
 	}
@@ -214,7 +211,7 @@ func TestHostile(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			for _, f := range c.files {
-				makeFile(t, dir, f)
+				makeFile(t, dir, f, macros)
 			}
 			args := make([]string, len(c.args))
 			for i, a := range c.args {
