@@ -167,8 +167,8 @@ type fleet struct {
 
 	lastOut, lastAct sim.Time
 	stats            FleetStats
-	billed           sim.Time // sum of billed durations
-	idle, booting    sim.Time
+	billed           sim.Sum // billed durations (exact past 292 instance-years)
+	idle, booting    sim.Sum
 }
 
 func (f *fleet) init(c *ServerConfig) {
@@ -245,7 +245,7 @@ func (h *fleetBoot) Fire(e *sim.Engine, arg uint64) {
 func (f *fleet) ready(e *sim.Engine, i int32) {
 	now := e.Now()
 	in := &f.insts.items[i]
-	f.booting += f.clip(in.launch, now)
+	f.booting.Add(f.clip(in.launch, now))
 	in.state, in.idleFrom = fiReady, now
 	f.readyAll.add(now, 1)
 	f.srv.slots += int(f.srv.wpi)
@@ -258,7 +258,7 @@ func (f *fleet) take(now sim.Time) int32 {
 	i := f.avail.head
 	in := &f.insts.items[i]
 	if in.busy == 0 {
-		f.idle += f.clip(in.idleFrom, now)
+		f.idle.Add(f.clip(in.idleFrom, now))
 	}
 	in.busy++
 	if in.busy == f.srv.wpi {
@@ -339,11 +339,11 @@ func (f *fleet) terminate(now sim.Time, i int32) {
 	in := &f.insts.items[i]
 	switch in.state {
 	case fiBooting:
-		f.booting += f.clip(in.launch, now)
+		f.booting.Add(f.clip(in.launch, now))
 		f.count--
 	case fiReady:
 		if in.busy == 0 {
-			f.idle += f.clip(in.idleFrom, now)
+			f.idle.Add(f.clip(in.idleFrom, now))
 		}
 		f.srv.slots -= int(f.srv.wpi)
 		f.count--
@@ -354,7 +354,7 @@ func (f *fleet) terminate(now sim.Time, i int32) {
 	if f.links[i].tag == listAvail {
 		f.avail.remove(f.links, i)
 	}
-	f.billed += f.bill(in.launch, now)
+	f.billed.Add(f.bill(in.launch, now))
 	f.alive.add(now, -1)
 	if now >= f.win.Warmup {
 		f.stats.Terminated++
@@ -469,12 +469,12 @@ func (f *fleet) closeBooks(h sim.Time) FleetStats {
 		if in.state == fiGone {
 			continue
 		}
-		billed += f.bill(in.launch, h)
+		billed.Add(f.bill(in.launch, h))
 		switch {
 		case in.state == fiBooting:
-			booting += f.clip(in.launch, h)
+			booting.Add(f.clip(in.launch, h))
 		case in.state == fiReady && in.busy == 0:
-			idle += f.clip(in.idleFrom, h)
+			idle.Add(f.clip(in.idleFrom, h))
 		}
 	}
 	st := f.stats

@@ -20,7 +20,7 @@ const RelativeAccuracy = 0.005
 // tally is the per-function (or whole-system) running state.
 type tally struct {
 	requests, completed, rejected, timedOut, cold int64
-	sumLatency                                    sim.Time // completed only; ns, exact
+	sumLatency                                    sim.Sum // completed only; ns, exact (128 bits)
 	maxLatency                                    sim.Time
 	sketch                                        *ddsketch.DDSketch // completed latencies, ms
 }
@@ -50,7 +50,7 @@ func (t *tally) ended(r *models.Record) {
 	case models.Completed:
 		t.completed++
 		l := r.Latency()
-		t.sumLatency += l
+		t.sumLatency.Add(l)
 		if l > t.maxLatency {
 			t.maxLatency = l
 		}
@@ -120,7 +120,7 @@ func (t *tally) merge(b *tally) error {
 	t.rejected += b.rejected
 	t.timedOut += b.timedOut
 	t.cold += b.cold
-	t.sumLatency += b.sumLatency
+	t.sumLatency.Merge(b.sumLatency)
 	t.maxLatency = max(t.maxLatency, b.maxLatency)
 	return t.sketch.MergeWith(b.sketch)
 }
@@ -156,7 +156,7 @@ func (t *tally) latency() Latency {
 		return math.Min(v, float64(t.maxLatency)/1e6)
 	}
 	return Latency{
-		Mean: float64(t.sumLatency) / float64(t.completed) / 1e6,
+		Mean: t.sumLatency.Nanos() / float64(t.completed) / 1e6,
 		P50:  q(0.50),
 		P90:  q(0.90),
 		P95:  q(0.95),
