@@ -20,8 +20,9 @@ import (
 
 // bound is the range of one key.
 type bound struct {
+	min     float64 // durations: below (and above 0), an error
 	max     float64 // above: an error
-	why     string  // why max, for the message
+	why     string  // why max (or min), for the message
 	warn    float64 // above: a warning (0: none)
 	warnWhy string  // what real platforms allow
 }
@@ -108,6 +109,9 @@ var (
 		"cold_start": {warn: 600, warnWhy: "measured cold starts take seconds, not minutes"},
 		"boot":       {warn: 3600, warnWhy: "instances boot in minutes"},
 		"timeout":    {warn: 24 * 3600, warnWhy: "no platform lets a request run a day"},
+		// A FaaS bill counts granules in int64: at 1 ns, 292 years of
+		// billed time overflow it; at 1 µs, 292,000 years.
+		"billing_granularity": {min: 1e-6, why: "the bill counts granules in 64 bits; platforms bill by 1 ms or more"},
 	}
 )
 
@@ -182,6 +186,10 @@ func (o *object) checkDuration(key string, d time.Duration) bool {
 	}
 	if d.Seconds() > max {
 		o.fail(key, "%v is too long; want at most %v (%s)", d, dist.Seconds(max), why)
+		return false
+	}
+	if d > 0 && d.Seconds() < b.min {
+		o.fail(key, "%v is too short; want at least %v (%s)", d, dist.Seconds(b.min), b.why)
 		return false
 	}
 	if b.warn > 0 && d.Seconds() > b.warn {
