@@ -205,23 +205,41 @@ func (m *faasMeter) granules(run, init sim.Time) int64 {
 
 // usage is what a bill is computed from: per function, billed compute
 // seconds and requests; the memory each function runs with; min instances
-// kept per function; the measured window.
+// kept per function; the measured window, and how much of it has passed
+// (the min instances' baseline accrues with it; tiers and free allowances
+// are the whole window's).
 type usage struct {
 	seconds      []float64
 	requests     []int64
 	memMB        []int
 	minInstances int
 	window       sim.Time
+	elapsed      sim.Time
 }
 
 // cost turns the units into dollars: one Cost and each function's share.
 func (m *faasMeter) cost(memMB []int, minInstances int, w Window) (Cost, []float64) {
+	return m.costAt(memMB, minInstances, w, w.Horizon)
+}
+
+// costAt is cost with the window passed up to t: the bill of what has been
+// incurred by then (a time series' cumulative cost).
+func (m *faasMeter) costAt(memMB []int, minInstances int, w Window, t sim.Time) (Cost, []float64) {
 	u := usage{seconds: make([]float64, len(m.units)), requests: m.requests, memMB: memMB,
-		minInstances: minInstances, window: w.Horizon - w.Warmup}
+		minInstances: minInstances, window: w.Horizon - w.Warmup, elapsed: min(t, w.Horizon) - w.Warmup}
 	for i, n := range m.units {
 		u.seconds[i] = float64(n) * m.gran.Seconds()
 	}
 	return m.b.bill(u)
+}
+
+// clone is a copy of m whose units can be added to (open instance periods
+// at a sample) without touching m's.
+func (m *faasMeter) clone() faasMeter {
+	c := *m
+	c.units = slices.Clone(m.units)
+	c.requests = slices.Clone(m.requests)
+	return c
 }
 
 // bill applies prices, tiers and free allowances to usage. Volume tiers and
@@ -264,7 +282,7 @@ func (b FaaSBilling) bill(u usage) (Cost, []float64) {
 		if totalReq > 0 {
 			per[i] += requests * float64(u.requests[i]) / totalReq
 		}
-		bl := float64(u.minInstances) * u.window.Seconds() *
+		bl := float64(u.minInstances) * u.elapsed.Seconds() *
 			(float64(b.BilledMemoryMB(u.memMB[i]))/1024*b.BaselinePricePerGBSecond + b.VCPU*b.BaselinePricePerVCPUSecond)
 		per[i] += bl
 		baseline += bl

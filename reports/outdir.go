@@ -106,7 +106,7 @@ func (d *OutDir) Abort() {
 // resultFile reports whether name is a file faasim writes into a results
 // directory, or one of its temporaries.
 func resultFile(name string) bool {
-	if name == "results.json" || name == "report.html" {
+	if name == "results.json" || name == "sweep.json" || name == "report.html" {
 		return true
 	}
 	switch filepath.Ext(name) {

@@ -64,8 +64,8 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{Global: tw.AlignRight, PerColumn: []tw.Align{tw.AlignLeft}}),
 	)
 	head := []any{""}
-	for _, s := range r.Systems {
-		head = append(head, s.Name+" ("+s.Type+")")
+	for _, h := range Heads(r) {
+		head = append(head, h)
 	}
 	t.Header(head...)
 	var ties bool
@@ -85,12 +85,20 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 				text += " ~"
 				ties = true
 			}
+			if c.Note != "" {
+				text += " [" + c.Note + "]"
+			}
 			cells = append(cells, text)
 		}
 		t.Append(cells...)
 	}
 	if err := t.Render(); err != nil {
 		return err
+	}
+	for _, f := range Footnotes(r) {
+		for _, wn := range f.Warnings {
+			fmt.Fprintf(w, "[%d] %s %s: %s\n", f.N, strings.Join(f.Systems, ", "), wn.Code, wn.Message)
+		}
 	}
 	writeWorkloadNote(w, r)
 	note := "* best value of the row"
@@ -106,7 +114,32 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	fmt.Fprintln(w, note)
 	fmt.Fprintf(w, "latency percentiles within ±%g%% (DDSketch); costs cover the measured %v\n",
 		RelativeAccuracy*100, seconds(r.MeasuredSeconds()))
+	for _, wn := range r.Warnings {
+		fmt.Fprintf(w, "warning %s: %s\n", wn.Code, wn.Message)
+	}
+	fmt.Fprint(w, wrap("verdict: "+Verdict(r), 100))
 	return nil
+}
+
+// wrap breaks text into lines of at most width columns at spaces
+// (runes, not bytes), each line ending in a newline.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, word := range strings.Fields(text) {
+		n := len([]rune(word))
+		if i > 0 && line+1+n > width {
+			b.WriteString("\n")
+			line = 0
+		} else if i > 0 {
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(word)
+		line += n
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 // breakdownKeys lists cost items in first-seen order across systems.
@@ -226,4 +259,36 @@ func ratioOrDash(a, b float64) string {
 		return "-"
 	}
 	return ratio(a, b)
+}
+
+// renderGrid prints a plain table: a header and rows of text, the first
+// left columns left-aligned (labels), the rest right-aligned (figures).
+func renderGrid(w io.Writer, head []string, rows [][]string, left int) error {
+	align := make([]tw.Align, len(head))
+	for i := range align {
+		align[i] = tw.AlignRight
+		if i < left {
+			align[i] = tw.AlignLeft
+		}
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+	h := make([]any, len(head))
+	for i, c := range head {
+		h[i] = c
+	}
+	t.Header(h...)
+	for _, r := range rows {
+		cells := make([]any, len(r))
+		for i, c := range r {
+			cells[i] = c
+		}
+		if err := t.Append(cells...); err != nil {
+			return err
+		}
+	}
+	return t.Render()
 }

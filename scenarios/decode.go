@@ -21,6 +21,8 @@ type decoder struct {
 	warnings Problems
 	// userFunctions: the file gives functions (not the default one).
 	userFunctions bool
+	// traces shares checked traces between decodes (nil: read each time).
+	traces *traceCache
 }
 
 func (d *decoder) problem(path, format string, args ...any) {

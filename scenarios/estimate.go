@@ -432,18 +432,6 @@ func humanBytes(b float64) string {
 	return fmt.Sprintf("%.3g MB", b/(1<<20))
 }
 
-// CheckSeriesInterval refuses a time-series window that makes more than
-// maxWindows rows of the measured time, as report.interval is refused; flag
-// names where the interval came from.
-func (s *Scenario) CheckSeriesInterval(iv time.Duration, flag string) error {
-	measured := s.Duration - s.Warmup
-	if iv <= 0 || measured/iv <= maxWindows {
-		return nil
-	}
-	return Problems{{File: s.File, Path: flag, Msg: fmt.Sprintf("%v makes %d windows of the measured %v; want at most %d (a longer interval)",
-		iv, measured/iv, measured, maxWindows)}}
-}
-
 // CheckWorkloadBudget refuses a workload alone (faasim workload preview)
 // estimated to need more than maxEvents arrivals and generator steps.
 func (s *Scenario) CheckWorkloadBudget(maxEvents float64) error {

@@ -77,6 +77,11 @@ func OpenContext(ctx context.Context, nameOrPath string, ovs ...Override) (*Scen
 type Document struct {
 	File string // the path, or "embedded:NAME"
 	raw  map[string]any
+	typ  string                 // yaml | toml | json
+	text func() ([]byte, error) // the file's bytes (KeyOrder reads them)
+	// traces are the checked traces of earlier decodes: the points of a
+	// sweep read and check a trace file once.
+	traces *traceCache
 }
 
 // ReadDocument reads nameOrPath if it is a file, else the embedded example
@@ -87,6 +92,9 @@ func ReadDocument(nameOrPath string) (*Document, error) {
 		return readFile(nameOrPath) // a directory or a FIFO is refused there, by name
 	}
 	name := strings.TrimSuffix(nameOrPath, ".yaml")
+	if alias, ok := exampleAliases[name]; ok {
+		name = alias
+	}
 	b, err := examples.ReadFile(name + ".yaml")
 	if err != nil {
 		return nil, Problems{{File: truncate(nameOrPath), Msg: fmt.Sprintf("no such file, and no example of that name (examples: %s)",
@@ -110,7 +118,7 @@ func (d *Document) Decode(ovs ...Override) (*Scenario, error) {
 // done, returning ctx's error.
 func (d *Document) DecodeContext(ctx context.Context, ovs ...Override) (*Scenario, error) {
 	raw, done, probs := applyOverrides(d.File, d.raw, ovs)
-	s, err := decode(ctx, d.File, raw)
+	s, err := decode(ctx, d.File, raw, d.traces)
 	var dp Problems
 	if errors.As(err, &dp) {
 		return nil, capProblems(append(probs, attribute(dp, done)...))
@@ -155,7 +163,7 @@ func readBytes(file, typ string, b []byte) (*Document, error) {
 	if !ok {
 		return nil, Problems{{File: file, Msg: "want a map of keys at the top (name, duration, workload, systems)"}}
 	}
-	return &Document{File: file, raw: raw}, nil
+	return &Document{File: file, raw: raw, typ: typ, text: func() ([]byte, error) { return b, nil }, traces: newTraceCache()}, nil
 }
 
 // maxProblems is the most problems reported for one file: a generated file

@@ -27,6 +27,9 @@ type Scenario struct {
 	// Warnings are figures accepted but beyond anything a real platform
 	// allows (bounds.go), for the caller to show.
 	Warnings Problems
+	// Sweep: the file has a sweep: or goal: section, which package sweep
+	// runs; the rest of the file is its base scenario.
+	Sweep bool
 	// SLO is every system's service-level objective (slo:): constraints
 	// over its metrics; nil without one.
 	SLO []*reports.Expr

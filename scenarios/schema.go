@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo"}
+	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb"}
 	systemKeys   = []string{"name", "type", "platform", "override_limits"}
 	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
@@ -32,8 +32,8 @@ var (
 
 // decode checks raw (keys already lowercased) and returns the Scenario, or
 // every problem found.
-func decode(ctx context.Context, file string, raw map[string]any) (*Scenario, error) {
-	d := &decoder{file: file, ctx: ctx}
+func decode(ctx context.Context, file string, raw map[string]any, traces *traceCache) (*Scenario, error) {
+	d := &decoder{file: file, ctx: ctx, traces: traces}
 	_, d.userFunctions = raw["functions"]
 	s := d.scenario(d.object("", withDefaults(scenarioDefaults, raw)))
 	if err := ctx.Err(); err != nil {
@@ -54,6 +54,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 		s.Name, _ = o.name("name")
 	}
 	s.Seed, _ = o.uint64("seed")
+	s.Sweep = o.has("sweep") || o.has("goal")
 	var durOK bool
 	if o.require("duration", "the simulated time, a duration like 24h") {
 		s.Duration, durOK = o.positive("duration")

@@ -308,7 +308,7 @@ func (d *decoder) finishWorkload(top *object, s *Scenario) {
 		top.fail("functions", "a trace brings its own functions (names, memory, execution times); leave functions out")
 	}
 	w.trace.Context = d.ctx
-	tr, err := workloads.ReadTrace(sim.Seed(s.Seed), *w.trace)
+	tr, err := d.traces.read(sim.Seed(s.Seed), *w.trace)
 	if err != nil {
 		var te *workloads.TraceError
 		if d.ctx.Err() != nil {

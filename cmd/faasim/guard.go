@@ -35,15 +35,17 @@ func showWarnings(w io.Writer, sc *scenarios.Scenario) {
 	}
 }
 
-// guardRun checks a run of sc before it starts: jobs systems at once, time
-// series of window iv (0: none; flag names where iv came from).
-func guardRun(sc *scenarios.Scenario, b scenarios.Budget, jobs int, iv time.Duration, flag string) error {
+// guardRun refuses a run of sc beyond the budget, before it starts: jobs
+// systems at once, with time series (of window every, or the scenario's
+// report.interval) when out is set.
+func guardRun(sc *scenarios.Scenario, b scenarios.Budget, jobs int, out string, every time.Duration) error {
 	if b.MaxEvents < 0 || b.MaxMemoryMB < 0 {
 		return usageError{fmt.Errorf("--max-events %g --max-memory %g: want numbers > 0", b.MaxEvents, b.MaxMemoryMB)}
 	}
-	if iv > 0 {
-		if err := sc.CheckSeriesInterval(iv, flag); err != nil {
-			return err
+	iv := time.Duration(0)
+	if out != "" {
+		if iv = every; iv == 0 {
+			iv = sc.Report.Interval
 		}
 	}
 	return sc.CheckBudget(sc.Estimate(jobs, iv), b)
