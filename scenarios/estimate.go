@@ -318,10 +318,15 @@ func (s *Scenario) faasCost(c *sysCost, sys System, loads []fnLoad, h float64, t
 			backlog += queueFor(l, capN*ic, e+cold, h)
 		}
 	}
-	if a := float64(cfg.AccountConcurrency); a > 0 && cfg.OnThrottle == models.ThrottleQueue && instances > a {
-		// The account's cap holds the rest back in the queue.
-		all := sumLoads(loads, timeout)
-		backlog = math.Max(backlog, queueFor(all, a*ic, all.exec+cold, h))
+	if a := float64(cfg.AccountConcurrency); a > 0 && instances > a+keep*float64(len(loads)) {
+		// The account's cap: instances beyond it are refused (rejected), or
+		// the requests wait in the queue.
+		instances = a + keep*float64(len(loads))
+		inService = math.Min(inService, a*ic)
+		if cfg.OnThrottle == models.ThrottleQueue {
+			all := sumLoads(loads, timeout)
+			backlog = math.Max(backlog, queueFor(all, a*ic, all.exec+cold, h))
+		}
 	}
 	c.bytes += instances*bytesPerInstance + (inService+backlog)*bytesPerRequest
 	c.memWhy = fmt.Sprintf("about %.3g instances and %.3g requests in flight", instances, inService+backlog)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/faasim/faasim/reports"
+	"github.com/faasim/faasim/scenarios"
 	"github.com/faasim/faasim/scenarios/sweep"
 )
 
@@ -28,6 +29,7 @@ func newSweepCmd() *cobra.Command {
 		seed                 uint64
 		sets                 []string
 		list, failUnmet      bool
+		budget               scenarios.Budget
 	)
 	cmd := &cobra.Command{
 		Use:   "sweep FILE|EXAMPLE",
@@ -54,7 +56,7 @@ power-tuning), keep-alive-frontier.`,
 			if reps < 0 {
 				return usageError{fmt.Errorf("--replications %d: want >= 1", reps)}
 			}
-			opts := sweep.Options{Sets: sets, Replications: reps, Jobs: jobs}
+			opts := sweep.Options{Sets: sets, Replications: reps, Jobs: jobs, Budget: budget}
 			if cmd.Flags().Changed("seed") {
 				opts.Seed = &seed
 			}
@@ -135,6 +137,7 @@ power-tuning), keep-alive-frontier.`,
 	f.StringArrayVar(&sets, "set", nil, "KEY=VALUE: replace a scenario key; a list (a,b,c) or range ({from: 1, to: 9}) adds or replaces an axis")
 	f.BoolVar(&list, "list", false, "print the points (and the goal's search) without running them")
 	f.BoolVar(&failUnmet, "fail-unmet", false, fmt.Sprintf("exit %d when the goal is not met", exitGoalUnmet))
+	budgetFlags(f, &budget) // per point: one run of its scenario
 	return cmd
 }
 

@@ -103,6 +103,12 @@ func parallel(n, limit int, f func(i int) error) error {
 // evaluate runs a point's replications, each on a worker, and summarises
 // every metric of every system over them.
 func (rn *runner) evaluate(ctx context.Context, sc *scenarios.Scenario, ps reports.Params) (reports.SweepPoint, error) {
+	// A point is one scenario: bounded like a run (an axis up to rate 1e9
+	// would otherwise exhaust memory in its first replication).
+	if err := sc.CheckBudget(sc.Estimate(1, 0), rn.s.opts.Budget); err != nil {
+		rn.cancel()
+		return reports.SweepPoint{}, fmt.Errorf("point %s: %w", paramsLabel(ps), err)
+	}
 	reps := make([]*reports.Results, len(rn.seeds))
 	err := parallel(len(rn.seeds), 0, func(r int) error {
 		select {
