@@ -58,6 +58,7 @@ type Server struct {
 	w     Window
 	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 	load  level  // busy workers
+	hDone sim.HandlerID
 
 	fleet
 }
@@ -114,6 +115,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 // Start implements System.
 func (s *Server) Start(e *sim.Engine, obs Observer, w Window) {
 	s.obs, s.w = obs, w
+	s.hDone = e.Register((*serverDone)(s))
 	s.load.from = w.Warmup
 	s.startFleet(e)
 }
@@ -177,7 +179,7 @@ func (s *Server) serve(e *sim.Engine, r int32) {
 		end = rq.arrival + s.cfg.Timeout
 		rq.out = TimedOut
 	}
-	e.Schedule(end, (*serverDone)(s), uint64(r))
+	e.ScheduleID(end, s.hDone, uint64(r))
 }
 
 type serverDone Server
@@ -236,7 +238,7 @@ func (s *Server) Finish() Summary {
 		}
 	}
 	fs := s.closeBooks(w.Horizon)
-	stats.Mean, stats.Max = s.alive.mean(w), s.alive.max
+	stats.Mean, stats.Max = s.alive.mean(w), int(s.alive.max)
 	stats.Fleet = &fs
 	usd := fs.BilledSeconds / 3600 * s.cfg.Billing.PricePerHour
 	// A scaled fleet's month is this window's bill scaled to 30 days.

@@ -217,6 +217,9 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 			IdleGBSeconds: sig(p.IdleGBSeconds), Prewarms: p.Prewarms, PrewarmHits: p.PrewarmHits,
 			ProvisionedServed: p.ProvisionedServed, ProvisionedSeconds: sig(p.ProvisionedSeconds), Pings: p.Pings}
 	}
+	if len(a.fns) > 0 {
+		sr.Functions = make([]FunctionResult, 0, len(a.fns))
+	}
 	for i, t := range a.fns {
 		fr := FunctionResult{Name: info.Functions[i], Counts: t.counts(), LatencyMS: t.latency()}
 		if i < len(sum.FunctionCost) {
