@@ -144,13 +144,13 @@ for i in $(seq 600); do
 	sleep 0.2
 done
 [ -z "$queue" ] || fail "the jobs did not finish in 120 s: $queue"
-[ -f "$work/out/sweep.json" ] || fail "the merge job wrote no sweep.json"
+[ -f "$work/out/sweep/sweep.json" ] || fail "the merge job wrote no sweep.json: $(cat "$work/out/logs/merge.out" 2>/dev/null)"
 shards=$(ls "$work/out/shards" | wc -l)
 echo "slurm: 6-task array and its merge ran in $(since "$t2") s ($shards shard files)"
 
 "$work/faasim" sweep "$work/ci-sweep.yaml" --out "$work/whole" >/dev/null
 for f in sweep.json sweep.csv; do
-	cmp "$work/whole/$f" "$work/out/$f" || fail "$f merged on Slurm differs from the unsharded run's"
+	cmp "$work/whole/$f" "$work/out/sweep/$f" || fail "$f merged on Slurm differs from the unsharded run's"
 done
 echo "slurm: merged sweep.json and sweep.csv are byte-identical to the unsharded run's"
 echo "slurm: the whole test took $(since "$t0") s"

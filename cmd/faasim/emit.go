@@ -96,7 +96,7 @@ func slurmRecipe(sw *sweep.Sweep, r recipe, kind string, units int) string {
 	line("# node must see the scenario, its traces and OUT at the same paths:")
 	line("#   sh THIS-FILE        (or FAASIM=/path/to/faasim OUT=results/x sh THIS-FILE)")
 	line("# A failed shard runs again alone with sbatch --array=I; then merge by hand:")
-	line(`#   faasim sweep merge "$OUT/shards" --out "$OUT"`)
+	line(`#   faasim sweep merge "$OUT/shards" --out "$OUT/sweep"`)
 	line("set -eu")
 	line(`FAASIM="${FAASIM:-faasim}"`)
 	line(`OUT="${OUT:-%s}"`, r.out)
@@ -116,11 +116,11 @@ func slurmRecipe(sw *sweep.Sweep, r recipe, kind string, units int) string {
 	line("#SBATCH --job-name=faasim-%s-merge", name)
 	line("#SBATCH --cpus-per-task=%d", cpus)
 	line("#SBATCH --output=$OUT/logs/merge.out")
-	line(`exec "$FAASIM" sweep merge "$OUT/shards" --out "$OUT" --jobs "\${SLURM_CPUS_PER_TASK:-%d}"`, cpus)
+	line(`exec "$FAASIM" sweep merge "$OUT/shards" --out "$OUT/sweep" --jobs "\${SLURM_CPUS_PER_TASK:-%d}"`, cpus)
 	line("EOF")
 	line(")")
 	line(`merge=${merge%%%%;*}`)
-	line(`echo "faasim: shards submitted as job array $array (tasks 0-%d), their merge as job $merge; sweep.json will be in $OUT"`, n-1)
+	line(`echo "faasim: shards submitted as job array $array (tasks 0-%d), their merge as job $merge; sweep.json will be in $OUT/sweep"`, n-1)
 	return b.String()
 }
 

@@ -229,7 +229,7 @@ func TestEmitSlurm(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{"#SBATCH --array=0-4", "#SBATCH --cpus-per-task=2", "--shard auto/5", "--dependency=afterok:\"$array\"",
-		"--replications 3", `'name=a\$b\` + "`c\\`'", `sweep merge "$OUT/shards" --out "$OUT"`} {
+		"--replications 3", `'name=a\$b\` + "`c\\`'", `sweep merge "$OUT/shards" --out "$OUT/sweep"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the script lacks %q:\n%s", want, text)
 		}

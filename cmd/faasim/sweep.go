@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/faasim/faasim/reports"
+	"github.com/faasim/faasim/scenarios"
 	"github.com/faasim/faasim/scenarios/sweep"
 )
 
@@ -34,6 +35,7 @@ func newSweepCmd() *cobra.Command {
 		list, failUnmet      bool
 		shard, emit, image   string
 		shards               int
+		budget               scenarios.Budget
 	)
 	cmd := &cobra.Command{
 		Use:   "sweep FILE|EXAMPLE",
@@ -63,7 +65,7 @@ power-tuning), keep-alive-frontier.`,
 			if err := checkDistributed(cmd, shard, emit, shards, out, list); err != nil {
 				return err
 			}
-			opts := sweep.Options{Sets: sets, Replications: reps, Jobs: jobs}
+			opts := sweep.Options{Sets: sets, Replications: reps, Jobs: jobs, Budget: budget}
 			if cmd.Flags().Changed("seed") {
 				opts.Seed = &seed
 			}
@@ -100,7 +102,7 @@ power-tuning), keep-alive-frontier.`,
 			var stage *staging
 			if out != "" {
 				if stage, err = newStaging(out); err != nil {
-					return fmt.Errorf("--out %s: %w", out, err)
+					return outDirErr(out, err)
 				}
 				defer stage.abort() // unless committed: nothing partial is left behind
 			}
@@ -122,6 +124,7 @@ power-tuning), keep-alive-frontier.`,
 	f.StringArrayVar(&sets, "set", nil, "KEY=VALUE: replace a scenario key; a list (a,b,c) or range ({from: 1, to: 9}) adds or replaces an axis")
 	f.BoolVar(&list, "list", false, "print the points (and the goal's search) without running them")
 	f.BoolVar(&failUnmet, "fail-unmet", false, fmt.Sprintf("exit %d when the goal is not met", exitGoalUnmet))
+	budgetFlags(f, &budget) // per point: one run of its scenario
 	f.StringVar(&shard, "shard", "", "run only shard i of N of the runs and write it to --out (i/N, auto for a Slurm job array, auto/N for a Kubernetes Indexed Job); merge the shards with 'faasim sweep merge'")
 	f.StringVar(&emit, "emit", "", "print a recipe that runs the sweep as --shards shards and merges them: slurm (an sbatch job array) or kubernetes (an Indexed Job); runs nothing")
 	f.IntVar(&shards, "shards", 0, "the number of shards of --emit")
@@ -199,12 +202,10 @@ func checkDistributed(cmd *cobra.Command, shard, emit string, shards int, out st
 }
 
 // runShard runs shard i of n and writes its file into out, atomically.
+// Every shard of a sweep may write into one directory at once, so the
+// file alone is staged (written beside its name, then renamed), not the
+// directory as faasim run's --out is.
 func runShard(cmd *cobra.Command, sw *sweep.Sweep, i, n int, out string, bar *progress) error {
-	stage, err := newStaging(out)
-	if err != nil {
-		return fmt.Errorf("--out %s: %w", out, err)
-	}
-	defer stage.abort()
 	sh, err := sw.RunShard(cmd.Context(), i, n)
 	bar.clear()
 	if err != nil {
@@ -215,10 +216,10 @@ func runShard(cmd *cobra.Command, sw *sweep.Sweep, i, n int, out string, bar *pr
 	if err := sh.Write(&b); err != nil {
 		return err
 	}
-	if err := reports.WriteFileAtomic(filepath.Join(stage.dir, name), b.Bytes()); err != nil {
-		return fmt.Errorf("writing the shard to %s: %w", out, err)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("--out %s: %w", out, err)
 	}
-	if err := stage.commit(); err != nil {
+	if err := reports.WriteFileAtomic(filepath.Join(out, name), b.Bytes()); err != nil {
 		return fmt.Errorf("writing the shard to %s: %w", out, err)
 	}
 	kind, units := sw.Units()

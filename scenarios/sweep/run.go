@@ -117,6 +117,9 @@ func parallel(n, limit int, f func(i int) error) error {
 // every metric of every system over them; at names the point (its
 // replication is each run's own).
 func (rn *runner) evaluate(ctx context.Context, sc *scenarios.Scenario, ps reports.Params, at runKey) (reports.SweepPoint, error) {
+	if err := rn.checkBudget(sc, ps); err != nil {
+		return reports.SweepPoint{}, err
+	}
 	reps := make([]*reports.Results, len(rn.seeds))
 	err := parallel(len(rn.seeds), 0, func(r int) error {
 		k := at
@@ -132,6 +135,20 @@ func (rn *runner) evaluate(ctx context.Context, sc *scenarios.Scenario, ps repor
 		return reports.SweepPoint{}, err
 	}
 	return summarise(reps, ps, rn.s.Confidence), nil
+}
+
+// checkBudget bounds a point like a run (an axis up to rate 1e9 would
+// otherwise exhaust memory in its first replication). A merge simulates
+// nothing, so it is not bounded.
+func (rn *runner) checkBudget(sc *scenarios.Scenario, ps reports.Params) error {
+	if _, simulating := rn.src.(*simulator); !simulating {
+		return nil
+	}
+	if err := sc.CheckBudget(sc.Estimate(1, 0), rn.s.opts.Budget); err != nil {
+		rn.cancel()
+		return fmt.Errorf("point %s: %w", paramsLabel(ps), err)
+	}
+	return nil
 }
 
 // states are the states run k ended in, from the runner's source, on a

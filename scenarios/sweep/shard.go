@@ -317,6 +317,9 @@ func (s *Sweep) RunShard(ctx context.Context, i, n int) (*Shard, error) {
 					return problems(err)
 				}
 			}
+			if err := rn.checkBudget(sc, ps); err != nil {
+				return err
+			}
 			return parallel(len(g.reps), 0, func(r int) error {
 				k := g.at
 				k.Rep = g.reps[r]
