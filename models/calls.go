@@ -28,7 +28,21 @@ type InvocationType interface {
 	// sees that one attempt's outcome (sync): a function called so, with no
 	// errors and no state, needs no invocation layer at all.
 	Direct() bool
+	// Attempts is the expected attempts per event when each fails with
+	// probability p (cost estimates before a run).
+	Attempts(p float64) float64
 	String() string
+}
+
+// geometric is 1 + p + ... + p^r: the expected attempts of an event
+// allowed r retries, each attempt failing with probability p.
+func geometric(p float64, r int) float64 {
+	s, t := 0.0, 1.0
+	for range r + 1 {
+		s += t
+		t *= p
+	}
+	return s
 }
 
 // Invoker is an invocation type at work for one function in one run.
@@ -74,8 +88,8 @@ type FunctionCalls struct {
 	State  *State // nil: the function needs no state
 }
 
-// passThrough reports whether fn's calls need no invocation layer.
-func (c FunctionCalls) passThrough() bool {
+// PassThrough reports whether fn's calls need no invocation layer.
+func (c FunctionCalls) PassThrough() bool {
 	return (c.Type == nil || c.Type.Direct()) && c.Errors.Rate == 0 && c.State == nil
 }
 
@@ -83,7 +97,7 @@ func (c FunctionCalls) passThrough() bool {
 // through to the system (Invoked is then needed).
 func NeedsInvoked(calls []FunctionCalls) bool {
 	for _, c := range calls {
-		if !c.passThrough() {
+		if !c.PassThrough() {
 			return true
 		}
 	}

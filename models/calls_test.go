@@ -90,6 +90,9 @@ func TestAsyncRetriesTheory(t *testing.T) {
 					sq += math.Pow(p, float64(max(j, k)))
 				}
 			}
+			if got := typ.Attempts(p); math.Abs(got-mean) > 1e-12 {
+				t.Errorf("AsyncInvocation.Attempts(%v) = %v, want %v", p, got, mean)
+			}
 			sdA := math.Sqrt(n * (sq - mean*mean))
 			pd := math.Pow(p, float64(r+1))
 			sdD := math.Sqrt(n * pd * (1 - pd))

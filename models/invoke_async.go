@@ -48,7 +48,8 @@ func (a AsyncInvocation) String() string {
 	return fmt.Sprintf("async(retries %d, max age %v)", a.Retries, a.MaxEventAge)
 }
 
-func (AsyncInvocation) Direct() bool { return false }
+func (AsyncInvocation) Direct() bool                 { return false }
+func (a AsyncInvocation) Attempts(p float64) float64 { return geometric(p, a.Retries) }
 
 func (a AsyncInvocation) check() error {
 	switch {

@@ -67,6 +67,15 @@ func (q QueueInvocation) String() string {
 
 func (QueueInvocation) Direct() bool { return false }
 
+// Attempts: up to MaxReceiveCount receipts; without a dead-letter queue,
+// as many as it takes (1/(1 - p), p at most 0.999).
+func (q QueueInvocation) Attempts(p float64) float64 {
+	if q.MaxReceiveCount > 0 {
+		return geometric(p, q.MaxReceiveCount-1)
+	}
+	return 1 / (1 - min(p, 0.999))
+}
+
 func (q QueueInvocation) check() error {
 	switch {
 	case q.BatchSize < 1 || q.BatchSize > MaxBatchSize:

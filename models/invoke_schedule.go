@@ -26,7 +26,8 @@ func (s ScheduleInvocation) String() string {
 	return fmt.Sprintf("schedule(window %v, retries %d, max age %v)", s.FlexibleWindow, s.Async.Retries, s.Async.MaxEventAge)
 }
 
-func (ScheduleInvocation) Direct() bool { return false }
+func (ScheduleInvocation) Direct() bool                 { return false }
+func (s ScheduleInvocation) Attempts(p float64) float64 { return s.Async.Attempts(p) }
 
 func (s ScheduleInvocation) NewInvoker(h *CallHost, fn int32) (Invoker, error) {
 	if err := s.Async.check(); err != nil {

@@ -11,8 +11,9 @@ import (
 // out. Nobody retries.
 type SyncInvocation struct{}
 
-func (SyncInvocation) String() string { return "sync" }
-func (SyncInvocation) Direct() bool   { return true }
+func (SyncInvocation) String() string           { return "sync" }
+func (SyncInvocation) Direct() bool             { return true }
+func (SyncInvocation) Attempts(float64) float64 { return 1 }
 
 func (SyncInvocation) NewInvoker(h *CallHost, fn int32) (Invoker, error) {
 	return &syncInvoker{h: h, fn: fn}, nil

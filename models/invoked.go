@@ -98,7 +98,7 @@ func NewInvoked(cfg InvokedConfig, inner System) (*Invoked, error) {
 	for fn := range n {
 		c := x.calls[fn]
 		x.errKey[fn] = cfg.Seed.Source("errors/" + cfg.Functions[fn].Name).Uint64()
-		if c.passThrough() {
+		if c.PassThrough() {
 			continue
 		}
 		t := c.Type

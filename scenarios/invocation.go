@@ -221,3 +221,23 @@ func (s *Scenario) wrapCalls(sys System, m models.System, seed sim.Seed) (models
 	}
 	return models.NewInvoked(models.InvokedConfig{Functions: s.Functions, Calls: s.Calls, CacheHitRatio: sys.CacheHitRatio, Seed: seed}, m)
 }
+
+// callEvents estimates the events an invocation layer adds over the run
+// (estimate.go): each event's expected attempts (InvocationType.Attempts)
+// each cost perAttempt events,
+// plus one timer per attempt (a retry, a visibility timeout, a deferred
+// poll); a poller's scaling step, one a minute, is too few to count.
+func (s *Scenario) callEvents(loads []fnLoad, perAttempt float64) float64 {
+	var n float64
+	for i, c := range s.Calls {
+		if i >= len(loads) || c.PassThrough() {
+			continue
+		}
+		t := c.Type
+		if t == nil {
+			t = models.SyncInvocation{}
+		}
+		n += loads[i].arrivals * t.Attempts(c.Errors.Rate) * perAttempt
+	}
+	return n
+}
