@@ -219,8 +219,8 @@ func (s *Scenario) systemCost(i int, h float64) sysCost {
 			c.eventsWhy = why
 		}
 	}
-	if s.Calls != nil {
-		timers(s.callEvents(loads, perRequest+1), "the attempts, retries and timers of the functions' invocation types")
+	if calls := s.callsOf(sys); models.NeedsInvoked(calls) {
+		timers(callEvents(calls, loads, perRequest+1), "the attempts, retries and timers of the functions' invocation types")
 	}
 	if total.reorder > 0 {
 		c.bytes += total.mean * total.reorder * bytesPerRow

@@ -120,21 +120,30 @@ func decodeQueue(o *object) (models.InvocationType, bool) {
 	return q, true
 }
 
+// invocation decodes the invocation map at key (a function's, or a
+// system's for all its functions); name is the type it names.
+func (d *decoder) invocation(o *object, key string) (typ models.InvocationType, name string) {
+	inv, ok := o.sub(key)
+	if !ok {
+		return nil, ""
+	}
+	n, ok := inv.kind(invocationTypeKey, keysOf(invocationTypes), nil)
+	if !ok {
+		return nil, ""
+	}
+	t := invocationTypes[n]
+	inv = d.object(inv.path, withDefaults(t.defaults, inv.m))
+	inv.allow(append([]string{invocationTypeKey}, t.keys...), nil)
+	if typ, ok := t.decode(inv); ok {
+		return typ, n
+	}
+	return nil, ""
+}
+
 // calls decodes a function's invocation, errors and state; name is the
 // invocation type it names ("" for sync by default).
 func (d *decoder) calls(o *object) (c models.FunctionCalls, name string) {
-	if o.has("invocation") {
-		if inv, ok := o.sub("invocation"); ok {
-			if n, ok := inv.kind(invocationTypeKey, keysOf(invocationTypes), nil); ok {
-				t := invocationTypes[n]
-				inv = d.object(inv.path, withDefaults(t.defaults, inv.m))
-				inv.allow(append([]string{invocationTypeKey}, t.keys...), nil)
-				if typ, ok := t.decode(inv); ok {
-					c.Type, name = typ, n
-				}
-			}
-		}
-	}
+	c.Type, name = d.invocation(o, "invocation")
 	if e, ok := o.sub("errors"); ok {
 		e.allow(errorsKeys, nil)
 		if e.require("rate", "the probability that an attempt fails, a number from 0 to 1") {
@@ -196,30 +205,56 @@ func (d *decoder) deployment(o *object, runtime *string, packageMB *float64, sna
 }
 
 // checkCron reports every function called on a schedule whose arrivals do
-// not come from a cron workload.
-func (d *decoder) checkCron(s *Scenario, names []string) {
-	for i, n := range names {
+// not come from a cron workload: names are the functions' invocation
+// types, systems the systems' (their invocation key, for every function).
+func (d *decoder) checkCron(s *Scenario, names, systems []string) {
+	check := func(path, n string, fn int) {
 		if n == "" || !invocationTypes[n].cron {
-			continue
+			return
 		}
 		typ := s.Workload.Type
-		if i < len(s.perFunction) {
-			typ = s.perFunction[i].Type
+		if fn < len(s.perFunction) {
+			typ = s.perFunction[fn].Type
 		}
 		if typ != "cron" {
-			d.problem(fmt.Sprintf("functions[%d].invocation.type", i),
-				"%s fires the function's cron workload; want the function's workload (or the top-level one) of type cron, found %s", n, typ)
+			d.problem(path, "%s fires the function's cron workload; want the function's workload (or the top-level one) of type cron, found %s (function %q)",
+				n, typ, s.Functions[fn].Name)
+		}
+	}
+	for i, n := range names {
+		check(fmt.Sprintf("functions[%d].invocation.type", i), n, i)
+	}
+	for j, n := range systems {
+		for i := range s.Functions {
+			check(fmt.Sprintf("systems[%d].invocation.type", j), n, i)
 		}
 	}
 }
 
+// callsOf are the calls of the scenario's functions on system sys: its
+// invocation, when it sets one, replaces every function's type (the same
+// events read by a fleet from a queue, or polled in batches of another
+// size); errors and state stay the functions'.
+func (s *Scenario) callsOf(sys System) []models.FunctionCalls {
+	if sys.Invocation == nil {
+		return s.Calls
+	}
+	calls := make([]models.FunctionCalls, len(s.Functions))
+	copy(calls, s.Calls)
+	for i := range calls {
+		calls[i].Type = sys.Invocation
+	}
+	return calls
+}
+
 // wrapCalls puts the scenario's invocation layer before system m, if any
-// function needs one.
+// function needs one there.
 func (s *Scenario) wrapCalls(sys System, m models.System, seed sim.Seed) (models.System, error) {
-	if !models.NeedsInvoked(s.Calls) {
+	calls := s.callsOf(sys)
+	if !models.NeedsInvoked(calls) {
 		return m, nil
 	}
-	return models.NewInvoked(models.InvokedConfig{Functions: s.Functions, Calls: s.Calls, CacheHitRatio: sys.CacheHitRatio, Seed: seed}, m)
+	return models.NewInvoked(models.InvokedConfig{Functions: s.Functions, Calls: calls, CacheHitRatio: sys.CacheHitRatio, Seed: seed}, m)
 }
 
 // callEvents estimates the events an invocation layer adds over the run
@@ -227,9 +262,9 @@ func (s *Scenario) wrapCalls(sys System, m models.System, seed sim.Seed) (models
 // each cost perAttempt events,
 // plus one timer per attempt (a retry, a visibility timeout, a deferred
 // poll); a poller's scaling step, one a minute, is too few to count.
-func (s *Scenario) callEvents(loads []fnLoad, perAttempt float64) float64 {
+func callEvents(calls []models.FunctionCalls, loads []fnLoad, perAttempt float64) float64 {
 	var n float64
-	for i, c := range s.Calls {
+	for i, c := range calls {
 		if i >= len(loads) || c.PassThrough() {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -100,4 +101,28 @@ func load(t *testing.T, name, text string) *Scenario {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestSystemInvocation: a system's invocation replaces every function's
+// type there (errors and state stay), checked like a function's; the other
+// systems keep the functions' own.
+func TestSystemInvocation(t *testing.T) {
+	s := load(t, "s.yaml", head+`functions: [{name: f, errors: {rate: 0.1}, invocation: {type: async}}]
+systems:
+  - {name: l, platform: aws-lambda-x86}
+  - {name: v, platform: aws-ec2-m5.large, instances: 1, invocation: {type: queue, visibility_timeout: 1m, max_receive_count: 3}}
+`)
+	if _, ok := s.callsOf(s.Systems[1])[0].Type.(interface{ Direct() bool }); !ok || s.callsOf(s.Systems[1])[0].Errors.Rate != 0.1 {
+		t.Fatalf("fleet calls %+v", s.callsOf(s.Systems[1]))
+	}
+	if got := s.callsOf(s.Systems[1])[0].Type.String(); !strings.HasPrefix(got, "queue(") {
+		t.Errorf("fleet's type %s, want the queue", got)
+	}
+	if got := s.callsOf(s.Systems[0])[0].Type.String(); !strings.HasPrefix(got, "async(") {
+		t.Errorf("lambda's type %s, want the function's async", got)
+	}
+	find(t, problems(t, "s.yaml", head+"systems: [{name: s, platform: aws-ec2-m5.large, instances: 1, invocation: {type: queue, batch_size: 0}}]\n"),
+		"systems[0].invocation.batch_size", "want an integer >= 1")
+	find(t, problems(t, "s.yaml", head+"systems: [{name: s, platform: aws-ec2-m5.large, instances: 1, invocation: {type: schedule}}]\n"),
+		"systems[0].invocation.type", "cron")
 }

@@ -63,6 +63,10 @@ type System struct {
 	// CacheHitRatio is the share of functions' state round trips a server
 	// fleet answers from memory (cache_hit_ratio).
 	CacheHitRatio float64
+	// Invocation, if set, is how every function is called on this system
+	// (its invocation key), replacing the functions' own types.
+	Invocation     models.InvocationType
+	invocationName string
 }
 
 // Problem is one thing wrong with a scenario.

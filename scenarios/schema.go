@@ -15,7 +15,7 @@ var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
 		"invocation", "errors", "state", "runtime", "package_mb", "snapstart"}
-	systemKeys = []string{"name", "type", "platform", "override_limits"}
+	systemKeys = []string{"name", "type", "platform", "override_limits", "invocation"}
 	faasKeys   = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
 		// platform catalogue: docs/platforms.md
@@ -76,10 +76,14 @@ func (d *decoder) scenario(o *object) *Scenario {
 	s.Report = d.report(o, s.Duration-s.Warmup)
 	s.SLO = d.slo(o)
 	d.finishWorkload(o, s)
-	d.checkCron(s, callTypes)
 	if o.require("systems", "a list of one or more systems to compare") {
 		s.Systems = d.systems(o, s.Functions)
 	}
+	var sysTypes []string
+	for _, sys := range s.Systems {
+		sysTypes = append(sysTypes, sys.invocationName)
+	}
+	d.checkCron(s, callTypes, sysTypes)
 	return s
 }
 
@@ -238,6 +242,7 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 		return sys, false
 	}
 	sys.Type = typ
+	sys.Invocation, sys.invocationName = d.invocation(o, "invocation")
 
 	defaults, keys, otherKeys, other := faasDefaults, faasKeys, serverKeys, "server"
 	if typ == "server" {
