@@ -242,6 +242,10 @@ func TestQueueBatchesNoWindow(t *testing.T) {
 		if got, want := sum.Cost.Total(), n*0.01*1e-5+float64(n/b)*0.2/1e6; math.Abs(got-want) > 1e-12 {
 			t.Errorf("B %d: bill %v, want %v", b, got, want)
 		}
+		// Each message's share of its invocation's bill.
+		if got, want := sum.RequestCost.P50, (float64(b)*0.01*1e-5+0.2/1e6)/float64(b); math.Abs(got-want) > 0.0078*want {
+			t.Errorf("B %d: a message's bill %v, want %v ± 0.78%%", b, got, want)
+		}
 	}
 	x := invoked(t, openFaaS(t, fns), fns, models.FunctionCalls{Type: sqs(10, 0)})
 	sum, _ := run(t, x, every(3000, 1, 100*time.Millisecond, 10*time.Millisecond), time.Hour)
@@ -448,6 +452,10 @@ func TestStateShiftsExactly(t *testing.T) {
 	if got, want := state.USD, n*k*1.25/1e6; state.Name != "state" || math.Abs(got-want) > 1e-12 {
 		t.Errorf("state line %+v, want %v", state, want)
 	}
+	// A request's bill: its compute, its fee and its round trips.
+	if got, want := with.RequestCost.P50, (50+k*4)*0.001*0.5*1e-5+0.2/1e6+k*1.25/1e6; math.Abs(got-want) > 0.0078*want {
+		t.Errorf("a request's bill %v, want %v ± 0.78%%", got, want)
+	}
 	if with.Calls.StateRoundTrips != n*k {
 		t.Errorf("%d round trips, want %d", with.Calls.StateRoundTrips, n*k)
 	}
@@ -517,18 +525,18 @@ func TestScheduleFlexibleWindow(t *testing.T) {
 	}
 }
 
-// TestInvocationCostQuantiles: the bill of one invocation at p50/p90/p99
+// TestRequestCostQuantiles: the bill of one invocation at p50/p90/p99
 // of the invocations billed, against the hand-computed bill of an
 // execution at those quantiles (uniform executions of 1..100 ms, 1 GB):
 // within the histogram's 0.78%.
-func TestInvocationCostQuantiles(t *testing.T) {
+func TestRequestCostQuantiles(t *testing.T) {
 	fns := []workloads.Function{fn("f", 1024, dist.Constant{Value: 0.1})}
 	src := &list{}
 	for i := 0; i < 10000; i++ {
 		src.inv = append(src.inv, workloads.Invocation{At: sim.Time(i) * time.Second, Exec: sim.Time(i%100+1) * time.Millisecond})
 	}
 	sum, _ := run(t, openFaaS(t, fns), src, 3*time.Hour)
-	q := sum.InvocationCost
+	q := sum.RequestCost
 	if q == nil {
 		t.Fatal("no invocation cost quantiles")
 	}

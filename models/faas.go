@@ -101,6 +101,10 @@ type FaaS struct {
 	obs    Observer
 	w      Window
 	from   sim.Time // requests arriving from here are reported: the warm-up, or all (readAll)
+	// extraUSD is what an attempt of the invocation layer costs beyond
+	// the platform's bill (its state round trips), for the histogram of
+	// request bills; nil without one.
+	extraUSD func(tag uint32) float64
 	rec    Record   // reused for every report (a fresh &Record{} escaped: one allocation per request)
 
 	// The engine's names for the model's events; idle timers go through a
@@ -180,6 +184,7 @@ type request struct {
 	fn      int32
 	next    int32  // wait list link
 	tag     uint32 // the invocation layer's attempt (Record.Tag)
+	msgs    uint16 // requests the invocation serves (a batch's messages); 0 = 1
 	cold    bool
 	starter bool // started its instance: its bill carries the instance's init
 	own     bool // the policy's own invocation (a ping), not a user request
@@ -294,7 +299,7 @@ func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 // attempt implements runner: the invocation layer runs an attempt of fn
 // now, exec scaled as Arrive scales it, plus extra (state round trips: I/O,
 // not scaled by CPU).
-func (f *FaaS) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, tag uint32) {
+func (f *FaaS) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, msgs int, tag uint32) {
 	if s := f.scale[fn]; s != 1 {
 		exec = sim.Time(float64(exec) * s)
 	}
@@ -303,12 +308,13 @@ func (f *FaaS) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, tag uint32
 		f.reqObs.Arrived(fn, now)
 	}
 	r := f.newRequest(now, exec+extra, fn, false)
-	f.reqs.items[r].tag = tag
+	f.reqs.items[r].tag, f.reqs.items[r].msgs = tag, uint16(msgs)
 	f.dispatch(e, r)
 }
 
-// readAll implements runner: every request is reported, warm-up ones too.
-func (f *FaaS) readAll() { f.from = reportAll }
+// readAll implements runner: every request is reported, warm-up ones too;
+// extra prices an attempt's charges beyond the platform's.
+func (f *FaaS) readAll(extra func(tag uint32) float64) { f.from, f.extraUSD = reportAll, extra }
 
 // pulls implements runner: a FaaS platform is invoked, it polls nothing.
 func (f *FaaS) pulls() bool { return false }
@@ -636,7 +642,11 @@ func (f *FaaS) bill(rq *request, in *instance, run, init sim.Time) {
 			return
 		}
 	}
-	f.meter.bill(rq.fn, run, init)
+	var extra float64
+	if rq.tag != 0 && f.extraUSD != nil {
+		extra = f.extraUSD(rq.tag)
+	}
+	f.meter.bill(rq.fn, run, init, rq.msgs, extra)
 }
 
 // setIdle moves the function's idle level (ready instances without a request).
@@ -818,7 +828,7 @@ func (f *FaaS) Finish() Summary {
 	return Summary{
 		Cost:           cost,
 		FunctionCost:   per,
-		InvocationCost: f.meter.hist.quantiles(),
+		RequestCost: f.meter.hist.quantiles(),
 		Policy:         f.policyStats(),
 		Instances: InstanceStats{
 			Mean:          f.alive.mean(w),

@@ -182,9 +182,11 @@ func (m *faasMeter) price(memMB []int) {
 }
 
 // bill charges one request of function fn that ran for run and (if it
-// started its instance) waited init for it. Under the instance models only
+// started its instance) waited init for it; it served msgs requests (a
+// batch), which share its bill, with extraUSD beyond the platform's (the
+// state store's), in the histogram of request bills. Under the instance models only
 // the request fee is per request.
-func (m *faasMeter) bill(fn int32, run, init sim.Time) {
+func (m *faasMeter) bill(fn int32, run, init sim.Time, msgs uint16, extraUSD float64) {
 	m.requests[fn]++
 	if m.b.Model != PerRequest {
 		return
@@ -195,7 +197,12 @@ func (m *faasMeter) bill(fn int32, run, init sim.Time) {
 	}
 	g := m.granules(d, 0)
 	m.units[fn] += g
-	m.hist.add(uint64(float64(g)*m.unitPico[fn] + m.feePico))
+	pico := float64(g)*m.unitPico[fn] + m.feePico + extraUSD/picoUSD
+	if msgs <= 1 {
+		m.hist.add(uint64(pico))
+	} else {
+		m.hist.addN(uint64(pico/float64(msgs)), int64(msgs))
+	}
 }
 
 // period charges an instance of function fn for [from, to), clipped to the

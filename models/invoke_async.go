@@ -139,7 +139,7 @@ func (a *asyncInvoker) Ended(e *sim.Engine, r *Record) {
 	}
 	if !ev.started {
 		ev.started = true
-		a.h.Started(ev.arrival, r.Arrival)
+		a.h.Started(ev.arrival, r.Arrival+r.Wait) // given capacity then
 	}
 	ev.throttles = 0
 	ev.ran++

@@ -189,10 +189,6 @@ func (q *queueInvoker) receive(now sim.Time, m int32) bool {
 		q.deadLetter(now, m)
 		return false
 	}
-	if !msg.started {
-		msg.started = true
-		q.h.Started(msg.arrival, now)
-	}
 	msg.fails = q.h.Fails(q.fn, msg.key, int(msg.receives)-1)
 	return true
 }
@@ -238,6 +234,10 @@ func (q *queueInvoker) endWorker(e *sim.Engine, r *Record) {
 	msg := &q.msgs.items[m]
 	now := e.Now()
 	msg.cold = msg.cold || r.Cold
+	if r.Outcome != Rejected && !msg.started { // a worker took it when its wait ended
+		msg.started = true
+		q.h.Started(msg.arrival, r.Arrival+r.Wait)
+	}
 	switch {
 	case r.Outcome == Rejected: // the fleet's queue is full: the message stays in SQS
 		msg.receives--
@@ -326,8 +326,13 @@ func (q *queueInvoker) close(e *sim.Engine) {
 	retries := 0
 	for _, m := range b.msgs {
 		exec += q.execOf(m)
-		if q.msgs.items[m].receives > 1 {
+		msg := &q.msgs.items[m]
+		if msg.receives > 1 {
 			retries++
+		}
+		if !msg.started { // it starts with its batch: the window is part of its age
+			msg.started = true
+			q.h.Started(msg.arrival, now)
 		}
 	}
 	b.start, b.running = now, true

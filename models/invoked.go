@@ -15,11 +15,13 @@ import (
 type runner interface {
 	System
 	// attempt runs an attempt of fn from now: exec as the system scales
-	// execution, plus extra (I/O, never scaled), reported with tag.
-	attempt(e *sim.Engine, fn int32, exec, extra sim.Time, tag uint32)
+	// execution, plus extra (I/O, never scaled), for msgs requests (a
+	// batch), reported with tag.
+	attempt(e *sim.Engine, fn int32, exec, extra sim.Time, msgs int, tag uint32)
 	// readAll makes the system report every request, those of the
-	// warm-up too (the layer needs every attempt's end; it filters).
-	readAll()
+	// warm-up too (the layer needs every attempt's end; it filters);
+	// extra is what an attempt costs beyond the system's own bill.
+	readAll(extra func(tag uint32) float64)
 	// pulls reports whether the system's workers take work from a queue.
 	pulls() bool
 }
@@ -64,6 +66,7 @@ type Invoked struct {
 // ends.
 type attemptSlot struct {
 	owner   uint32 // the invoker's tag
+	fn      int32
 	msgs    int32
 	retries int32
 	trips   int32 // state round trips to the store
@@ -111,7 +114,7 @@ func NewInvoked(cfg InvokedConfig, inner System) (*Invoked, error) {
 		}
 		x.inv[fn] = v
 	}
-	r.readAll()
+	r.readAll(x.attemptUSD)
 	return x, nil
 }
 
@@ -171,9 +174,19 @@ func (x *Invoked) run(e *sim.Engine, fn int32, exec sim.Time, msgs, retries int,
 		}
 	}
 	s := x.att.alloc()
-	x.att.items[s] = attemptSlot{owner: tag, msgs: int32(msgs), retries: int32(retries), trips: int32(trips),
+	x.att.items[s] = attemptSlot{owner: tag, fn: fn, msgs: int32(msgs), retries: int32(retries), trips: int32(trips),
 		hits: int32(hits), counted: e.Now() >= x.w.Warmup}
-	x.inner.attempt(e, fn, exec, extra, uint32(s)+1)
+	x.inner.attempt(e, fn, exec, extra, msgs, uint32(s)+1)
+}
+
+// attemptUSD is the state store's charge for the attempt the system knows
+// as tag.
+func (x *Invoked) attemptUSD(tag uint32) float64 {
+	a := &x.att.items[tag-1]
+	if a.trips == 0 {
+		return 0
+	}
+	return float64(a.trips) * x.calls[a.fn].State.PricePerMillion / 1e6
 }
 
 // invokedObs receives the system's records.

@@ -39,12 +39,15 @@ func logMid(i int) float64 {
 	return (float64(m) + 0.5) * float64(uint64(1)<<uint(e))
 }
 
-func (h *logHist) add(x uint64) {
+func (h *logHist) add(x uint64) { h.addN(x, 1) }
+
+// addN counts x n times.
+func (h *logHist) addN(x uint64, n int64) {
 	if h.counts == nil {
 		h.counts = make([]int64, logBuckets)
 	}
-	h.counts[logBucket(x)]++
-	h.n++
+	h.counts[logBucket(x)] += n
+	h.n += n
 }
 
 // quantile is the nearest-rank q-quantile's bucket midpoint (0 when empty).
@@ -63,8 +66,8 @@ func (h *logHist) quantile(q float64) float64 {
 	return logMid(len(h.counts) - 1)
 }
 
-// CostQuantiles is the bill of one invocation at quantiles of the
-// invocations billed, US dollars (within 0.78%).
+// CostQuantiles is the bill of one request at quantiles of the requests
+// billed, US dollars (within 0.78%).
 type CostQuantiles struct {
 	P50, P90, P99 float64
 }

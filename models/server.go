@@ -132,12 +132,12 @@ func (s *Server) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 
 // attempt implements runner: the invocation layer runs an attempt of fn
 // now for exec + extra (a fleet's workers run at one speed).
-func (s *Server) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, tag uint32) {
+func (s *Server) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, msgs int, tag uint32) {
 	s.arrive(e, e.Now(), exec+extra, fn, tag)
 }
 
 // readAll implements runner: every request is reported, warm-up ones too.
-func (s *Server) readAll() { s.from = reportAll }
+func (s *Server) readAll(func(uint32) float64) { s.from = reportAll }
 
 // pulls implements runner: a fleet's workers take work from a queue.
 func (s *Server) pulls() bool { return true }

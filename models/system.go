@@ -98,9 +98,10 @@ type Summary struct {
 	// Calls is what the invocation layer did (attempts, retries, dead
 	// letters, batches); nil when every call went straight to the system.
 	Calls *CallStats
-	// InvocationCost is the bill of one on-demand invocation at quantiles
-	// of the invocations billed (per-request billing only; nil otherwise).
-	InvocationCost *CostQuantiles
+	// RequestCost is the bill of one request at quantiles over the
+	// requests billed: an on-demand invocation's bill, shared equally by
+	// the messages of its batch (per-request billing only; nil otherwise).
+	RequestCost *CostQuantiles
 }
 
 // InstanceStats are time-weighted over the window.

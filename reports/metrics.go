@@ -69,8 +69,8 @@ func fleet(s *SystemResult) bool     { return s.Instances.FleetResult != nil }
 func keepAlive(s *SystemResult) bool { return s.KeepAlive != nil }
 func calls(s *SystemResult) bool     { return s.CallResult != nil }
 func eventAge(s *SystemResult) bool  { return s.CallResult != nil && s.CallResult.EventAgeS != nil }
-func perInvocation(s *SystemResult) bool {
-	return s.CostUSD.PerInvocation != nil
+func perRequest(s *SystemResult) bool {
+	return s.CostUSD.PerRequest != nil
 }
 
 // callMetric is a figure of the invocation layer (CallResult).
@@ -78,12 +78,27 @@ func callMetric(path, label, unit string, better Better, table bool, format func
 	return Metric{Path: path, Label: label, Unit: unit, Better: better, Table: table, format: format, has: calls}
 }
 
-// invocationCostMetric is the bill of one invocation at a quantile of the
-// invocations (of their execution time, for one function), shown
+// anyNonzero shows a row only when some system's figure at path is not 0
+// (an invocation layer's throttles, failures, ages and round trips are
+// noise in the tables of scenarios that have none).
+func anyNonzero(path string) func(r *Results) bool {
+	return func(r *Results) bool {
+		return anySystem(r, func(s *SystemResult) bool { v, ok := fieldValue(s, path); return ok && v != 0 })
+	}
+}
+
+// shown is m, shown only where some system's figure is not 0.
+func shown(m Metric) Metric {
+	m.show = anyNonzero(m.Path)
+	return m
+}
+
+// requestCostMetric is the bill of one request at a quantile of the
+// requests (of their execution time, for one function), shown
 // per million (a millionth of a dollar is unreadable).
-func invocationCostMetric(q string) Metric {
-	return Metric{Path: "cost_usd.per_invocation." + q, Label: "cost per 1M at " + q + " exec $", Unit: "USD", Table: true,
-		format: func(v float64, _ *SystemResult) string { return usd(v * 1e6) }, has: perInvocation}
+func requestCostMetric(q string) Metric {
+	return Metric{Path: "cost_usd.per_request." + q, Label: "cost per 1M at " + q + " exec $", Unit: "USD", Table: true,
+		format: func(v float64, _ *SystemResult) string { return usd(v * 1e6) }, has: perRequest}
 }
 
 // latencyMetric is a latency figure: over completed requests only.
@@ -106,20 +121,20 @@ var Metrics = []Metric{
 	{Path: "timed_out_ratio", Label: "timed-out ratio", Unit: "ratio", Better: Lower, PerFunction: true, format: fmtRatio},
 	{Path: "in_flight", Label: "in flight at the end", Unit: "requests", Table: true, PerFunction: true, format: fmtOfRequests,
 		show: func(r *Results) bool { return anySystem(r, func(s *SystemResult) bool { return s.InFlight > 0 }) }},
-	callMetric("failed", "failed (function errors)", "requests", Lower, true, fmtOfRequests),
+	shown(callMetric("failed", "failed (function errors)", "requests", Lower, true, fmtOfRequests)),
 	callMetric("failed_ratio", "failed ratio", "ratio", Lower, false, fmtRatio),
 	callMetric("dead_lettered", "dead-lettered", "requests", Lower, true, fmtOfRequests),
 	callMetric("dead_lettered_ratio", "dead-lettered ratio", "ratio", Lower, false, fmtRatio),
 	callMetric("expired", "dead-lettered for their age", "requests", Lower, false, fmtCount),
 	callMetric("attempts", "attempts (retries included)", "attempts", NotCompared, true, fmtCount),
 	callMetric("retries", "retries", "attempts", NotCompared, true, fmtCount),
-	callMetric("invocations", "invocations billed", "invocations", NotCompared, true, fmtCount),
-	callMetric("throttled", "throttled, tried again", "invocations", NotCompared, true, fmtCount),
-	{Path: "event_age_s.mean", Label: "event age at start mean s", Unit: "s", Table: true, format: fmtSig3, has: eventAge},
-	{Path: "event_age_s.p50", Label: "event age at start p50 s", Unit: "s", format: fmtSig3, has: eventAge},
-	{Path: "event_age_s.p99", Label: "event age at start p99 s", Unit: "s", Table: true, format: fmtSig3, has: eventAge},
-	{Path: "event_age_s.max", Label: "event age at start max s", Unit: "s", format: fmtSig3, has: eventAge},
-	callMetric("state_round_trips", "state round trips to the store", "round trips", NotCompared, true, fmtCount),
+	callMetric("invocations", "invocations", "invocations", NotCompared, true, fmtCount),
+	shown(callMetric("throttled", "throttled, tried again", "invocations", NotCompared, true, fmtCount)),
+	shown(Metric{Path: "event_age_s.mean", Label: "event age at start mean ms", Unit: "s", Table: true, format: fmtSecondsAsMS, has: eventAge}),
+	{Path: "event_age_s.p50", Label: "event age at start p50 ms", Unit: "s", format: fmtSecondsAsMS, has: eventAge},
+	shown(Metric{Path: "event_age_s.p99", Label: "event age at start p99 ms", Unit: "s", Table: true, format: fmtSecondsAsMS, has: eventAge}),
+	{Path: "event_age_s.max", Label: "event age at start max ms", Unit: "s", format: fmtSecondsAsMS, has: eventAge},
+	shown(callMetric("state_round_trips", "state round trips to the store", "round trips", NotCompared, true, fmtCount)),
 	callMetric("cache_hits", "state round trips from memory", "round trips", NotCompared, false, fmtCount),
 	callMetric("max_concurrent_batches", "batches at once (max)", "batches", NotCompared, false, fmtCount),
 	{Path: "cold_starts", Label: "cold starts", Unit: "requests", Better: Lower, Table: true, PerFunction: true, format: fmtOfRequests},
@@ -164,9 +179,9 @@ var Metrics = []Metric{
 	{Path: "cost_usd.per_million_requests", Label: "cost per 1M requests $", Unit: "USD", Better: Lower, Table: true, PerFunction: true, format: fmtUSD,
 		has: func(s *SystemResult) bool { return s.Requests > 0 }},
 	{Path: "cost_usd.per_million_completed", Label: "cost per 1M completed $", Unit: "USD", Better: Lower, Table: true, PerFunction: true, format: fmtUSD, has: completed},
-	invocationCostMetric("p50"),
-	invocationCostMetric("p90"),
-	invocationCostMetric("p99"),
+	requestCostMetric("p50"),
+	requestCostMetric("p90"),
+	requestCostMetric("p99"),
 	{Path: "cost_usd.monthly_estimate", Label: "cost per 30 days $ (extrapolated)", Unit: "USD", Better: Lower, format: fmtUSD},
 }
 
@@ -396,14 +411,15 @@ func walkNumbers(prefix string, v reflect.Value, emit func(string, float64)) {
 }
 
 // Formats of the tables.
-func fmtCount(v float64, _ *SystemResult) string { return count(int64(v)) }
-func fmtInt(v float64, _ *SystemResult) string   { return strconv.FormatInt(int64(v), 10) }
-func fmtMS(v float64, _ *SystemResult) string    { return ms(v) }
-func fmtUSD(v float64, _ *SystemResult) string   { return usd(v) }
-func fmtNum(v float64, _ *SystemResult) string   { return num(v) }
-func fmtSig3(v float64, _ *SystemResult) string  { return sig3(v) }
-func fmtHours(v float64, _ *SystemResult) string { return num(v / 3600) }
-func fmtRatio(v float64, _ *SystemResult) string { return pct(v*100) + "%" }
+func fmtCount(v float64, _ *SystemResult) string       { return count(int64(v)) }
+func fmtInt(v float64, _ *SystemResult) string         { return strconv.FormatInt(int64(v), 10) }
+func fmtMS(v float64, _ *SystemResult) string          { return ms(v) }
+func fmtSecondsAsMS(v float64, _ *SystemResult) string { return ms(v * 1000) }
+func fmtUSD(v float64, _ *SystemResult) string         { return usd(v) }
+func fmtNum(v float64, _ *SystemResult) string         { return num(v) }
+func fmtSig3(v float64, _ *SystemResult) string        { return sig3(v) }
+func fmtHours(v float64, _ *SystemResult) string       { return num(v / 3600) }
+func fmtRatio(v float64, _ *SystemResult) string       { return pct(v*100) + "%" }
 
 // fmtOfRequests is a count with its share of the requests.
 func fmtOfRequests(v float64, s *SystemResult) string { return countPct(int64(v), s.Requests) }

@@ -25,8 +25,8 @@ func full() []SystemResult {
 	fs := &models.FleetStats{BilledSeconds: 7200, IdleSeconds: 1800.5, BootSeconds: 90, ScaleOuts: 3, ScaleIns: 1, Launched: 5, Terminated: 2}
 	cost := models.Cost{Items: []models.CostItem{{Name: "compute", USD: 3}, {Name: "requests", USD: 1}, {Name: "provisioned", USD: 0.5}}, MonthlyUSD: 90}
 	faas := a.Result(SystemInfo{Name: "f", Type: "faas", Functions: []string{"a", "b"}}, models.Summary{Cost: cost, FunctionCost: []float64{3, 1.5},
-		Policy:         models.PolicyStats{Policy: "fixed", IdleInstanceSeconds: 10, IdleGBSeconds: 5, Prewarms: 1, PrewarmHits: 2, ProvisionedServed: 3, ProvisionedSeconds: 4, Pings: 5},
-		InvocationCost: &models.CostQuantiles{P50: 2e-6, P90: 3e-6, P99: 9e-6},
+		Policy:      models.PolicyStats{Policy: "fixed", IdleInstanceSeconds: 10, IdleGBSeconds: 5, Prewarms: 1, PrewarmHits: 2, ProvisionedServed: 3, ProvisionedSeconds: 4, Pings: 5},
+		RequestCost: &models.CostQuantiles{P50: 2e-6, P90: 3e-6, P99: 9e-6},
 		Calls: &models.CallStats{Attempts: 10, Retries: 2, Invocations: 8, Throttled: 1, Expired: 1, StateRoundTrips: 30, CacheHits: 4,
 			MaxConcurrentBatches: 5, EventAge: &models.AgeStats{Mean: 1, P50: 0.5, P99: 3, Max: 4}}})
 	met := true

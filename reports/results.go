@@ -99,10 +99,12 @@ type CostResult struct {
 	Breakdown           map[string]float64 `json:"breakdown"` // JSON sorts the keys
 	// MonthlyEstimate is the bill extrapolated to 30 days (models.Cost.MonthlyUSD).
 	MonthlyEstimate float64 `json:"monthly_estimate"`
-	// PerInvocation is the bill of one on-demand invocation at quantiles
-	// of those billed (per-request billing only): what a typical and a
-	// slow execution cost, compute and request fee at list prices.
-	PerInvocation *Quantiles `json:"per_invocation,omitempty"`
+	// PerRequest is the bill of one request at quantiles over the
+	// requests billed (per-request billing only): what a typical and a slow
+	// execution cost, compute, request fee and state round trips at list
+	// prices; a batch's bill is shared by its messages, and each billed
+	// attempt counts as a request.
+	PerRequest *Quantiles `json:"per_request,omitempty"`
 }
 
 // Quantiles of a figure.
@@ -270,8 +272,8 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 	if sr.Completed > 0 {
 		sr.CostUSD.PerMillionCompleted = total / float64(sr.Completed) * 1e6
 	}
-	if q := sum.InvocationCost; q != nil {
-		sr.CostUSD.PerInvocation = &Quantiles{P50: sig(q.P50), P90: sig(q.P90), P99: sig(q.P99)}
+	if q := sum.RequestCost; q != nil {
+		sr.CostUSD.PerRequest = &Quantiles{P50: sig(q.P50), P90: sig(q.P90), P99: sig(q.P99)}
 	}
 	if c := sum.Calls; c != nil {
 		cr := &CallResult{Attempts: c.Attempts, Retries: c.Retries, Invocations: c.Invocations, Failed: a.all.failed,
