@@ -231,3 +231,35 @@ func TestMinInstances(t *testing.T) {
 		t.Errorf("bill %v, want %v", got, want)
 	}
 }
+
+// TestInstanceLifetimeMinimum: Cloud Run instance-based billing bills each
+// instance life at least one minute. At $1 per vCPU-s, 1 vCPU, 100 ms
+// granules, keep-alive none, start 0.5 s, execution 1 s:
+//   - a request at 10 s: the instance lives 10 to 11.5 s, 1.5 s, billed 60 s;
+//   - a request at 100 s: another life, 60 s;
+//   - a request at 299.5 s: born 0.5 s before the horizon (300 s) and alive
+//     there, billed the minimum it incurred at its start, 60 s;
+//   - a request at 4 s with a warm-up of 10 s: that instance (4 to 5.5 s)
+//     ends before the window and bills nothing.
+//
+// So 3 × 60 = $180. With a warm-up of 10.8 s instead, the life of a 10-s
+// request (10 to 11.5 s) began before the window: its 0.7 s in the window
+// round up to 0.7 s, without the minimum; the other two still bill 60 s each.
+func TestInstanceLifetimeMinimum(t *testing.T) {
+	run := func(warmup time.Duration) float64 {
+		fns := []workloads.Function{fn("f", 1024, dist.Constant{Value: 1})}
+		f := newFaaS(t, models.FaaSConfig{
+			Functions: fns, ColdStart: dist.Constant{Value: 0.5}, KeepAlive: models.NoKeepAlive{},
+			Billing: models.FaaSBilling{Model: models.InstanceLifetime, PricePerVCPUSecond: 1, VCPU: 1,
+				Granularity: 100 * time.Millisecond, MinimumBilled: time.Minute},
+		})
+		s, _ := simulate(t, f, 1, secs(4, 10, 100, 299.5), fns, models.Window{Warmup: warmup, Horizon: 300 * time.Second}, false)
+		return s.Cost.Total()
+	}
+	if got, want := run(10*time.Second), 3*60.0; math.Abs(got-want) > 1e-9 {
+		t.Errorf("warm-up 10 s: bill $%v, want $%v (three lives at the one-minute minimum)", got, want)
+	}
+	if got, want := run(10800*time.Millisecond), 0.7+2*60.0; math.Abs(got-want) > 1e-9 {
+		t.Errorf("warm-up 10.8 s: bill $%v, want $%v (a life begun before the window bills its part, no minimum)", got, want)
+	}
+}

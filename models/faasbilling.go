@@ -171,25 +171,24 @@ func (m *faasMeter) bill(fn int32, run, init sim.Time) {
 	if m.b.Model != PerRequest {
 		return
 	}
-	d := run
-	if m.b.InitBilled {
-		d += init
-	}
-	m.charge(fn, d)
+	m.units[fn] += m.granules(run, init)
 }
 
 // period charges an instance of function fn for [from, to), clipped to the
-// window (instance models).
+// window (instance models). The minimum (Cloud Run instance-based: one
+// minute per instance life; Flex: one second per activity period) is
+// incurred when the period begins, so it applies to periods that begin in
+// the window, even one cut short by the horizon, and not to one already
+// running at the warm-up.
 func (m *faasMeter) period(fn int32, from, to sim.Time, w Window) {
-	from = max(from, w.Warmup)
-	to = min(to, w.Horizon)
-	if to > from {
-		m.charge(fn, to-from)
+	began := from >= w.Warmup && from < w.Horizon
+	d := max(min(to, w.Horizon)-max(from, w.Warmup), 0)
+	switch {
+	case began:
+		m.units[fn] += m.granules(d, 0)
+	case d > 0:
+		m.units[fn] += int64((d + m.gran - 1) / m.gran)
 	}
-}
-
-func (m *faasMeter) charge(fn int32, d sim.Time) {
-	m.units[fn] += m.granules(d, 0)
 }
 
 // granules is a per-request billed duration (run, plus init where billed)

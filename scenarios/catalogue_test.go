@@ -67,6 +67,14 @@ func TestPresetBills(t *testing.T) {
 		// Cloud Run instance-based: the one instance lives the whole 100 s.
 		{"cloud run instance-based", "{name: s, platform: gcp-cloud-run-instance, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
 			100*0.000018 + 100*gb*0.000002, 0, 0},
+		// Keep-alive none: each request has its own instance, living 250 +
+		// 123.4 = 373.4 ms, billed the one-minute minimum: 100 × 60 s.
+		{"cloud run instance-based minimum", "{name: s, platform: gcp-cloud-run-instance, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: none}}",
+			6000*0.000018 + 6000*gb*0.000002, 0, 0},
+		// Its own free tier: 240,000 vCPU-s and 450,000 GiB-s a month, pro
+		// rata: 9.26 of the 100 vCPU-s and 17.4 of the 19.5 GiB-s are free.
+		{"cloud run instance-based free tier", "{name: s, platform: gcp-cloud-run-instance, free_tier: true, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
+			(100-240000*frac)*0.000018 + (100*gb-450000*frac)*0.000002, 0, 0},
 		// Azure Consumption: 200 MB is billed as 256 MB (128 MB steps); 1 ms
 		// steps, so 12.65 s as Lambda.
 		{"azure consumption", "{name: s, platform: azure-functions-consumption, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
@@ -78,11 +86,18 @@ func TestPresetBills(t *testing.T) {
 			0, 100 * 0.20 / 1e6, 0}, // compute filled below (exec differs)
 		{"azure consumption free tier", "{name: s, platform: azure-functions-consumption, free_tier: true, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
 			0, (100 - 1e6*frac) * 0.20 / 1e6, 0},
-		// Flex: instances of 2,048 MB; with one always-ready instance the
-		// request at 0 s joins it while it starts, so no request carries an
-		// init: 100 × 124 ms; baseline 100 s × 2 GB × $0.000004.
+		// Flex: instances of 2,048 MB, billed while they execute, each
+		// activity period rounded up to 100 ms and at least 1 s. With one
+		// always-ready instance the request at 0 s joins it while it starts
+		// (0 to 373.4 ms -> 1 s); the 99 others run 123.4 ms each (-> 1 s):
+		// 100 s × 2 GB; baseline 100 s × 2 GB × $0.000004.
 		{"azure flex", "{name: s, platform: azure-functions-flex, min_instances: 1, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
-			100 * 0.124 * 2 * 0.000026, 100 * 0.40 / 1e6, 100 * 2 * 0.000004},
+			100 * 1.0 * 2 * 0.000026, 100 * 0.40 / 1e6, 100 * 2 * 0.000004},
+		// Its on-demand free grant (100,000 GB-s and 250,000 executions a
+		// month) with no always-ready instance: the first request's period
+		// is its instance's start and itself, 373.4 ms -> 1 s, like the rest.
+		{"azure flex free grant", "{name: s, platform: azure-functions-flex, free_tier: true, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
+			(100*2 - 100000*frac) * 0.000026, (100 - 250000*frac) * 0.40 / 1e6, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,5 +185,38 @@ func checkBill(t *testing.T, s bill, compute, requests, baseline float64) {
 	// the bill × 30 days / 100 s.
 	if !near(s.monthly, total/frac) {
 		t.Errorf("monthly %.12g, want %.12g", s.monthly, total/frac)
+	}
+}
+
+// TestLambdaArmTiers: the Arm duration tiers are $0.0000133334 per GB-s for
+// the first 7.5 B GB-s a month, $0.0000120001 for the next 11.25 B and
+// $0.0000106667 beyond 18.75 B, thresholds pro rata to the window. 1,000
+// requests/s of 1 s at 10,240 MB for 100 s bill 10 GB-s each, about 1 M
+// GB-s, past the third threshold (18.75e9 × 100 s / 30 days = 723,380 GB-s).
+func TestLambdaArmTiers(t *testing.T) {
+	sc, err := Load(write(t, "s.yaml", `name: tiers
+duration: 100s
+workload: {type: constant, rate: 1000}
+functions: [{name: f, memory_mb: 10240, exec: {dist: constant, value: 1s}}]
+systems:
+  - {name: s, platform: aws-lambda-arm, cold_start: {dist: constant, value: 0s}, account_concurrency: 0, burst_rate: 0, keep_alive: {policy: forever}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sc.Run(context.Background(), RunOptions{Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Systems[0]
+	gbs := float64(r.Completed) * 10 // every completed request: 1 s × 10 GB
+	t1, t2 := 7.5e9*frac, 18.75e9*frac
+	want := t1*0.0000133334 + (t2-t1)*0.0000120001 + (gbs-t2)*0.0000106667
+	if gbs <= t2 {
+		t.Fatalf("%g GB-s does not reach the third tier (%g)", gbs, t2)
+	}
+	if got := r.CostUSD.Breakdown["compute"]; math.Abs(got-want) > 1e-8*want {
+		t.Errorf("%d requests, %g GB-s: compute $%.9g, want $%.9g (two tiers would give $%.9g)", r.Completed, gbs, got, want,
+			t1*0.0000133334+(gbs-t1)*0.0000120001)
 	}
 }
