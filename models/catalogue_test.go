@@ -263,3 +263,41 @@ func TestInstanceLifetimeMinimum(t *testing.T) {
 		t.Errorf("warm-up 10.8 s: bill $%v, want $%v (a life begun before the window bills its part, no minimum)", got, want)
 	}
 }
+
+// TestEphemeralStorage: storage configured above the free allowance is
+// billed per GB-s of each request's billed duration. Two functions, six
+// requests of 1.5 s shared between them by the workload's pick, at $1 per
+// GB-s of storage with 512 MB free: "big" has 2,560 MB (2 GB billed, $3 a
+// request), "small" 512 MB ($0). With the system overriding every function
+// to 1,536 MB, 1 GB is billed on all six: 6 × 1.5 = $9.
+func TestEphemeralStorage(t *testing.T) {
+	run := func(override int) (usd float64, per []float64, nbig int) {
+		big, small := fn("big", 128, dist.Constant{Value: 1.5}), fn("small", 128, dist.Constant{Value: 1.5})
+		big.EphemeralStorageMB, small.EphemeralStorageMB = 2560, 512
+		fns := []workloads.Function{big, small}
+		f := newFaaS(t, models.FaaSConfig{
+			Functions: fns, ColdStart: dist.Constant{Value: 0}, KeepAlive: models.ForeverKeepAlive{},
+			EphemeralStorageMB: override,
+			Billing:            models.FaaSBilling{Granularity: time.Millisecond, EphemeralPricePerGBSecond: 1, EphemeralFreeMB: 512},
+		})
+		s, c := simulate(t, f, 1, secs(0, 2, 4, 6, 8, 10), fns, models.Window{Horizon: 20 * time.Second}, true)
+		for _, r := range c.records {
+			if r.Fn == 0 {
+				nbig++
+			}
+		}
+		for _, it := range s.Cost.Items {
+			if it.Name == "ephemeral_storage" {
+				usd = it.USD
+			}
+		}
+		return usd, s.FunctionCost, nbig
+	}
+	got, per, nbig := run(0)
+	if want := float64(nbig) * 1.5 * 2; nbig == 0 || nbig == 6 || math.Abs(got-want) > 1e-9 || math.Abs(per[0]-want) > 1e-9 || per[1] != 0 {
+		t.Errorf("%d of 6 requests big: ephemeral storage $%v (per function %v), want $%v, all of it the big function's", nbig, got, per, want)
+	}
+	if got, _, _ := run(1536); math.Abs(got-9) > 1e-9 {
+		t.Errorf("system override 1,536 MB: $%v, want 6 × 1.5 s × 1 GB = $9", got)
+	}
+}

@@ -34,6 +34,7 @@ type FaaSConfig struct {
 	Billing             FaaSBilling
 	CPU                 CPUScaling
 	MemoryMB            int      // overrides every function's memory on this system; 0 = the function's own
+	EphemeralStorageMB  int      // overrides every function's ephemeral storage; 0 = the function's own
 	Seed                sim.Seed // cold starts draw from "coldstart/<function>"
 }
 
@@ -60,6 +61,7 @@ type FaaS struct {
 	reqs   []request
 	rfree  []int32 // free request slots
 	mem    []int
+	eph    []int     // per function: ephemeral storage configured, MB (0 = the free allowance)
 	scale  []float64 // per function: execution time factor at this system's memory (CPUScaling)
 	meter  faasMeter
 	pol    policyState
@@ -135,8 +137,8 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: concurrency limits, burst rate and min instances must be >= 0")
 	case cfg.MaxConcurrency > 0 && cfg.MinInstances > cfg.MaxConcurrency:
 		return nil, fmt.Errorf("faas: min instances %d above max_concurrency %d", cfg.MinInstances, cfg.MaxConcurrency)
-	case cfg.MemoryMB < 0:
-		return nil, fmt.Errorf("faas: memory_mb %d, want >= 0", cfg.MemoryMB)
+	case cfg.MemoryMB < 0 || cfg.EphemeralStorageMB < 0:
+		return nil, fmt.Errorf("faas: memory_mb %d and ephemeral_storage_mb %d, want >= 0", cfg.MemoryMB, cfg.EphemeralStorageMB)
 	case cfg.ColdStart == nil || cfg.KeepAlive == nil:
 		return nil, fmt.Errorf("faas: cold start and keep-alive are required")
 	}
@@ -164,6 +166,11 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 			mem = cfg.MemoryMB
 		}
 		f.mem = append(f.mem, mem)
+		eph := fn.EphemeralStorageMB
+		if cfg.EphemeralStorageMB > 0 {
+			eph = cfg.EphemeralStorageMB
+		}
+		f.eph = append(f.eph, eph)
 		f.scale = append(f.scale, cfg.CPU.ExecFactor(fn, mem))
 	}
 	var err error
@@ -609,7 +616,7 @@ func (f *FaaS) Finish() Summary {
 			f.meter.period(in.fn, in.busySince, w.Horizon, w)
 		}
 	}
-	cost, per := f.meter.cost(f.mem, f.cfg.MinInstances, w)
+	cost, per := f.meter.cost(f.mem, f.eph, f.cfg.MinInstances, w)
 	items, polPer := f.policyCost()
 	if len(items) > 0 {
 		// The policy's lines scale with the window like the rest.

@@ -80,12 +80,16 @@ type FaaSBilling struct {
 	BaselinePricePerGBSecond   float64
 	BaselinePricePerVCPUSecond float64
 	Provisioned                ProvisionedRates // Lambda provisioned concurrency (metered by ProvisionedCharge)
+	// Ephemeral storage (Lambda): storage configured above EphemeralFreeMB
+	// is billed per GB-s of each request's billed duration.
+	EphemeralPricePerGBSecond float64
+	EphemeralFreeMB           int
 }
 
 // Validate reports a billing setting that cannot be used.
 func (b FaaSBilling) Validate() error {
 	for _, p := range []float64{b.PricePerGBSecond, b.PricePerVCPUSecond, b.PricePerGHzSecond, b.PricePerMillionRequests,
-		b.BaselinePricePerGBSecond, b.BaselinePricePerVCPUSecond, b.VCPU, b.Free.Requests, b.Free.GBSeconds,
+		b.BaselinePricePerGBSecond, b.BaselinePricePerVCPUSecond, b.EphemeralPricePerGBSecond, b.VCPU, b.Free.Requests, b.Free.GBSeconds,
 		b.Free.VCPUSeconds, b.Free.GHzSeconds} {
 		if p < 0 || math.IsNaN(p) {
 			return fmt.Errorf("prices, vCPUs and allowances must be >= 0")
@@ -94,8 +98,8 @@ func (b FaaSBilling) Validate() error {
 	switch {
 	case b.Granularity < 0 || b.MinimumBilled < 0:
 		return fmt.Errorf("granularity and minimum must be >= 0")
-	case b.MemoryStepMB < 0 || b.MemoryMaxMB < 0:
-		return fmt.Errorf("memory step and cap must be >= 0")
+	case b.MemoryStepMB < 0 || b.MemoryMaxMB < 0 || b.EphemeralFreeMB < 0:
+		return fmt.Errorf("memory step and cap and the free ephemeral storage must be >= 0")
 	case b.Model > InstanceLifetime:
 		return fmt.Errorf("unknown billing model %d", b.Model)
 	case b.PricePerGHzSecond > 0 && len(b.CPUTiers) == 0:
@@ -203,19 +207,20 @@ func (m *faasMeter) granules(run, init sim.Time) int64 {
 }
 
 // usage is what a bill is computed from: per function, billed compute
-// seconds and requests; the memory each function runs with; min instances
-// kept per function; the measured window.
+// seconds and requests; the memory and ephemeral storage each function runs
+// with; min instances kept per function; the measured window.
 type usage struct {
 	seconds      []float64
 	requests     []int64
 	memMB        []int
+	ephemeralMB  []int // nil: none configured
 	minInstances int
 	window       sim.Time
 }
 
 // cost turns the units into dollars: one Cost and each function's share.
-func (m *faasMeter) cost(memMB []int, minInstances int, w Window) (Cost, []float64) {
-	u := usage{seconds: make([]float64, len(m.units)), requests: m.requests, memMB: memMB,
+func (m *faasMeter) cost(memMB, ephemeralMB []int, minInstances int, w Window) (Cost, []float64) {
+	u := usage{seconds: make([]float64, len(m.units)), requests: m.requests, memMB: memMB, ephemeralMB: ephemeralMB,
 		minInstances: minInstances, window: w.Horizon - w.Warmup}
 	for i, n := range m.units {
 		u.seconds[i] = float64(n) * m.gran.Seconds()
@@ -272,8 +277,30 @@ func (b FaaSBilling) bill(u usage) (Cost, []float64) {
 	if baseline > 0 {
 		c.Items = append(c.Items, CostItem{"baseline", baseline})
 	}
+	if eph := b.ephemeral(u, per); eph > 0 {
+		c.Items = append(c.Items, CostItem{"ephemeral_storage", eph})
+	}
 	c.MonthlyUSD = c.Total() * float64(Month) / float64(u.window)
 	return c, per
+}
+
+// ephemeral is the bill of ephemeral storage above the free allowance:
+// each function's billed seconds × the storage beyond EphemeralFreeMB, at
+// EphemeralPricePerGBSecond (no free tier or volume tier applies). Each
+// function's share is added to per.
+func (b FaaSBilling) ephemeral(u usage, per []float64) float64 {
+	if b.EphemeralPricePerGBSecond == 0 || u.ephemeralMB == nil {
+		return 0
+	}
+	var usd float64
+	for i, mb := range u.ephemeralMB {
+		if extra := mb - b.EphemeralFreeMB; extra > 0 {
+			x := u.seconds[i] * float64(extra) / 1024 * b.EphemeralPricePerGBSecond
+			per[i] += x
+			usd += x
+		}
+	}
+	return usd
 }
 
 // tiered prices gbs GB-seconds over the volume tiers, their monthly

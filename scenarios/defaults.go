@@ -16,6 +16,7 @@ var (
 		"weight":                   1,
 		"cpu_bound":                0,
 		"exec_reference_memory_mb": 0,
+		"ephemeral_storage_mb":     512,
 	}
 	// defaultFunctionName names the function of a single-function scenario.
 	defaultFunctionName = "default"
@@ -42,6 +43,10 @@ var (
 		"provisioned_rounding":   "5m",
 		"full_vcpu_memory_mb":    0,
 		"vcpu_ceiling":           0,
+		// bills around the function (issue 12)
+		"ephemeral_storage_mb":                  0,
+		"ephemeral_storage_price_per_gb_second": 0,
+		"ephemeral_storage_free_mb":             512,
 	}
 	serverDefaults = map[string]any{
 		"workers_per_instance": 1,

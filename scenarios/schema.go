@@ -12,9 +12,10 @@ import (
 
 var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report"}
-	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb"}
-	systemKeys   = []string{"name", "type", "platform"}
-	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
+	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
+		"ephemeral_storage_mb"}
+	systemKeys = []string{"name", "type", "platform"}
+	faasKeys   = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
 		// platform catalogue (issue 3): docs/platforms.md
 		"billing_model", "account_concurrency", "burst_rate", "min_instances", "memory_mb",
@@ -23,7 +24,9 @@ var (
 		"free_tier", "free_requests_per_month", "free_gb_seconds_per_month", "free_vcpu_seconds_per_month", "free_ghz_seconds_per_month",
 		"baseline_price_per_gb_second", "baseline_price_per_vcpu_second",
 		"provisioned_price_per_gb_second", "provisioned_duration_price_per_gb_second", "provisioned_rounding",
-		"full_vcpu_memory_mb", "vcpu_ceiling"}
+		"full_vcpu_memory_mb", "vcpu_ceiling",
+		// bills around the function (issue 12): docs/platforms.md
+		"ephemeral_storage_mb", "ephemeral_storage_price_per_gb_second", "ephemeral_storage_free_mb"}
 	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
 		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule"}
 	priceTierKeys = []string{"above_gb_seconds", "price_per_gb_second"}
@@ -117,6 +120,7 @@ func (d *decoder) functions(top *object) []workloads.Function {
 			f.CPUBound = s
 		}
 		f.ExecMemoryMB, _ = o.int("exec_reference_memory_mb", 0)
+		f.EphemeralStorageMB, _ = o.int("ephemeral_storage_mb", 1)
 		fns = append(fns, f)
 	}
 	return fns
@@ -283,6 +287,7 @@ func (d *decoder) limits(o *object, preset *models.Preset, system string, fns []
 			}
 		}
 	}
+	d.rangeLimit(o, preset, system, fns, "ephemeral_storage_mb", "ephemeral storage", func(f workloads.Function) int { return f.EphemeralStorageMB })
 	lo, hasLo := number(preset.Limits["min_memory_mb"])
 	hi, hasHi := number(preset.Limits["max_memory_mb"])
 	if !hasLo && !hasHi {
@@ -310,4 +315,26 @@ func describeTimeout(t time.Duration) string {
 		return "0 (no timeout)"
 	}
 	return t.String()
+}
+
+// rangeLimit checks a per-function size (key on the function, overridable
+// on the system) against the preset's min_KEY and max_KEY limits.
+func (d *decoder) rangeLimit(o *object, preset *models.Preset, system string, fns []workloads.Function, key, what string, of func(workloads.Function) int) {
+	lo, hasLo := number(preset.Limits["min_"+key])
+	hi, hasHi := number(preset.Limits["max_"+key])
+	if !hasLo || !hasHi {
+		return
+	}
+	if m, ok := o.int(key, 0); ok && m != 0 {
+		if float64(m) < lo || float64(m) > hi {
+			o.fail(key, "%d MB of %s is outside what platform %s allows; want %g to %g", m, what, preset.Name, lo, hi)
+		}
+		return // the system's value replaces the functions'
+	}
+	for j, f := range fns {
+		if v := of(f); v != 0 && (float64(v) < lo || float64(v) > hi) {
+			d.problem(fmt.Sprintf("functions[%d].%s", j, key),
+				"%d MB of %s is outside what platform %s (system %q) allows; want %g to %g", v, what, preset.Name, system, lo, hi)
+		}
+	}
 }

@@ -41,6 +41,9 @@ type Function struct {
 	// follows memory, a platform scales that share (models.CPUScaling).
 	CPUBound     float64
 	ExecMemoryMB int
+	// EphemeralStorageMB is the scratch disk (/tmp) the function is
+	// configured with; 0 = the platform's free allowance (Lambda: 512 MB).
+	EphemeralStorageMB int
 }
 
 // Mixed assigns each arrival of an Arrivals process to a function (by
