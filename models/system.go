@@ -78,6 +78,9 @@ type Summary struct {
 	FunctionCost []float64
 	// Policy is what the keep-alive policy cost and bought (FaaS only).
 	Policy PolicyStats
+	// FrontDoor is what the gateway or load balancer in front saw; nil
+	// without one.
+	FrontDoor *FrontDoorStats
 }
 
 // InstanceStats are time-weighted over the window.

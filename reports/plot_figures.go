@@ -109,6 +109,18 @@ var costComponents = []struct {
 	{"requests", "requests (per-request fee)", color.RGBA{0x56, 0xB4, 0xE9, 0xFF}},
 	{"", "idle / provisioned", color.RGBA{0xE6, 0x9F, 0x00, 0xFF}},
 	{"servers", "servers (instance-hours)", color.RGBA{0x00, 0x9E, 0x73, 0xFF}},
+	{"front_door", "front door (gateway, load balancer)", color.RGBA{0xCC, 0x79, 0xA7, 0xFF}},
+}
+
+// costComponent is the stacked part a breakdown key is drawn in.
+func costComponent(key string) string {
+	switch key {
+	case "compute", "requests", "servers":
+		return key
+	case "api_gateway", "load_balancer":
+		return "front_door"
+	}
+	return ""
 }
 
 // costBreakdown: one stacked bar per system.
@@ -126,8 +138,7 @@ func costBreakdown(r *Results, idx []int) *plot.Plot {
 		var any bool
 		for k, i := range idx {
 			for key, v := range r.Systems[i].CostUSD.Breakdown {
-				known := key == "compute" || key == "requests" || key == "servers"
-				if key == c.key || (c.key == "" && !known) {
+				if costComponent(key) == c.key {
 					vals[k] += v
 					any = any || v > 0
 				}

@@ -98,6 +98,17 @@ type SystemResult struct {
 	// invocation-weighted ratio hides the rarely called functions.
 	FunctionColdStartP75 float64          `json:"function_cold_start_ratio_p75,omitempty"`
 	Functions            []FunctionResult `json:"functions,omitempty"` // with more than one function
+	// FrontDoor is what the gateway or load balancer in front of the system
+	// saw (its bill is in cost_usd.breakdown); absent without one.
+	FrontDoor *FrontDoorResult `json:"front_door,omitempty"`
+}
+
+// FrontDoorResult is a front door's figures over the measured window.
+type FrontDoorResult struct {
+	Type     string  `json:"type"`      // the front-door preset
+	Requests int64   `json:"requests"`  // requests it received
+	TimedOut int64   `json:"timed_out"` // requests it answered with a timeout while the system ran on
+	LCUHours float64 `json:"lcu_hours,omitempty"`
 }
 
 // KeepAliveResult is what a FaaS system's keep-alive policy cost and bought
@@ -163,6 +174,9 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 		sr.KeepAlive = &KeepAliveResult{Policy: p.Policy, IdleInstanceSeconds: sig(p.IdleInstanceSeconds),
 			IdleGBSeconds: sig(p.IdleGBSeconds), Prewarms: p.Prewarms, PrewarmHits: p.PrewarmHits,
 			ProvisionedServed: p.ProvisionedServed, ProvisionedSeconds: sig(p.ProvisionedSeconds), Pings: p.Pings}
+	}
+	if fd := sum.FrontDoor; fd != nil {
+		sr.FrontDoor = &FrontDoorResult{Type: fd.Name, Requests: fd.Requests, TimedOut: fd.TimedOut, LCUHours: sig(fd.LCUHours)}
 	}
 	for i, t := range a.fns {
 		fr := FunctionResult{Name: info.Functions[i], Counts: t.counts(), LatencyMS: t.latency()}

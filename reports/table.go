@@ -90,6 +90,14 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 		t.Append(cells...)
 	}
 	row("platform", func(s *SystemResult) string { return orDash(s.Platform) })
+	if hasFrontDoor(r) {
+		row("front door", func(s *SystemResult) string {
+			if s.FrontDoor == nil {
+				return "-"
+			}
+			return s.FrontDoor.Type
+		})
+	}
 	row("requests", func(s *SystemResult) string { return count(s.Requests) })
 	row("completed", func(s *SystemResult) string { return count(s.Completed) })
 	row("rejected", func(s *SystemResult) string { return countPct(s.Rejected, s.Requests) })
@@ -152,9 +160,19 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	return nil
 }
 
+func hasFrontDoor(r *Results) bool {
+	for _, s := range r.Systems {
+		if s.FrontDoor != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // breakdownKeys lists cost items in first-seen order across systems.
 func breakdownKeys(r *Results) []string {
-	order := []string{"compute", "requests", "provisioned", "provisioned_compute", "pings", "servers"}
+	order := []string{"compute", "requests", "provisioned", "provisioned_compute", "pings", "servers",
+		"ephemeral_storage", "api_gateway", "load_balancer"}
 	seen := map[string]bool{}
 	var keys []string
 	for _, k := range order {

@@ -463,8 +463,13 @@ func TestEveryPreset(t *testing.T) {
 	for _, name := range models.PresetNames() {
 		p, _ := models.LookupPreset(name)
 		sys := "{name: x, platform: " + name + "}"
-		if p.Kind == "server" {
+		switch {
+		case p.Kind == "server":
 			sys = "{name: x, platform: " + name + ", instances: 1}"
+		case p.Kind == FrontDoorKind && frontDoorFor[name] == "faas":
+			sys = "{name: x, platform: aws-lambda-x86, front_door: {type: " + name + "}}"
+		case p.Kind == FrontDoorKind:
+			sys = "{name: x, platform: aws-ec2-m5.large, instances: 1, front_door: {type: " + name + "}}"
 		}
 		if _, err := Load(write(t, "s.yaml", head+"systems: ["+sys+"]\n")); err != nil {
 			t.Errorf("%s: %v", name, err)

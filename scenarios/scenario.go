@@ -44,6 +44,7 @@ type System struct {
 	Name, Type, Platform string // Type "faas" | "server"; Platform "" for none
 	FaaS                 *models.FaaSConfig
 	Server               *models.ServerConfig
+	FrontDoor            *models.FrontDoorConfig // nil: clients call the system directly
 }
 
 // Problem is one thing wrong with a scenario.
@@ -107,6 +108,11 @@ func (s *Scenario) NewSystem(i int, seed sim.Seed) (models.System, error) {
 		m, err = models.NewServer(cfg)
 	default:
 		err = fmt.Errorf("neither faas nor server")
+	}
+	if err == nil && sys.FrontDoor != nil {
+		fd := *sys.FrontDoor
+		fd.Seed = seed
+		m, err = models.NewFrontDoor(fd, m)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("system %q: %w", sys.Name, err)

@@ -14,7 +14,7 @@ var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
 		"ephemeral_storage_mb"}
-	systemKeys = []string{"name", "type", "platform"}
+	systemKeys = []string{"name", "type", "platform", "front_door"}
 	faasKeys   = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
 		// platform catalogue (issue 3): docs/platforms.md
@@ -168,7 +168,10 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 		case !ok:
 			return sys, false
 		case !found:
-			o.fail("platform", "unknown platform %q; known: %s", name, strings.Join(models.PresetNames(), ", "))
+			o.fail("platform", "unknown platform %q; known: %s", name, strings.Join(platformNames(), ", "))
+			return sys, false
+		case p.Kind == FrontDoorKind:
+			o.fail("platform", "%s", notAFrontDoor(name))
 			return sys, false
 		case typ != "" && typ != p.Kind:
 			o.fail("type", "%s, but platform %s is a %s platform; want type %s or another platform", typ, name, p.Kind, p.Kind)
@@ -180,7 +183,7 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 		return sys, false
 	}
 	if typ == "" {
-		o.fail("type", "missing; want faas or server, or name a platform (known: %s)", strings.Join(models.PresetNames(), ", "))
+		o.fail("type", "missing; want faas or server, or name a platform (known: %s)", strings.Join(platformNames(), ", "))
 		return sys, false
 	}
 	sys.Type = typ
@@ -213,6 +216,9 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 	if preset != nil {
 		d.limits(o, preset, sys.Name, fns, timeout, timeoutOK)
 	}
+	if o.has("front_door") {
+		sys.FrontDoor = d.frontDoor(o, typ)
+	}
 	return sys, len(d.probs) == n
 }
 
@@ -221,7 +227,7 @@ func needPlatform(o *object, key string) bool {
 	if o.has(key) {
 		return true
 	}
-	o.fail(key, "missing; name a platform (known: %s) or set %s", strings.Join(models.PresetNames(), ", "), key)
+	o.fail(key, "missing; name a platform (known: %s) or set %s", strings.Join(platformNames(), ", "), key)
 	return false
 }
 
@@ -337,4 +343,16 @@ func (d *decoder) rangeLimit(o *object, preset *models.Preset, system string, fn
 				"%d MB of %s is outside what platform %s (system %q) allows; want %g to %g", v, what, preset.Name, system, lo, hi)
 		}
 	}
+}
+
+// platformNames lists the presets a system may name as its platform (front
+// doors are not platforms), sorted.
+func platformNames() []string {
+	var names []string
+	for _, n := range models.PresetNames() {
+		if p, _ := models.LookupPreset(n); p.Kind != FrontDoorKind {
+			names = append(names, n)
+		}
+	}
+	return names
 }
