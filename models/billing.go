@@ -1,6 +1,8 @@
 package models
 
 import (
+	"time"
+
 	"github.com/faasim/faasim/sim"
 )
 
@@ -34,18 +36,27 @@ func (c Cost) Total() float64 {
 type ServerBilling struct {
 	PricePerHour  float64  // USD per instance-hour
 	MinimumBilled sim.Time // e.g. 60 s
-	Granularity   sim.Time // e.g. 1 s
+	Granularity   sim.Time // e.g. 1 s; 0 = DefaultServerGranularity
+}
+
+// Server billing defaults (DefaultServerConfig, and the scenario keys
+// billing_minimum and billing_granularity of a server system).
+const (
+	DefaultServerMinimum     = time.Minute
+	DefaultServerGranularity = time.Second
+)
+
+// round is d billed: at least the minimum, rounded up to the granularity.
+func (b ServerBilling) round(d sim.Time) sim.Time {
+	d = max(d, b.MinimumBilled)
+	g := b.Granularity
+	if g <= 0 {
+		g = DefaultServerGranularity
+	}
+	return (d + g - 1) / g * g
 }
 
 // cost is the bill for n instances each up for d.
 func (b ServerBilling) cost(n int, d sim.Time) float64 {
-	if d < b.MinimumBilled {
-		d = b.MinimumBilled
-	}
-	g := b.Granularity
-	if g <= 0 {
-		g = 1
-	}
-	d = (d + g - 1) / g * g
-	return float64(n) * d.Seconds() / 3600 * b.PricePerHour
+	return float64(n) * b.round(d).Seconds() / 3600 * b.PricePerHour
 }

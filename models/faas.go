@@ -1,9 +1,8 @@
 package models
 
 import (
-	"time"
-
 	"fmt"
+	"time"
 
 	"github.com/faasim/faasim/sim"
 	"github.com/faasim/faasim/sim/dist"
@@ -19,23 +18,51 @@ const (
 	ThrottleQueue                  // wait in a FIFO queue until an instance frees up
 )
 
-// FaaSConfig describes one FaaS system.
+// FaaSConfig describes one FaaS system. Start from DefaultFaaSConfig: a
+// zero number means its default there too (see each field), but a false
+// InitBilled and a zero VCPU are settings of their own.
 type FaaSConfig struct {
 	Functions           []workloads.Function
 	ColdStart           dist.Spec // time for a new instance to become ready
-	KeepAlive           KeepAlive
-	MaxConcurrency      int      // instances of one function at once (Lambda reserved concurrency, Cloud Run max instances); 0 = unlimited
-	AccountConcurrency  int      // instances in use (starting or serving) across all functions at once; 0 = unlimited
-	BurstRate           int      // new instances per 10 s per function (token bucket of that size); 0 = unlimited
-	MinInstances        int      // instances per function started at time 0 and never reclaimed; 0 = none
-	InstanceConcurrency int      // requests one instance serves at once (>= 1)
-	OnThrottle          Throttle // beyond any of the limits above
-	Timeout             sim.Time // cuts execution (not the cold start); 0 = none
+	KeepAlive           KeepAlive // nil = FixedKeepAlive{DefaultIdle}
+	MaxConcurrency      int       // instances of one function at once (Lambda reserved concurrency, Cloud Run max instances); 0 = unlimited
+	AccountConcurrency  int       // instances in use (starting or serving) across all functions at once; 0 = unlimited
+	BurstRate           int       // new instances per 10 s per function (token bucket of that size); 0 = unlimited
+	MinInstances        int       // instances per function started at time 0 and never reclaimed; 0 = none
+	InstanceConcurrency int       // requests one instance serves at once; 0 = 1
+	OnThrottle          Throttle  // beyond any of the limits above
+	Timeout             sim.Time  // cuts execution (not the cold start); 0 = none
 	Billing             FaaSBilling
 	CPU                 CPUScaling
 	MemoryMB            int      // overrides every function's memory on this system; 0 = the function's own
 	EphemeralStorageMB  int      // overrides every function's ephemeral storage; 0 = the function's own
 	Seed                sim.Seed // cold starts draw from "coldstart/<function>"
+}
+
+// DefaultIdle is the default keep-alive: AWS Lambda's observed idle
+// lifetime of an instance.
+const DefaultIdle = 10 * time.Minute
+
+// DefaultFaaSConfig is a FaaS system with every default a scenario has:
+// a fixed 10-minute keep-alive, one request per instance, rejection beyond
+// the limits, per-request billing in 1 ms granules with the cold start
+// billed, one vCPU, provisioned capacity in 5-minute periods. Functions,
+// ColdStart and the prices are left to the caller.
+func DefaultFaaSConfig() FaaSConfig {
+	return FaaSConfig{
+		KeepAlive:           FixedKeepAlive{Idle: DefaultIdle},
+		InstanceConcurrency: 1,
+		OnThrottle:          ThrottleReject,
+		Billing: FaaSBilling{
+			Model:       PerRequest,
+			Granularity: DefaultGranularity,
+			InitBilled:  true,
+			VCPU:        1,
+			Provisioned: ProvisionedRates{Rounding: DefaultProvisionedRounding},
+			// Lambda gives every function 512 MB of ephemeral storage free.
+			EphemeralFreeMB: 512,
+		},
+	}
 }
 
 // BurstWindow is the period a BurstRate refers to (AWS Lambda: 1,000 new
@@ -44,27 +71,29 @@ const BurstWindow = 10 * time.Second
 
 // FaaS is a function platform: per function, a pool of instances that start
 // on demand (cold start), serve InstanceConcurrency requests at once, and are
-// reclaimed by the keep-alive policy.
+// reclaimed by the keep-alive policy (a Policy, called at a few points of an
+// instance's life).
 //
 // Routing: a request goes to the most recently used ready instance with a
-// free slot (AWS Lambda and Azure route to warm instances this way, which
-// lets the least recently used ones idle out); else it joins an instance
-// still starting that has a free slot (instance concurrency > 1); else a new
-// instance starts if the function is below MaxConcurrency; else it is
-// throttled (rejected or queued).
+// free slot, reserved (provisioned) instances first (AWS Lambda and Azure
+// route to warm instances this way, which lets the least recently used ones
+// idle out); else it joins an instance still starting that has a free slot
+// (instance concurrency > 1); else a new instance starts if the function is
+// below MaxConcurrency; else it is throttled (rejected or queued).
 type FaaS struct {
 	cfg    FaaSConfig
 	ic     int32
 	fns    []fnState
-	insts  []instance
-	free   []int32 // free instance slots
-	reqs   []request
-	rfree  []int32 // free request slots
+	insts  arena[instance]
+	links  []link // list links of insts, by index
+	reqs   arena[request]
 	mem    []int
 	eph    []int     // per function: ephemeral storage configured, MB (0 = the free allowance)
 	scale  []float64 // per function: execution time factor at this system's memory (CPUScaling)
 	meter  faasMeter
-	pol    policyState
+	pol    Policy
+	reqObs RequestObserver // pol, if it learns from requests; else nil
+	host   PolicyHost
 	inUse  int      // instances starting or serving, all functions (AccountConcurrency)
 	queued int      // requests queued, all functions
 	burstT sim.Time // BurstWindow / BurstRate: one token's refill time
@@ -72,20 +101,32 @@ type FaaS struct {
 	w      Window
 	rec    Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 
-	alive, busy, slots gauge
+	alive, busy, slots level
 }
 
 var _ System = (*FaaS)(nil)
 
+// The lists of a function's instances with a free slot (listTag values).
+const (
+	listReady    listTag = 1 + iota // ready, most recently used first
+	listStarting                    // in their cold start
+	listReserved                    // ready and reserved by the policy: tried first
+	nLists
+)
+
 type fnState struct {
-	alive    int
-	ready    ilist // ready instances with a free slot, most recently used first
-	prov     ilist // ready provisioned instances with a free slot, tried first
-	starting ilist // starting instances with a free slot
-	queue    ring[int32]
-	cold     dist.Rander
-	tat      sim.Time // burst bucket: theoretical arrival time of the next token (GCRA)
-	wake     bool     // a burst wake-up timer is pending
+	alive int
+	lists [nLists]ilist // by listTag; lists[listNone] is unused
+	queue ring[int32]
+	cold  dist.Rander
+	tat   sim.Time // burst bucket: theoretical arrival time of the next token (GCRA)
+	wake  bool     // a burst wake-up timer is pending
+	idle  level    // ready instances with no request in service
+
+	// counted over the window, for PolicyStats
+	reservedServed int64 // requests served by a reserved instance
+	prewarmHits    int64 // requests served warm by a pre-warmed instance
+	prewarms       int64 // instances started ahead of demand, not reserved
 }
 
 const (
@@ -98,13 +139,11 @@ type instance struct {
 	gen          uint32
 	fn           int32
 	active       int32 // requests assigned (waiting for start or in service)
-	prev, next   int32 // links in one of the function's lists
-	list         uint8 // 0 none, 1 ready, 2 starting
 	state        uint8
 	timerPending bool
+	reserved     bool     // held by the policy (provisioned): routed first, billed by the policy
+	prewarmed    bool     // started ahead of demand and not used yet
 	timerAt      sim.Time // when the pending idle timer fires; earlier ones are stale
-	prov         bool     // provisioned: never expires, billed as capacity
-	prewarmed    bool     // loaded ahead of demand and not used yet
 	expireAt     sim.Time
 	waitHead     int32    // requests waiting for this instance to start
 	born         sim.Time // when it started (InstanceLifetime billing)
@@ -122,12 +161,22 @@ type request struct {
 	next    int32 // wait list link
 	cold    bool
 	starter bool // started its instance: its bill carries the instance's init
-	ping    bool // a keep-warm invocation, not a user request
+	own     bool // the policy's own invocation (a ping), not a user request
 	out     Outcome
 }
 
-// NewFaaS checks cfg and returns a system ready to Start.
+// NewFaaS checks cfg and returns a system ready to Start. Zero numbers take
+// their defaults (DefaultFaaSConfig).
 func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
+	if cfg.InstanceConcurrency == 0 {
+		cfg.InstanceConcurrency = 1
+	}
+	if cfg.KeepAlive == nil {
+		cfg.KeepAlive = FixedKeepAlive{Idle: DefaultIdle}
+	}
+	if cfg.Billing.Granularity == 0 {
+		cfg.Billing.Granularity = DefaultGranularity
+	}
 	switch {
 	case len(cfg.Functions) == 0:
 		return nil, fmt.Errorf("faas: no functions")
@@ -139,8 +188,8 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: min instances %d above max_concurrency %d", cfg.MinInstances, cfg.MaxConcurrency)
 	case cfg.MemoryMB < 0 || cfg.EphemeralStorageMB < 0:
 		return nil, fmt.Errorf("faas: memory_mb %d and ephemeral_storage_mb %d, want >= 0", cfg.MemoryMB, cfg.EphemeralStorageMB)
-	case cfg.ColdStart == nil || cfg.KeepAlive == nil:
-		return nil, fmt.Errorf("faas: cold start and keep-alive are required")
+	case cfg.ColdStart == nil:
+		return nil, fmt.Errorf("faas: a cold start distribution is required")
 	}
 	if err := cfg.Billing.Validate(); err != nil {
 		return nil, fmt.Errorf("faas: %w", err)
@@ -149,18 +198,16 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: %w", err)
 	}
 	f := &FaaS{cfg: cfg, ic: int32(cfg.InstanceConcurrency), meter: newFaaSMeter(cfg.Billing, len(cfg.Functions))}
+	f.host.f = f
 	if cfg.BurstRate > 0 {
 		f.burstT = max(1, BurstWindow/sim.Time(cfg.BurstRate))
 	}
-	var names []string
 	for _, fn := range cfg.Functions {
-		names = append(names, fn.Name)
-		f.fns = append(f.fns, fnState{
-			ready:    newIList(),
-			prov:     newIList(),
-			starting: newIList(),
-			cold:     cfg.ColdStart.New(cfg.Seed.Source("coldstart/" + fn.Name)),
-		})
+		fs := fnState{cold: cfg.ColdStart.New(cfg.Seed.Source("coldstart/" + fn.Name))}
+		for t := range fs.lists {
+			fs.lists[t] = newIList()
+		}
+		f.fns = append(f.fns, fs)
 		mem := fn.MemoryMB
 		if cfg.MemoryMB > 0 {
 			mem = cfg.MemoryMB
@@ -174,9 +221,10 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		f.scale = append(f.scale, cfg.CPU.ExecFactor(fn, mem))
 	}
 	var err error
-	if f.pol, err = newPolicyState(cfg.KeepAlive, cfg.Seed, names); err != nil {
+	if f.pol, err = cfg.KeepAlive.NewPolicy(&f.host); err != nil {
 		return nil, fmt.Errorf("faas: keep-alive %w", err)
 	}
+	f.reqObs, _ = f.pol.(RequestObserver)
 	return f, nil
 }
 
@@ -185,53 +233,58 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 // its own (provisioned instances, pings).
 func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 	f.obs, f.w = obs, w
-	for _, g := range []*gauge{&f.alive, &f.busy, &f.slots} {
-		g.warmup = w.Warmup
+	for _, g := range []*level{&f.alive, &f.busy, &f.slots} {
+		g.from = w.Warmup
 	}
 	for fn := range f.fns {
+		f.fns[fn].idle.from = w.Warmup
 		for range f.cfg.MinInstances {
 			i := f.startInstance(e, int32(fn), true)
-			f.fns[fn].starting.pushFront(f.insts, i, 2) // requests may join it while it starts
+			f.fns[fn].lists[listStarting].pushFront(f.links, i, listStarting) // requests may join it while it starts
 		}
 	}
-	f.policyStart(e)
+	f.pol.Start(e)
 }
 
 // Arrive implements System.
 func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
-	r := f.newRequest()
 	exec := inv.Exec
 	if s := f.scale[inv.Fn]; s != 1 {
 		exec = sim.Time(float64(exec) * s)
 	}
-	f.reqs[r] = request{arrival: inv.At, exec: exec, fn: inv.Fn, inst: -1, next: -1}
-	if f.pol.kind == polHybrid {
-		f.policyArrive(inv.Fn, inv.At)
+	if f.reqObs != nil {
+		f.reqObs.Arrived(inv.Fn, inv.At)
 	}
-	f.dispatch(e, r)
+	f.dispatch(e, f.newRequest(inv.At, exec, inv.Fn, false))
+}
+
+func (f *FaaS) newRequest(at, exec sim.Time, fn int32, own bool) int32 {
+	r := f.reqs.alloc()
+	f.reqs.items[r] = request{arrival: at, exec: exec, fn: fn, inst: -1, next: -1, own: own}
+	return r
 }
 
 // dispatch gives request r an instance, or throttles it.
 func (f *FaaS) dispatch(e *sim.Engine, r int32) {
-	fn := f.reqs[r].fn
+	fn := f.reqs.items[r].fn
 	fs := &f.fns[fn]
 	now := e.Now()
-	if i := fs.prov.head; i >= 0 && (f.insts[i].active > 0 || f.accountFree()) {
+	if i := fs.lists[listReserved].head; i >= 0 && (f.insts.items[i].active > 0 || f.accountFree()) {
 		f.serve(e, i, r)
 		return
 	}
-	if i := fs.ready.head; i >= 0 && (f.insts[i].active > 0 || f.accountFree()) {
+	if i := fs.lists[listReady].head; i >= 0 && (f.insts.items[i].active > 0 || f.accountFree()) {
 		f.serve(e, i, r)
 		return
 	}
-	if i := fs.starting.head; i >= 0 {
+	if i := fs.lists[listStarting].head; i >= 0 {
 		f.join(e, i, r)
 		return
 	}
 	if f.canStart(fn, now) {
 		f.takeToken(fn, now)
 		f.join(e, f.startInstance(e, fn, true), r)
-		f.reqs[r].starter = true
+		f.reqs.items[r].starter = true
 		return
 	}
 	if f.cfg.OnThrottle == ThrottleQueue {
@@ -240,7 +293,7 @@ func (f *FaaS) dispatch(e *sim.Engine, r int32) {
 		f.wakeForBurst(e, fn)
 		return
 	}
-	f.reqs[r].out = Rejected
+	f.reqs.items[r].out = Rejected
 	f.end(now, r)
 }
 
@@ -295,8 +348,8 @@ func (h *faasWake) Fire(e *sim.Engine, arg uint64) {
 func (f *FaaS) drain(e *sim.Engine, fn int32) {
 	fs := &f.fns[fn]
 	for fs.queue.len() > 0 {
-		i := fs.ready.head
-		if !(i >= 0 && (f.insts[i].active > 0 || f.accountFree())) && fs.starting.head < 0 && !f.canStart(fn, e.Now()) {
+		i := fs.lists[listReady].head
+		if !(i >= 0 && (f.insts.items[i].active > 0 || f.accountFree())) && fs.lists[listStarting].head < 0 && !f.canStart(fn, e.Now()) {
 			f.wakeForBurst(e, fn)
 			return
 		}
@@ -322,10 +375,20 @@ func (f *FaaS) released(e *sim.Engine) {
 	}
 }
 
+// readyList is the list a ready instance with a free slot belongs in:
+// reserved instances are tried first (as Lambda routes to provisioned
+// concurrency before on-demand).
+func readyList(in *instance) listTag {
+	if in.reserved {
+		return listReserved
+	}
+	return listReady
+}
+
 // serve starts request r on ready instance i (the head of its function's
-// ready list) now.
+// ready or reserved list) now.
 func (f *FaaS) serve(e *sim.Engine, i, r int32) {
-	in := &f.insts[i]
+	in := &f.insts.items[i]
 	now := e.Now()
 	in.active++
 	if in.active == 1 {
@@ -335,16 +398,15 @@ func (f *FaaS) serve(e *sim.Engine, i, r int32) {
 		in.busySince = now
 	}
 	if in.active == f.ic {
-		list, _ := f.readyList(in)
-		list.remove(f.insts, i)
+		f.fns[in.fn].lists[readyList(in)].remove(f.links, i)
 	}
-	if rq := &f.reqs[r]; rq.arrival >= f.w.Warmup && !rq.ping {
-		pf := &f.pol.fns[in.fn]
-		if in.prov {
-			pf.provServed++
+	if rq := &f.reqs.items[r]; rq.arrival >= f.w.Warmup && !rq.own {
+		fs := &f.fns[in.fn]
+		if in.reserved {
+			fs.reservedServed++
 		}
 		if in.prewarmed {
-			pf.prewarmHits++
+			fs.prewarmHits++
 		}
 	}
 	in.prewarmed = false
@@ -353,7 +415,7 @@ func (f *FaaS) serve(e *sim.Engine, i, r int32) {
 
 // start runs request r on instance i from now, without a cold start.
 func (f *FaaS) start(e *sim.Engine, i, r int32) {
-	rq := &f.reqs[r]
+	rq := &f.reqs.items[r]
 	rq.inst = i
 	rq.joined = e.Now()
 	rq.wait = rq.joined - rq.arrival
@@ -363,7 +425,7 @@ func (f *FaaS) start(e *sim.Engine, i, r int32) {
 // run schedules the end of request r, whose execution starts now.
 func (f *FaaS) run(e *sim.Engine, r int32) {
 	f.slots.add(e.Now(), 1)
-	rq := &f.reqs[r]
+	rq := &f.reqs.items[r]
 	d := rq.exec
 	if f.cfg.Timeout > 0 && d > f.cfg.Timeout {
 		d = f.cfg.Timeout
@@ -374,8 +436,8 @@ func (f *FaaS) run(e *sim.Engine, r int32) {
 
 // join assigns r to starting instance i: r waits for the cold start.
 func (f *FaaS) join(e *sim.Engine, i, r int32) {
-	in := &f.insts[i]
-	rq := &f.reqs[r]
+	in := &f.insts.items[i]
+	rq := &f.reqs.items[r]
 	rq.cold = true
 	rq.inst = i
 	rq.joined = e.Now()
@@ -387,31 +449,25 @@ func (f *FaaS) join(e *sim.Engine, i, r int32) {
 	if in.active == 1 && in.state == instStarting {
 		in.busySince = rq.joined // billed from the request's arrival at a starting instance
 	}
-	fs := &f.fns[in.fn]
+	starting := &f.fns[in.fn].lists[listStarting]
 	if in.active == f.ic {
-		fs.starting.remove(f.insts, i)
-	} else if in.list == 0 {
-		fs.starting.pushFront(f.insts, i, 2)
+		starting.remove(f.links, i)
+	} else if f.links[i].tag == listNone {
+		starting.pushFront(f.links, i, listStarting)
 	}
 }
 
 // startInstance allocates an instance of fn, starting; with cold, its ready
 // event is scheduled after a drawn cold start.
 func (f *FaaS) startInstance(e *sim.Engine, fn int32, cold bool) int32 {
-	var i int32
-	if n := len(f.free); n > 0 {
-		i = f.free[n-1]
-		f.free = f.free[:n-1]
-	} else {
-		f.insts = append(f.insts, instance{})
-		i = int32(len(f.insts) - 1)
-	}
-	in := &f.insts[i]
+	i := f.insts.alloc()
+	f.links = growLinks(f.links, i)
+	in := &f.insts.items[i]
 	now := e.Now()
-	*in = instance{gen: in.gen, fn: fn, state: instStarting, prev: -1, next: -1, waitHead: -1, born: now, busySince: now}
+	*in = instance{gen: in.gen, fn: fn, state: instStarting, waitHead: -1, born: now, busySince: now}
 	f.fns[fn].alive++
 	f.inUse++
-	f.alive.add(e.Now(), 1)
+	f.alive.add(now, 1)
 	if cold {
 		d := dist.Seconds(f.fns[fn].cold.Rand())
 		e.After(d, (*faasReady)(f), uint64(i)|uint64(in.gen)<<32)
@@ -425,24 +481,24 @@ type faasReady FaaS
 func (h *faasReady) Fire(e *sim.Engine, arg uint64) {
 	f := (*FaaS)(h)
 	i := int32(arg)
-	in := &f.insts[i]
+	in := &f.insts.items[i]
 	now := e.Now()
 	fs := &f.fns[in.fn]
 	in.state = instReady
-	if in.list == 2 {
-		fs.starting.remove(f.insts, i)
+	if f.links[i].tag == listStarting {
+		fs.lists[listStarting].remove(f.links, i)
 	}
 	if in.active > 0 {
 		f.busy.add(now, 1)
 	}
-	for r := in.waitHead; r >= 0; r = f.reqs[r].next {
-		f.reqs[r].init = now - f.reqs[r].joined
+	for r := in.waitHead; r >= 0; r = f.reqs.items[r].next {
+		f.reqs.items[r].init = now - f.reqs.items[r].joined
 		f.run(e, r)
 	}
 	in.waitHead = -1
 	if in.active < f.ic {
-		list, tag := f.readyList(in)
-		list.pushFront(f.insts, i, tag)
+		tag := readyList(in)
+		fs.lists[tag].pushFront(f.links, i, tag)
 	}
 	if in.active == 0 {
 		f.setIdle(in.fn, now, 1)
@@ -458,9 +514,9 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	f := (*FaaS)(h)
 	r := int32(arg)
 	now := e.Now()
-	rq := &f.reqs[r]
+	rq := &f.reqs.items[r]
 	i := rq.inst
-	in := &f.insts[i]
+	in := &f.insts.items[i]
 	fn := in.fn
 	if rq.arrival >= f.w.Warmup {
 		// One instance start is billed once, to the request that caused it,
@@ -470,9 +526,6 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 			init = rq.init
 		}
 		f.bill(rq, in, now-rq.joined-rq.init, init)
-	}
-	if f.pol.kind == polHybrid && !rq.ping {
-		f.policyEnd(fn, now)
 	}
 	f.slots.add(now, -1)
 	f.end(now, r)
@@ -485,11 +538,11 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 		return
 	}
 	in.active--
-	list, tag := f.readyList(in)
+	tag := readyList(in)
 	if in.active == f.ic-1 {
-		list.pushFront(f.insts, i, tag)
+		fs.lists[tag].pushFront(f.links, i, tag)
 	} else {
-		list.moveFront(f.insts, i, tag)
+		fs.lists[tag].moveFront(f.links, i, tag)
 	}
 	if in.active == 0 {
 		f.busy.add(now, -1)
@@ -502,13 +555,34 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	}
 }
 
+// bill routes one request's billed time: the policy decides for its own
+// requests and its reserved instances; everything else is on-demand.
+func (f *FaaS) bill(rq *request, in *instance, run, init sim.Time) {
+	if rq.own || in.reserved {
+		switch f.pol.Bill(rq.fn, rq.own, in.reserved, run, init) {
+		case BillPolicy:
+			return
+		case BillFeeOnly:
+			f.meter.requests[rq.fn]++
+			return
+		}
+	}
+	f.meter.bill(rq.fn, run, init)
+}
+
+// setIdle moves the function's idle level (ready instances without a request).
+func (f *FaaS) setIdle(fn int32, now sim.Time, delta int) {
+	f.fns[fn].idle.add(now, delta)
+}
+
 // idle applies the keep-alive policy to instance i, which just went idle.
 func (f *FaaS) idle(e *sim.Engine, i int32) {
-	in := &f.insts[i]
+	in := &f.insts.items[i]
 	if f.fns[in.fn].alive <= f.cfg.MinInstances {
 		return // kept: min instances are never reclaimed
 	}
-	ttl, _ := f.decide(e, i)
+	ttl := f.pol.Idle(e, IdleInstance{Fn: in.fn, Reserved: in.reserved, Prewarmed: in.prewarmed})
+	in = &f.insts.items[i]
 	switch {
 	case ttl == 0:
 		f.destroy(e, i)
@@ -533,7 +607,7 @@ type faasExpire FaaS
 func (h *faasExpire) Fire(e *sim.Engine, arg uint64) {
 	f := (*FaaS)(h)
 	i := int32(arg)
-	in := &f.insts[i]
+	in := &f.insts.items[i]
 	if in.gen != uint32(arg>>32) || in.state == instGone || !in.timerPending || e.Now() != in.timerAt {
 		return // stale: the instance is gone, or a newer timer took over
 	}
@@ -554,15 +628,10 @@ func (h *faasExpire) Fire(e *sim.Engine, arg uint64) {
 
 // destroy reclaims idle instance i; freed capacity goes to queued requests.
 func (f *FaaS) destroy(e *sim.Engine, i int32) {
-	in := &f.insts[i]
+	in := &f.insts.items[i]
 	fs := &f.fns[in.fn]
-	switch in.list {
-	case 1:
-		fs.ready.remove(f.insts, i)
-	case 2:
-		fs.starting.remove(f.insts, i)
-	case 3:
-		fs.prov.remove(f.insts, i)
+	if t := f.links[i].tag; t != listNone {
+		fs.lists[t].remove(f.links, i)
 	}
 	if in.state == instReady && in.active == 0 {
 		f.setIdle(in.fn, e.Now(), -1)
@@ -574,7 +643,7 @@ func (f *FaaS) destroy(e *sim.Engine, i int32) {
 	in.gen++
 	fs.alive--
 	f.alive.add(e.Now(), -1)
-	f.free = append(f.free, i)
+	f.insts.release(i)
 	if fs.queue.len() > 0 {
 		f.drain(e, in.fn)
 	}
@@ -582,32 +651,83 @@ func (f *FaaS) destroy(e *sim.Engine, i int32) {
 
 // end reports request r and frees its slot.
 func (f *FaaS) end(now sim.Time, r int32) {
-	rq := &f.reqs[r]
-	if rq.arrival >= f.w.Warmup && !rq.ping {
-		f.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Init: rq.init,
-			Fn: rq.fn, Outcome: rq.out, Cold: rq.cold}
-		f.obs.Ended(&f.rec)
+	rq := &f.reqs.items[r]
+	if !rq.own {
+		if f.reqObs != nil {
+			f.reqObs.Ended(rq.fn, now)
+		}
+		if rq.arrival >= f.w.Warmup {
+			f.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Init: rq.init,
+				Fn: rq.fn, Outcome: rq.out, Cold: rq.cold}
+			f.obs.Ended(&f.rec)
+		}
 	}
-	f.rfree = append(f.rfree, r)
+	f.reqs.release(r)
 }
 
-func (f *FaaS) newRequest() int32 {
-	if n := len(f.rfree); n > 0 {
-		r := f.rfree[n-1]
-		f.rfree = f.rfree[:n-1]
-		return r
+// startAhead starts an instance of fn ahead of demand: reserved by the
+// policy, or pre-warmed. readyNow makes it ready at once (provisioned
+// before the run); otherwise it takes a cold start, and requests that
+// arrive meanwhile may wait for it rather than start another.
+func (f *FaaS) startAhead(e *sim.Engine, fn int32, reserved, readyNow bool) {
+	i := f.startInstance(e, fn, !readyNow)
+	in := &f.insts.items[i]
+	in.reserved, in.prewarmed = reserved, !reserved
+	if !reserved && e.Now() >= f.w.Warmup {
+		f.fns[fn].prewarms++
 	}
-	f.reqs = append(f.reqs, request{})
-	return int32(len(f.reqs) - 1)
+	fs := &f.fns[fn]
+	if readyNow {
+		in.state = instReady
+		tag := readyList(in)
+		fs.lists[tag].pushFront(f.links, i, tag)
+		f.setIdle(fn, e.Now(), 1)
+		f.released(e) // idle: no longer counted against the account limit
+		return
+	}
+	fs.lists[listStarting].pushFront(f.links, i, listStarting)
+}
+
+// unreserve turns up to n reserved instances of fn into on-demand ones,
+// idle ones first; they then follow the policy's idle decisions as
+// on-demand instances. It returns how many it released.
+func (f *FaaS) unreserve(e *sim.Engine, fn int32, n int) int {
+	released := 0
+	for pass := 0; pass < 2 && n > 0; pass++ {
+		for i := range f.insts.items {
+			in := &f.insts.items[i]
+			if n == 0 {
+				break
+			}
+			if !in.reserved || in.fn != fn || in.state == instGone || (pass == 0 && in.active > 0) {
+				continue
+			}
+			fs := &f.fns[fn]
+			listed := f.links[i].tag == listReserved
+			if listed {
+				fs.lists[listReserved].remove(f.links, int32(i))
+			}
+			in.reserved = false
+			released++
+			n--
+			if listed {
+				fs.lists[listReady].pushFront(f.links, int32(i), listReady)
+			}
+			if in.state == instReady && in.active == 0 {
+				f.idle(e, int32(i))
+			}
+		}
+	}
+	return released
 }
 
 // Finish implements System. Instances still alive (or busy) at the horizon
 // are billed up to it.
 func (f *FaaS) Finish() Summary {
 	w := f.w
-	f.policyClose()
-	for i := range f.insts {
-		in := &f.insts[i]
+	f.pol.Close(w.Horizon)
+	for i := range f.insts.items {
+		in := &f.insts.items[i]
 		switch {
 		case in.state == instGone:
 		case f.cfg.Billing.Model == InstanceLifetime:
@@ -617,13 +737,13 @@ func (f *FaaS) Finish() Summary {
 		}
 	}
 	cost, per := f.meter.cost(f.mem, f.eph, f.cfg.MinInstances, w)
-	items, polPer := f.policyCost()
+	items, polPer := f.pol.Cost()
 	if len(items) > 0 {
 		// The policy's lines scale with the window like the rest.
 		cost.Items = append(cost.Items, items...)
 		cost.MonthlyUSD = cost.Total() * float64(Month) / float64(w.Horizon-w.Warmup)
 	}
-	for i := range per {
+	for i := range polPer {
 		per[i] += polPer[i]
 	}
 	return Summary{
@@ -637,4 +757,29 @@ func (f *FaaS) Finish() Summary {
 			MeanBusySlots: f.slots.mean(w),
 		},
 	}
+}
+
+// policyStats reports what the policy cost and bought: the figures common
+// to every policy here, the policy's own from it.
+func (f *FaaS) policyStats() PolicyStats {
+	st := PolicyStats{Policy: f.cfg.KeepAlive.String()}
+	for fn := range f.fns {
+		fs := &f.fns[fn]
+		idle := fs.idle.mean(f.w) * (f.w.Horizon - f.w.Warmup).Seconds()
+		s := FunctionPolicyStats{
+			IdleInstanceSeconds: idle,
+			IdleGBSeconds:       idle * float64(f.mem[fn]) / 1024,
+			Prewarms:            fs.prewarms,
+			PrewarmHits:         fs.prewarmHits,
+			ProvisionedServed:   fs.reservedServed,
+		}
+		st.Functions = append(st.Functions, s)
+		st.IdleInstanceSeconds += s.IdleInstanceSeconds
+		st.IdleGBSeconds += s.IdleGBSeconds
+		st.Prewarms += s.Prewarms
+		st.PrewarmHits += s.PrewarmHits
+		st.ProvisionedServed += s.ProvisionedServed
+	}
+	f.pol.Stats(&st)
+	return st
 }

@@ -52,9 +52,12 @@ func TestFaaSBillHandComputed(t *testing.T) {
 		// 1 s minimum: every request billed 1000 ms: 100 000 ms.
 		{"1 s minimum", models.FaaSBilling{PricePerGBSecond: lambdaGBs, PricePerMillionRequests: lambdaPerReq,
 			Granularity: time.Millisecond, MinimumBilled: time.Second, InitBilled: true}, 100 * 1000},
-		// granularity 0 means 1 ns: 373.4 + 99·123.4 = 12590 ms exactly.
+		// 1 ns granularity: 373.4 + 99·123.4 = 12590 ms exactly.
 		{"1 ns granularity", models.FaaSBilling{PricePerGBSecond: lambdaGBs, PricePerMillionRequests: lambdaPerReq,
-			InitBilled: true}, 373.4 + 99*123.4},
+			Granularity: 1, InitBilled: true}, 373.4 + 99*123.4},
+		// granularity 0 is the default, 1 ms, as in a scenario: as "init billed".
+		{"default granularity", models.FaaSBilling{PricePerGBSecond: lambdaGBs, PricePerMillionRequests: lambdaPerReq,
+			InitBilled: true}, 374 + 99*124},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

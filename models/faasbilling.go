@@ -66,7 +66,7 @@ type FaaSBilling struct {
 	PricePerGHzSecond       float64     // USD per GHz-second (Cloud Functions 1st gen; needs CPUTiers)
 	PricePerMillionRequests float64     // USD per million requests that ran
 	Tiers                   []PriceTier // further GB-s volume tiers, ascending
-	Granularity             sim.Time    // billed durations round up to a multiple of this; 0 = 1 ns
+	Granularity             sim.Time    // billed durations round up to a multiple of this; 0 = DefaultGranularity
 	MinimumBilled           sim.Time    // a shorter request (or period) is billed this long
 	InitBilled              bool        // PerRequest: cold-start (init) time billed like execution
 	VCPU                    float64     // vCPUs billed per instance (with PricePerVCPUSecond)
@@ -79,7 +79,7 @@ type FaaSBilling struct {
 	// for the whole measured window, idle or not, on top of its use.
 	BaselinePricePerGBSecond   float64
 	BaselinePricePerVCPUSecond float64
-	Provisioned                ProvisionedRates // Lambda provisioned concurrency (metered by ProvisionedCharge)
+	Provisioned                ProvisionedRates // Lambda provisioned concurrency (the provisioned keep-alive bills it)
 	// Ephemeral storage (Lambda): storage configured above EphemeralFreeMB
 	// is billed per GB-s of each request's billed duration.
 	EphemeralPricePerGBSecond float64
@@ -162,7 +162,7 @@ type faasMeter struct {
 func newFaaSMeter(b FaaSBilling, nfn int) faasMeter {
 	g := b.Granularity
 	if g <= 0 {
-		g = 1
+		g = DefaultGranularity
 	}
 	return faasMeter{b: b, gran: g, units: make([]int64, nfn), requests: make([]int64, nfn)}
 }
@@ -325,19 +325,20 @@ func (b FaaSBilling) tiered(gbs, frac float64) float64 {
 type ProvisionedRates struct {
 	PricePerGBSecond         float64  // USD per GB-s configured
 	DurationPricePerGBSecond float64  // USD per GB-s of execution on provisioned instances
-	Rounding                 sim.Time // enabled time rounds up to a multiple (AWS: 5 minutes)
+	Rounding                 sim.Time // enabled time rounds up to a multiple (AWS: 5 minutes); 0 = none
 }
 
-// ProvisionedCharge is the bill for keeping concurrency environments of
-// memMB configured for enabled: concurrency × memory × enabled time rounded
-// up to Rounding, at PricePerGBSecond. The keep-alive policy that configures
-// them (issue 5) bills executions on them with DurationPricePerGBSecond.
-func (p ProvisionedRates) ProvisionedCharge(concurrency, memMB int, enabled sim.Time) float64 {
-	if enabled <= 0 || concurrency <= 0 {
-		return 0
+// Billing defaults (DefaultFaaSConfig, and the scenario keys
+// billing_granularity and provisioned_rounding).
+const (
+	DefaultGranularity         = time.Millisecond
+	DefaultProvisionedRounding = 5 * time.Minute
+)
+
+// granule is the provisioned period's rounding; 0 rounds nothing (1 ns).
+func (p ProvisionedRates) granule() sim.Time {
+	if p.Rounding <= 0 {
+		return 1
 	}
-	if r := p.Rounding; r > 0 {
-		enabled = (enabled + r - 1) / r * r
-	}
-	return float64(concurrency) * float64(memMB) / 1024 * enabled.Seconds() * p.PricePerGBSecond
+	return p.Rounding
 }

@@ -3,7 +3,6 @@ package models
 import (
 	"math"
 	"testing"
-	"time"
 )
 
 // Volume tiers: thresholds are monthly and scale with the window.
@@ -66,28 +65,6 @@ func TestBilledMemory(t *testing.T) {
 	}{{128, 128, 0.2}, {200, 256, 0.4}, {1024, 1024, 1.4}, {3000, 4096, 4.8}, {9000, 8192, 4.8}} {
 		if got, ghz := gcf.BilledMemoryMB(tt.mem), gcf.GHz(tt.mem); got != tt.want || ghz != tt.ghz {
 			t.Errorf("gcf %d MB billed as %d at %g GHz, want %d at %g", tt.mem, got, ghz, tt.want, tt.ghz)
-		}
-	}
-}
-
-// Provisioned concurrency: configured concurrency × memory × time enabled,
-// rounded up to 5 minutes.
-func TestProvisionedCharge(t *testing.T) {
-	p := ProvisionedRates{PricePerGBSecond: 0.0000041667, Rounding: 5 * time.Minute}
-	tests := []struct {
-		conc, mem int
-		enabled   time.Duration
-		want      float64
-	}{
-		{10, 1024, 61 * time.Minute, 10 * 1.0 * 65 * 60 * 0.0000041667}, // 61 min -> 65 min
-		{10, 1024, 60 * time.Minute, 10 * 1.0 * 60 * 60 * 0.0000041667}, // already a multiple
-		{1, 512, time.Second, 1 * 0.5 * 5 * 60 * 0.0000041667},          // 1 s -> 5 min
-		{0, 512, time.Hour, 0}, // nothing configured
-		{3, 2048, 0, 0},        // never enabled
-	}
-	for _, tt := range tests {
-		if got := p.ProvisionedCharge(tt.conc, tt.mem, tt.enabled); math.Abs(got-tt.want) > 1e-15 {
-			t.Errorf("ProvisionedCharge(%d, %d, %v) = %.12g, want %.12g", tt.conc, tt.mem, tt.enabled, got, tt.want)
 		}
 	}
 }

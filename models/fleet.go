@@ -2,7 +2,6 @@ package models
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/faasim/faasim/sim"
 	"github.com/faasim/faasim/sim/dist"
@@ -47,15 +46,6 @@ type Autoscale struct {
 	ScaleOutCooldown sim.Time
 	ScaleInCooldown  sim.Time
 	ScaleIn          bool // false: the fleet never shrinks below what it reached
-}
-
-// ScheduledCount sets the fleet size from a time of day on (At in [0, 24h),
-// measured from the scenario start at 00:00, repeating every 24 h). Without
-// an autoscaler it is the exact count; with one it is the autoscaler's
-// floor (max with Min) for the period.
-type ScheduledCount struct {
-	At        sim.Time
-	Instances int
 }
 
 // FleetEventKind names a step in an instance's life.
@@ -104,15 +94,11 @@ func checkScaling(c *ServerConfig) error {
 				a.Interval, a.ScaleOutCooldown, a.ScaleInCooldown)
 		}
 	}
+	if err := checkSchedule(c.Schedule); err != nil {
+		return err
+	}
 	for i, sc := range c.Schedule {
-		switch {
-		case sc.At < 0 || sc.At >= 24*time.Hour:
-			return fmt.Errorf("schedule[%d] at %v: want a time of day in [00:00, 24:00)", i, sc.At)
-		case i > 0 && sc.At <= c.Schedule[i-1].At:
-			return fmt.Errorf("schedule[%d] at %v: want times in increasing order", i, sc.At)
-		case sc.Instances < 0:
-			return fmt.Errorf("schedule[%d] instances %d: want >= 0", i, sc.Instances)
-		case c.Autoscale != nil && sc.Instances > c.Autoscale.Max:
+		if c.Autoscale != nil && sc.Instances > c.Autoscale.Max {
 			return fmt.Errorf("schedule[%d] instances %d: above autoscale max %d", i, sc.Instances, c.Autoscale.Max)
 		}
 	}
@@ -125,23 +111,12 @@ func checkScaling(c *ServerConfig) error {
 	return nil
 }
 
-// schedIndex is the schedule entry in force at time of day tod.
-func schedIndex(sched []ScheduledCount, tod sim.Time) int {
-	j := len(sched) - 1 // before the first entry of a day: the last of the day before
-	for i, sc := range sched {
-		if sc.At <= tod {
-			j = i
-		}
-	}
-	return j
-}
-
 // floorAt is the least count in force at time t: the schedule's, at least
 // the autoscaler's minimum.
 func floorAt(c *ServerConfig, t sim.Time) int {
 	f := 0
 	if len(c.Schedule) > 0 {
-		f = c.Schedule[schedIndex(c.Schedule, t%(24*time.Hour))].Instances
+		f = countAt(c.Schedule, t)
 	}
 	if c.Autoscale != nil {
 		f = max(f, c.Autoscale.Min)
@@ -156,38 +131,18 @@ const (
 	fiGone
 )
 
-// fleetInst is one instance. Links chain the available list: ready, not
-// draining, with a free worker, most recently freed first.
+// listAvail tags the fleet's one list: instances ready, not draining, with
+// a free worker, most recently freed first.
+const listAvail listTag = 1
+
+// fleetInst is one instance.
 type fleetInst struct {
-	gen        uint32
-	id         int32
-	state      uint8
-	inAvail    bool
-	busy       int32
-	prev, next int32
-	launch     sim.Time
-	idleFrom   sim.Time // ready with busy == 0 since
-}
-
-// integ integrates a level over the current evaluation interval.
-type integ struct {
-	v    int
-	last sim.Time
-	area float64 // level × ns since the last take
-}
-
-func (g *integ) add(now sim.Time, d int) {
-	g.area += float64(g.v) * float64(now-g.last)
-	g.last = now
-	g.v += d
-}
-
-// take closes the interval at now and returns its area (level × ns).
-func (g *integ) take(now sim.Time) float64 {
-	g.add(now, 0)
-	a := g.area
-	g.area = 0
-	return a
+	gen      uint32
+	id       int32
+	state    uint8
+	busy     int32
+	launch   sim.Time
+	idleFrom sim.Time // ready with busy == 0 since
 }
 
 // fleet is the instance side of a Server: the instances, the scaling
@@ -196,17 +151,19 @@ func (g *integ) take(now sim.Time) float64 {
 type fleet struct {
 	c      *ServerConfig
 	scaled bool
-	insts  []fleetInst
-	ifree  []int32
-	avail  int32 // head of the available list; -1 = none
-	count  int   // launched, not draining, not terminated: the size the controller sets
+	insts  arena[fleetInst]
+	links  []link // list links of insts, by index
+	avail  ilist  // ready, not draining, with a free worker
+	count  int    // launched, not draining, not terminated: the size the controller sets
 	nextID int32
 	boot   dist.Rander
 	win    Window
 	srv    *Server
 
-	alive                       gauge // instances launched and not terminated
-	inService, queued, readyAll integ // for the metric: busy workers, queued requests, ready instances
+	alive level // instances launched and not terminated
+	// for the metric, over each evaluation interval: busy workers, queued
+	// requests, ready instances
+	inService, queued, readyAll level
 
 	lastOut, lastAct sim.Time
 	stats            FleetStats
@@ -217,7 +174,7 @@ type fleet struct {
 func (f *fleet) init(c *ServerConfig) {
 	f.c = c
 	f.scaled = c.Autoscale != nil || c.Schedule != nil
-	f.avail = -1
+	f.avail = newIList()
 	if c.Boot != nil {
 		f.boot = c.Boot.New(c.Seed.Source("server/boot"))
 	}
@@ -226,7 +183,7 @@ func (f *fleet) init(c *ServerConfig) {
 func (s *Server) startFleet(e *sim.Engine) {
 	f := &s.fleet
 	f.srv, f.win = s, s.w
-	f.alive.warmup = s.w.Warmup
+	f.alive.from = s.w.Warmup
 	f.lastOut, f.lastAct = -1<<62, -1<<62
 	for range s.cfg.Instances {
 		f.launch(e, true)
@@ -235,45 +192,25 @@ func (s *Server) startFleet(e *sim.Engine) {
 		e.Schedule(a.Interval, (*fleetControl)(f), 0)
 	}
 	if sc := s.cfg.Schedule; len(sc) > 0 {
-		j := schedIndex(sc, 0) // in force at 0; the next boundary follows it
-		if at, k := f.nextBoundary(0, j); at < s.w.Horizon {
+		if at, k := nextStep(sc, 0); at < s.w.Horizon {
 			e.Schedule(at, (*fleetSchedule)(f), uint64(k))
 		}
 	}
 }
 
-// nextBoundary is the first schedule boundary after entry j, which took
-// effect at time now (or is in force at time 0), and its entry.
-func (f *fleet) nextBoundary(now sim.Time, j int) (sim.Time, int) {
-	sc := f.c.Schedule
-	day := now - now%(24*time.Hour)
-	k := (j + 1) % len(sc)
-	at := day + sc[k].At
-	if at <= now {
-		at += 24 * time.Hour
-	}
-	return at, k
-}
-
 func (f *fleet) event(at sim.Time, i int32, k FleetEventKind) {
 	if f.c.OnFleet != nil {
-		f.c.OnFleet(FleetEvent{At: at, ID: int(f.insts[i].id), Kind: k})
+		f.c.OnFleet(FleetEvent{At: at, ID: int(f.insts.items[i].id), Kind: k})
 	}
 }
 
 // launch starts one instance; up is for the fleet standing at time 0.
 func (f *fleet) launch(e *sim.Engine, up bool) {
 	now := e.Now()
-	var i int32
-	if n := len(f.ifree); n > 0 {
-		i = f.ifree[n-1]
-		f.ifree = f.ifree[:n-1]
-	} else {
-		f.insts = append(f.insts, fleetInst{})
-		i = int32(len(f.insts) - 1)
-	}
-	in := &f.insts[i]
-	*in = fleetInst{gen: in.gen, id: f.nextID, state: fiBooting, prev: -1, next: -1, launch: now}
+	i := f.insts.alloc()
+	f.links = growLinks(f.links, i)
+	in := &f.insts.items[i]
+	*in = fleetInst{gen: in.gen, id: f.nextID, state: fiBooting, launch: now}
 	f.nextID++
 	f.count++
 	f.alive.add(now, 1)
@@ -298,7 +235,7 @@ type fleetBoot fleet
 func (h *fleetBoot) Fire(e *sim.Engine, arg uint64) {
 	f := (*fleet)(h)
 	i := int32(arg)
-	if in := &f.insts[i]; in.gen != uint32(arg>>32) || in.state != fiBooting {
+	if in := &f.insts.items[i]; in.gen != uint32(arg>>32) || in.state != fiBooting {
 		return
 	}
 	f.ready(e, i)
@@ -307,25 +244,25 @@ func (h *fleetBoot) Fire(e *sim.Engine, arg uint64) {
 
 func (f *fleet) ready(e *sim.Engine, i int32) {
 	now := e.Now()
-	in := &f.insts[i]
+	in := &f.insts.items[i]
 	f.booting += f.clip(in.launch, now)
 	in.state, in.idleFrom = fiReady, now
 	f.readyAll.add(now, 1)
 	f.srv.slots += int(f.srv.wpi)
-	f.pushFront(i)
+	f.avail.pushFront(f.links, i, listAvail)
 	f.event(now, i, FleetReady)
 }
 
 // take assigns a worker of the head available instance and returns it.
 func (f *fleet) take(now sim.Time) int32 {
-	i := f.avail
-	in := &f.insts[i]
+	i := f.avail.head
+	in := &f.insts.items[i]
 	if in.busy == 0 {
 		f.idle += f.clip(in.idleFrom, now)
 	}
 	in.busy++
 	if in.busy == f.srv.wpi {
-		f.remove(i)
+		f.avail.remove(f.links, i)
 	}
 	return i
 }
@@ -333,7 +270,7 @@ func (f *fleet) take(now sim.Time) int32 {
 // release frees a worker of instance i: a draining instance ends when its
 // last request does; another moves to the head of the available list.
 func (f *fleet) release(e *sim.Engine, i int32) {
-	in := &f.insts[i]
+	in := &f.insts.items[i]
 	in.busy--
 	if in.state == fiDraining {
 		if in.busy == 0 {
@@ -344,32 +281,7 @@ func (f *fleet) release(e *sim.Engine, i int32) {
 	if in.busy == 0 {
 		in.idleFrom = e.Now()
 	}
-	if in.inAvail {
-		f.remove(i)
-	}
-	f.pushFront(i)
-}
-
-func (f *fleet) pushFront(i int32) {
-	in := &f.insts[i]
-	in.prev, in.next, in.inAvail = -1, f.avail, true
-	if f.avail >= 0 {
-		f.insts[f.avail].prev = i
-	}
-	f.avail = i
-}
-
-func (f *fleet) remove(i int32) {
-	in := &f.insts[i]
-	if in.prev >= 0 {
-		f.insts[in.prev].next = in.next
-	} else {
-		f.avail = in.next
-	}
-	if in.next >= 0 {
-		f.insts[in.next].prev = in.prev
-	}
-	in.prev, in.next, in.inAvail = -1, -1, false
+	f.avail.moveFront(f.links, i, listAvail)
 }
 
 // shrink removes n instances: idle ready ones first (longest idle first),
@@ -378,8 +290,8 @@ func (f *fleet) remove(i int32) {
 func (f *fleet) shrink(now sim.Time, n int) {
 	for ; n > 0; n-- {
 		best, bestKey := int32(-1), [3]int64{}
-		for i := range f.insts {
-			in := &f.insts[i]
+		for i := range f.insts.items {
+			in := &f.insts.items[i]
 			var key [3]int64
 			switch {
 			case in.state == fiReady && in.busy == 0:
@@ -398,13 +310,13 @@ func (f *fleet) shrink(now sim.Time, n int) {
 		if best < 0 {
 			return
 		}
-		in := &f.insts[best]
+		in := &f.insts.items[best]
 		if in.state == fiReady && in.busy > 0 {
 			in.state = fiDraining
 			f.count--
 			f.srv.slots -= int(f.srv.wpi)
-			if in.inAvail {
-				f.remove(best)
+			if f.links[best].tag == listAvail {
+				f.avail.remove(f.links, best)
 			}
 			f.event(now, best, FleetDrain)
 			continue
@@ -424,7 +336,7 @@ func less3(a, b [3]int64) bool {
 
 // terminate ends instance i now and closes its books.
 func (f *fleet) terminate(now sim.Time, i int32) {
-	in := &f.insts[i]
+	in := &f.insts.items[i]
 	switch in.state {
 	case fiBooting:
 		f.booting += f.clip(in.launch, now)
@@ -439,8 +351,8 @@ func (f *fleet) terminate(now sim.Time, i int32) {
 	case fiDraining:
 		f.readyAll.add(now, -1)
 	}
-	if in.inAvail {
-		f.remove(i)
+	if f.links[i].tag == listAvail {
+		f.avail.remove(f.links, i)
 	}
 	f.billed += f.bill(in.launch, now)
 	f.alive.add(now, -1)
@@ -450,7 +362,7 @@ func (f *fleet) terminate(now sim.Time, i int32) {
 	f.event(now, i, FleetTerminate)
 	in.state = fiGone
 	in.gen++
-	f.ifree = append(f.ifree, i)
+	f.insts.release(i)
 }
 
 // clip is the part of [a, b) inside the window.
@@ -467,15 +379,10 @@ func (f *fleet) clip(a, b sim.Time) sim.Time {
 // window (the minimum is incurred at launch), rounded up to the granularity.
 func (f *fleet) bill(launch, end sim.Time) sim.Time {
 	b := f.c.Billing
-	d := f.clip(launch, end)
-	if launch >= f.win.Warmup && d < b.MinimumBilled {
-		d = b.MinimumBilled
+	if launch < f.win.Warmup {
+		b.MinimumBilled = 0 // incurred at launch, before the window
 	}
-	g := b.Granularity
-	if g <= 0 {
-		g = 1
-	}
-	return (d + g - 1) / g * g
+	return b.round(f.clip(launch, end))
 }
 
 // resize brings the count to n: launches (with boot) or shrinks.
@@ -540,7 +447,7 @@ func (h *fleetSchedule) Fire(e *sim.Engine, arg uint64) {
 	f := (*fleet)(h)
 	now := e.Now()
 	j := int(arg)
-	if at, k := f.nextBoundary(now, j); at < f.win.Horizon {
+	if at, k := nextStep(f.c.Schedule, now); at < f.win.Horizon {
 		e.Schedule(at, h, uint64(k))
 	}
 	n := f.c.Schedule[j].Instances
@@ -557,8 +464,8 @@ func (h *fleetSchedule) Fire(e *sim.Engine, arg uint64) {
 // (without ending them) and returns the fleet's figures.
 func (f *fleet) closeBooks(h sim.Time) FleetStats {
 	billed, idle, booting := f.billed, f.idle, f.booting
-	for i := range f.insts {
-		in := &f.insts[i]
+	for i := range f.insts.items {
+		in := &f.insts.items[i]
 		if in.state == fiGone {
 			continue
 		}

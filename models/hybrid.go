@@ -1,10 +1,103 @@
 package models
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/faasim/faasim/sim"
 )
+
+// HybridKeepAlive is the hybrid histogram policy of Shahrad et al. (ATC
+// 2020), per function (the paper's unit is the application; faasim's
+// function is the unit that owns instances). See docs/keepalive.md.
+type HybridKeepAlive struct{ Params HybridParams }
+
+func (k HybridKeepAlive) String() string { return "hybrid-histogram" }
+
+func (k HybridKeepAlive) NewPolicy(h *PolicyHost) (Policy, error) {
+	hp := k.Params
+	if hp.Bin <= 0 || hp.Range < hp.Bin || hp.Head < 0 || hp.Tail > 100 || hp.Head > hp.Tail {
+		return nil, fmt.Errorf("hybrid-histogram: bad parameters %+v", hp)
+	}
+	p := &hybridPolicy{p: hp, h: h, fns: make([]hybridFn, len(h.Functions()))}
+	for i := range p.fns {
+		p.fns[i].idleSince = -1
+	}
+	return p, nil
+}
+
+// hybridPolicy learns each function's idle times (the end of its last
+// execution to its next invocation: O(1) per request) and, once the
+// histogram is representative, unloads an instance after use and loads a
+// fresh one when the next call is due.
+type hybridPolicy struct {
+	PolicyBase
+	p   HybridParams
+	h   *PolicyHost
+	fns []hybridFn
+}
+
+var _ RequestObserver = (*hybridPolicy)(nil)
+
+type hybridFn struct {
+	inflight   int      // requests arrived and not ended
+	idleSince  sim.Time // when inflight last fell to 0; -1 before the first request
+	hist       idleHistogram
+	prewarmGen uint32 // the pending pre-warm event of this generation is the live one
+}
+
+// Arrived learns an idle time: the gap from the end of the function's last
+// execution to this invocation.
+func (p *hybridPolicy) Arrived(fn int32, now sim.Time) {
+	pf := &p.fns[fn]
+	if pf.inflight == 0 && pf.idleSince >= 0 {
+		pf.hist.add(&p.p, now-pf.idleSince)
+	}
+	pf.inflight++
+}
+
+func (p *hybridPolicy) Ended(fn int32, now sim.Time) {
+	pf := &p.fns[fn]
+	pf.inflight--
+	if pf.inflight == 0 {
+		pf.idleSince = now
+	}
+}
+
+func (p *hybridPolicy) Idle(e *sim.Engine, in IdleInstance) sim.Time {
+	pf := &p.fns[in.Fn]
+	pre, ka, _ := pf.hist.windows(&p.p)
+	switch {
+	case in.Prewarmed:
+		return ka // loaded ahead of demand: wait the keep-alive window
+	case pf.inflight > 0:
+		return pre + ka // others still running: keep through the window
+	case pre > 0:
+		// Unload after use; load a fresh instance when the next call is due.
+		pf.prewarmGen++
+		e.After(pre, p, uint64(in.Fn)|uint64(pf.prewarmGen)<<32)
+		return 0
+	}
+	return ka
+}
+
+// Fire: the pre-warm window of function arg has passed: load an instance
+// if it has none (a later idle period superseded an older event).
+func (p *hybridPolicy) Fire(e *sim.Engine, arg uint64) {
+	fn := int32(arg)
+	if uint32(arg>>32) != p.fns[fn].prewarmGen || p.h.Alive(fn) > 0 {
+		return
+	}
+	p.h.StartAhead(e, fn, false, false)
+}
+
+func (p *hybridPolicy) Stats(st *PolicyStats) {
+	for fn := range p.fns {
+		h := &p.fns[fn].hist
+		_, _, st.Functions[fn].Representative = h.windows(&p.p)
+		st.Functions[fn].IdleTimes = h.total + h.oob
+	}
+}
 
 // HybridParams are the knobs of the hybrid histogram keep-alive policy of
 // Shahrad et al., "Serverless in the Wild" (USENIX ATC 2020). Defaults

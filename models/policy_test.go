@@ -242,3 +242,43 @@ func TestHybridPoissonFallsBack(t *testing.T) {
 		t.Errorf("only %d requests", hc.arrived)
 	}
 }
+
+// A nested random keep-alive draws its lifetimes: the on-demand instances
+// of a provisioned policy with no provisioned instances behave exactly as
+// under the random policy alone (same streams), not as a fixed TTL at its
+// mean.
+func TestNestedRandomKeepAlive(t *testing.T) {
+	fns := []workloads.Function{fn("f", 128, dist.Constant{Value: 1e-6})}
+	w := models.Window{Horizon: 20000 * time.Second}
+	random := models.RandomKeepAlive{Idle: dist.Exponential{MeanS: 1}}
+	cold := func(k models.KeepAlive) int {
+		f := newFaaS(t, models.FaaSConfig{Functions: fns, ColdStart: dist.Constant{}, KeepAlive: k, Seed: 7})
+		_, c := simulate(t, f, 7, workloads.NewPoisson(7, 1), fns, w, false)
+		return c.cold
+	}
+	alone := cold(random)
+	fixed := cold(models.FixedKeepAlive{Idle: time.Second})
+	prov := cold(models.ProvisionedKeepAlive{OnDemand: random})
+	if prov != alone || alone == fixed {
+		t.Errorf("cold starts: random %d, provisioned(0, on-demand random) %d, fixed at the mean %d; want the first two equal, the last apart",
+			alone, prov, fixed)
+	}
+}
+
+// The hybrid policy counts a rejected request as ended: a function that
+// had one rejected call still learns every later idle time. One call every
+// 30 minutes, and once two at the same instant with max_concurrency 1 (the
+// second rejected): 47 idle times between the 48 distinct instants.
+func TestHybridLearnsAfterRejection(t *testing.T) {
+	fns := []workloads.Function{fn("cron", 1024, dist.Constant{Value: 0.1})}
+	at := []float64{0, 0}
+	for i := 1; i < 48; i++ {
+		at = append(at, float64(i*1800))
+	}
+	f := newFaaS(t, models.FaaSConfig{Functions: fns, ColdStart: dist.Constant{Value: 1}, MaxConcurrency: 1,
+		KeepAlive: models.HybridKeepAlive{Params: models.DefaultHybridParams()}})
+	s, c := simulate(t, f, 1, secs(at...), fns, models.Window{Horizon: 24 * time.Hour}, false)
+	if c.rejected() != 1 || s.Policy.Functions[0].IdleTimes != 47 {
+		t.Errorf("%d rejected, %d idle times learned; want 1 and 47", c.rejected(), s.Policy.Functions[0].IdleTimes)
+	}
+}

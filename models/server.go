@@ -10,11 +10,13 @@ import (
 )
 
 // ServerConfig describes an always-on fleet: a static one (Instances, no
-// Autoscale, no Schedule) or one whose size changes over the run.
+// Autoscale, no Schedule) or one whose size changes over the run. Start
+// from DefaultServerConfig: a zero number means its default there too (see
+// each field), but a zero Billing.MinimumBilled is a setting of its own.
 type ServerConfig struct {
 	Functions          int      // size of the function table (records name functions by index)
 	Instances          int      // static: the fleet; scaled: the count at time 0 (0 = the floor then)
-	WorkersPerInstance int      // requests one instance serves at once
+	WorkersPerInstance int      // requests one instance serves at once; 0 = 1
 	QueueLimit         int      // waiting requests at most; 0 = unbounded; beyond: reject
 	Timeout            sim.Time // from arrival, queueing included; 0 = none
 	Billing            ServerBilling
@@ -51,12 +53,11 @@ type Server struct {
 	slots int // workers of ready instances that take new requests
 	busy  int
 	queue ring[int32]
-	reqs  []srvRequest
-	free  []int32
+	reqs  arena[srvRequest]
 	obs   Observer
 	w     Window
 	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
-	load  gauge  // busy workers
+	load  level  // busy workers
 
 	fleet
 }
@@ -71,8 +72,26 @@ type srvRequest struct {
 	out           Outcome
 }
 
-// NewServer checks cfg and returns a fleet ready to Start.
+// DefaultServerConfig is a fleet with every default a scenario has: one
+// worker per instance, an unbounded queue, no timeout, billed per second
+// with a 60-second minimum per instance (as EC2 bills Linux instances).
+// Instances and the price are left to the caller.
+func DefaultServerConfig() ServerConfig {
+	return ServerConfig{
+		WorkersPerInstance: 1,
+		Billing:            ServerBilling{MinimumBilled: DefaultServerMinimum, Granularity: DefaultServerGranularity},
+	}
+}
+
+// NewServer checks cfg and returns a fleet ready to Start. Zero numbers
+// take their defaults (DefaultServerConfig).
 func NewServer(cfg ServerConfig) (*Server, error) {
+	if cfg.WorkersPerInstance == 0 {
+		cfg.WorkersPerInstance = 1
+	}
+	if cfg.Billing.Granularity == 0 {
+		cfg.Billing.Granularity = DefaultServerGranularity
+	}
 	scaled := cfg.Autoscale != nil || cfg.Schedule != nil
 	switch {
 	case cfg.Instances < 1 && !scaled:
@@ -95,7 +114,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 // Start implements System.
 func (s *Server) Start(e *sim.Engine, obs Observer, w Window) {
 	s.obs, s.w = obs, w
-	s.load.warmup = w.Warmup
+	s.load.from = w.Warmup
 	s.startFleet(e)
 }
 
@@ -103,16 +122,16 @@ func (s *Server) Start(e *sim.Engine, obs Observer, w Window) {
 func (s *Server) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	now := e.Now()
 	s.expire(now)
-	r := s.newRequest()
-	s.reqs[r] = srvRequest{arrival: inv.At, exec: inv.Exec, fn: inv.Fn, inst: -1}
+	r := s.reqs.alloc()
+	s.reqs.items[r] = srvRequest{arrival: inv.At, exec: inv.Exec, fn: inv.Fn, inst: -1}
 	switch {
-	case s.avail >= 0:
+	case s.avail.head >= 0:
 		s.serve(e, r)
 	case s.cfg.QueueLimit == 0 || s.queue.len() < s.cfg.QueueLimit:
 		s.queued.add(now, 1)
 		s.queue.push(r)
 	default:
-		s.reqs[r].out = Rejected
+		s.reqs.items[r].out = Rejected
 		s.end(now, r)
 	}
 }
@@ -125,14 +144,14 @@ func (s *Server) expire(now sim.Time) {
 	}
 	for s.queue.len() > 0 {
 		r := *s.queue.peek()
-		deadline := s.reqs[r].arrival + s.cfg.Timeout
+		deadline := s.reqs.items[r].arrival + s.cfg.Timeout
 		if deadline > now {
 			return
 		}
 		s.queue.pop()
 		s.queued.add(deadline, -1)
-		s.reqs[r].out = TimedOut
-		s.reqs[r].wait = s.cfg.Timeout
+		s.reqs.items[r].out = TimedOut
+		s.reqs.items[r].wait = s.cfg.Timeout
 		s.end(deadline, r)
 	}
 }
@@ -150,7 +169,7 @@ func (s *Server) serve(e *sim.Engine, r int32) {
 	s.busy++
 	s.load.add(now, 1)
 	s.inService.add(now, 1)
-	rq := &s.reqs[r]
+	rq := &s.reqs.items[r]
 	rq.inst = s.take(now)
 	rq.wait = now - rq.arrival
 	end := now + rq.exec
@@ -171,10 +190,10 @@ func (h *serverDone) Fire(e *sim.Engine, arg uint64) {
 	s.busy--
 	s.load.add(now, -1)
 	s.inService.add(now, -1)
-	s.release(e, s.reqs[r].inst)
+	s.release(e, s.reqs.items[r].inst)
 	s.end(now, r)
 	s.expire(now)
-	if s.queue.len() > 0 && s.avail >= 0 {
+	if s.queue.len() > 0 && s.avail.head >= 0 {
 		s.serve(e, s.dequeue(now))
 	}
 }
@@ -184,28 +203,18 @@ func (h *serverDone) Fire(e *sim.Engine, arg uint64) {
 func (s *Server) drainQueue(e *sim.Engine) {
 	now := e.Now()
 	s.expire(now)
-	for s.queue.len() > 0 && s.avail >= 0 {
+	for s.queue.len() > 0 && s.avail.head >= 0 {
 		s.serve(e, s.dequeue(now))
 	}
 }
 
 func (s *Server) end(now sim.Time, r int32) {
-	rq := &s.reqs[r]
+	rq := &s.reqs.items[r]
 	if rq.arrival >= s.w.Warmup {
 		s.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Fn: rq.fn, Outcome: rq.out}
 		s.obs.Ended(&s.rec)
 	}
-	s.free = append(s.free, r)
-}
-
-func (s *Server) newRequest() int32 {
-	if n := len(s.free); n > 0 {
-		r := s.free[n-1]
-		s.free = s.free[:n-1]
-		return r
-	}
-	s.reqs = append(s.reqs, srvRequest{})
-	return int32(len(s.reqs) - 1)
+	s.reqs.release(r)
 }
 
 // Finish implements System. Busy instances are instance-equivalents: busy

@@ -37,8 +37,8 @@ var (
 // ever alive at once), called once per sampling interval, never per request.
 func (f *FaaS) Snapshot(now sim.Time) Snapshot {
 	var s Snapshot
-	for i := range f.insts {
-		in := &f.insts[i]
+	for i := range f.insts.items {
+		in := &f.insts.items[i]
 		switch {
 		case in.state == instStarting:
 			s.Starting++

@@ -157,45 +157,6 @@ func (d *driver) Fire(e *sim.Engine, _ uint64) {
 	}
 }
 
-// gauge integrates a piecewise-constant level over the window.
-type gauge struct {
-	v, max int
-	last   sim.Time
-	area   float64 // level × ns, from the warm-up on
-	warmup sim.Time
-}
-
-func (g *gauge) add(now sim.Time, delta int) {
-	g.advance(now)
-	g.v += delta
-	if g.v > g.max && now >= g.warmup {
-		g.max = g.v
-	}
-}
-
-func (g *gauge) advance(now sim.Time) {
-	from := g.last
-	if from < g.warmup {
-		from = g.warmup
-		if now >= g.warmup && g.v > g.max {
-			g.max = g.v // the level standing at the warm-up instant counts
-		}
-	}
-	if now > from {
-		g.area += float64(g.v) * float64(now-from)
-	}
-	g.last = now
-}
-
-// mean closes the gauge at the horizon and returns the time average.
-func (g *gauge) mean(w Window) float64 {
-	g.advance(w.Horizon)
-	if w.Horizon <= w.Warmup {
-		return 0
-	}
-	return g.area / float64(w.Horizon-w.Warmup)
-}
-
 // ring is a FIFO queue that reuses its storage.
 type ring[T any] struct {
 	buf        []T

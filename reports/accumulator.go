@@ -136,6 +136,8 @@ func (t *tally) counts() Counts {
 	}
 	if t.requests > 0 {
 		c.ColdStartRatio = float64(t.cold) / float64(t.requests)
+		c.RejectedRatio = float64(t.rejected) / float64(t.requests)
+		c.TimedOutRatio = float64(t.timedOut) / float64(t.requests)
 	}
 	return c
 }

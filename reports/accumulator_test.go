@@ -93,14 +93,14 @@ func TestCountsAndFunctions(t *testing.T) {
 	a.Arrived(&inv) // still in flight at the end
 	sum := models.Summary{Cost: models.Cost{Items: []models.CostItem{{Name: "compute", USD: 3}, {Name: "requests", USD: 1}}}, FunctionCost: []float64{1, 3}}
 	r := a.Result(SystemInfo{Name: "s", Type: "faas", Functions: []string{"f", "g"}}, sum)
-	want := Counts{Requests: 5, Completed: 2, Rejected: 1, TimedOut: 1, InFlight: 1, ColdStarts: 1, ColdStartRatio: 0.2}
+	want := Counts{Requests: 5, Completed: 2, Rejected: 1, TimedOut: 1, InFlight: 1, ColdStarts: 1, ColdStartRatio: 0.2, RejectedRatio: 0.2, TimedOutRatio: 0.2}
 	if r.Counts != want {
 		t.Errorf("counts %+v, want %+v", r.Counts, want)
 	}
 	if r.LatencyMS.Mean != 1.5 || r.LatencyMS.Max != 2 {
 		t.Errorf("latency %+v: want mean 1.5 ms, max 2 ms (timed-out request excluded)", r.LatencyMS)
 	}
-	if r.CostUSD.Total != 4 || r.CostUSD.PerMillionRequests != 4/5.0*1e6 {
+	if r.CostUSD.Total != 4 || r.CostUSD.PerMillionRequests != 4/5.0*1e6 || r.CostUSD.PerMillionCompleted != 4/2.0*1e6 {
 		t.Errorf("cost %+v", r.CostUSD)
 	}
 	if len(r.Functions) != 2 || r.Functions[1].Requests != 3 || r.Functions[1].TimedOut != 1 || r.Functions[1].CostUSD != 3 {
@@ -128,7 +128,7 @@ func TestContractKeys(t *testing.T) {
 	}
 	sys := doc["systems"].([]any)[0].(map[string]any)
 	for _, k := range []string{"name", "type", "requests", "completed", "rejected", "timed_out", "cold_starts",
-		"cold_start_ratio", "latency_ms", "cost_usd", "instances"} {
+		"cold_start_ratio", "latency_ms", "cost_usd", "instances", "rejected_ratio", "timed_out_ratio", "warnings"} {
 		if _, ok := sys[k]; !ok {
 			t.Errorf("system lacks %q", k)
 		}

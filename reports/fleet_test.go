@@ -45,7 +45,7 @@ func TestFleetKeys(t *testing.T) {
 	if err := WriteTable(&tb, res); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"instance-hours billed", "instance-hours idle", "3 / 1"} {
+	for _, s := range []string{"instance-hours billed", "instance-hours idle", "scale-outs", "scale-ins"} {
 		if !strings.Contains(tb.String(), s) {
 			t.Errorf("table lacks %q:\n%s", s, tb.String())
 		}

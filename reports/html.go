@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"regexp"
-	"strconv"
-	"strings"
 )
 
 // WriteHTML renders report.html: one self-contained file (inline SVG plots,
@@ -18,7 +16,12 @@ func WriteHTML(run *Run, figs []Figure) ([]byte, error) {
 	for _, s := range r.Systems {
 		d.Head = append(d.Head, s.Name+" ("+s.Type+")")
 	}
-	d.Rows = tableRows(r)
+	d.Rows = Rows(r, -1)
+	for _, row := range d.Rows {
+		for _, c := range row.Cells {
+			d.Ties = d.Ties || c.Mark == Tied
+		}
+	}
 	for _, f := range figs {
 		svg, err := f.Render("svg")
 		if err != nil {
@@ -60,68 +63,14 @@ type htmlDoc struct {
 	Verdict                     string
 	Measured, Simulated, Warmup string
 	Head                        []string
-	Rows                        []htmlRow
+	Rows                        []Row
+	Ties                        bool
 	Figures                     []htmlFigure
-}
-
-type htmlRow struct {
-	Label string
-	Cells []htmlCell
-}
-
-type htmlCell struct {
-	Text string
-	Best bool
 }
 
 type htmlFigure struct {
 	Name, Title string
 	SVG         template.HTML
-}
-
-// tableRows are the terminal table's rows, with the best value of each
-// comparable figure marked.
-func tableRows(r *Results) []htmlRow {
-	var rows []htmlRow
-	plain := func(label string, f func(s *SystemResult) string) {
-		row := htmlRow{Label: label}
-		for i := range r.Systems {
-			row.Cells = append(row.Cells, htmlCell{Text: f(&r.Systems[i])})
-		}
-		rows = append(rows, row)
-	}
-	plain("platform", func(s *SystemResult) string { return orDash(s.Platform) })
-	plain("requests", func(s *SystemResult) string { return count(s.Requests) })
-	plain("completed", func(s *SystemResult) string { return count(s.Completed) })
-	for _, m := range Metrics {
-		best := m.Best(r)
-		row := htmlRow{Label: m.Label}
-		for i := range r.Systems {
-			row.Cells = append(row.Cells, htmlCell{Text: formatMetric(m, &r.Systems[i]), Best: best[i]})
-		}
-		rows = append(rows, row)
-	}
-	plain("instances mean", func(s *SystemResult) string { return num(s.Instances.Mean) })
-	plain("instances max", func(s *SystemResult) string { return strconv.Itoa(s.Instances.Max) })
-	return rows
-}
-
-// formatMetric prints a metric's value as the terminal table does.
-func formatMetric(m Metric, s *SystemResult) string {
-	v := m.Value(s)
-	switch {
-	case m.Label == "rejected":
-		return countPct(s.Rejected, s.Requests)
-	case m.Label == "timed out":
-		return countPct(s.TimedOut, s.Requests)
-	case m.Label == "cold starts":
-		return countPct(s.ColdStarts, s.Requests)
-	case strings.HasSuffix(m.Label, " ms"):
-		return ms(v)
-	case strings.HasSuffix(m.Label, " $"):
-		return usd(v)
-	}
-	return num(v)
 }
 
 var reportTmpl = template.Must(template.New("report").Parse(`<!DOCTYPE html>
@@ -138,6 +87,7 @@ table { border-collapse: collapse; margin: 1rem 0; }
 th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #ddd; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 td.best { font-weight: bold; background: #e6f4ea; }
+td.tied { background: #f1f7f2; }
 figure { margin: 2rem 0; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: #555; }
@@ -153,10 +103,10 @@ figcaption { color: #555; }
 <table id="comparison">
 <thead><tr><th></th>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Rows}}<tr><td>{{.Label}}</td>{{range .Cells}}<td{{if .Best}} class="best"{{end}}>{{.Text}}</td>{{end}}</tr>
+{{range .Rows}}<tr><td>{{.Label}}</td>{{range .Cells}}<td{{if eq .Mark 1}} class="best"{{else if eq .Mark 2}} class="tied"{{end}}>{{.Text}}{{if eq .Mark 2}} ~{{end}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
-<p>Bold: the best value of the row. Latency percentiles within ±0.5% (DDSketch).</p>
+<p>Bold: the best value of the row.{{if .Ties}} ~ tied for best: within the ±0.5% the sketch resolves.{{end}} Latency percentiles within ±0.5% (DDSketch).</p>
 {{range .Figures}}<figure id="{{.Name}}">
 {{.SVG}}
 <figcaption>{{.Title}}</figcaption>

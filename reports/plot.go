@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -188,6 +187,3 @@ func ratio(a, b float64) string {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
-// mkdirAll is os.MkdirAll for callers that only need this package.
-func mkdirAll(dir string) error { return os.MkdirAll(dir, 0o755) }

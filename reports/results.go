@@ -1,9 +1,12 @@
 package reports
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/faasim/faasim/models"
 )
@@ -11,14 +14,45 @@ import (
 // Results is one run of a scenario: the document behind results.json.
 // Keys of the public contract are stable; the others are additions.
 type Results struct {
-	Scenario         string         `json:"scenario"`
-	File             string         `json:"file,omitempty"`
-	Seed             uint64         `json:"seed"`
-	SimulatedSeconds float64        `json:"simulated_seconds"` // the whole run, warm-up included
-	WarmupSeconds    float64        `json:"warmup_seconds"`    // excluded from every figure
-	Version          string         `json:"version"`
-	Workload         *WorkloadInfo  `json:"workload,omitempty"`
-	Systems          []SystemResult `json:"systems"`
+	Scenario         string        `json:"scenario"`
+	File             string        `json:"file,omitempty"`
+	Seed             uint64        `json:"seed"`
+	SimulatedSeconds float64       `json:"simulated_seconds"` // the whole run, warm-up included
+	WarmupSeconds    float64       `json:"warmup_seconds"`    // excluded from every figure
+	Version          string        `json:"version"`
+	Workload         *WorkloadInfo `json:"workload,omitempty"`
+	// Overrides are the scenario keys set on the command line (--set), in
+	// the order applied.
+	Overrides []Override `json:"overrides,omitempty"`
+	// SLO is the scenario's slo: the constraints each system's slo_met
+	// judges, as written.
+	SLO     []string       `json:"slo,omitempty"`
+	Systems []SystemResult `json:"systems"`
+}
+
+// Override is one scenario key set from outside the file (--set KEY=VALUE).
+type Override struct {
+	Key   string `json:"key"`
+	Value any    `json:"value"` // as parsed: a number, string, bool, map or list; null removed the key
+}
+
+// String is the override as --set would take it: KEY=VALUE, maps and lists
+// in JSON (which is YAML flow syntax).
+func (o Override) String() string {
+	switch v := o.Value.(type) {
+	case string:
+		return o.Key + "=" + v
+	case nil:
+		return o.Key + "=null"
+	case map[string]any, []any:
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(v) == nil {
+			return o.Key + "=" + strings.TrimSpace(b.String())
+		}
+	}
+	return fmt.Sprintf("%s=%v", o.Key, o.Value)
 }
 
 // MeasuredSeconds is the window the figures cover.
@@ -34,6 +68,8 @@ type Counts struct {
 	InFlight       int64   `json:"in_flight"`
 	ColdStarts     int64   `json:"cold_starts"`
 	ColdStartRatio float64 `json:"cold_start_ratio"` // cold starts / requests
+	RejectedRatio  float64 `json:"rejected_ratio"`   // rejected / requests
+	TimedOutRatio  float64 `json:"timed_out_ratio"`  // timed out / requests
 }
 
 // Latency of completed requests, milliseconds. Mean and Max are exact; the
@@ -50,9 +86,13 @@ type Latency struct {
 
 // CostResult is the bill, US dollars.
 type CostResult struct {
-	Total              float64            `json:"total"`
-	PerMillionRequests float64            `json:"per_million_requests"`
-	Breakdown          map[string]float64 `json:"breakdown"` // JSON sorts the keys
+	Total              float64 `json:"total"`
+	PerMillionRequests float64 `json:"per_million_requests"` // total / requests (arrivals) × 10⁶
+	// PerMillionCompleted is total / completed × 10⁶: what a served request
+	// costs (failed requests cost little or nothing, so per arrival a
+	// failing system looks cheap). 0 without completions.
+	PerMillionCompleted float64            `json:"per_million_completed"`
+	Breakdown           map[string]float64 `json:"breakdown"` // JSON sorts the keys
 	// MonthlyEstimate is the bill extrapolated to 30 days (models.Cost.MonthlyUSD).
 	MonthlyEstimate float64 `json:"monthly_estimate"`
 }
@@ -96,8 +136,14 @@ type SystemResult struct {
 	// least one request) of each function's cold-start ratio: the figure
 	// Shahrad et al. (ATC 2020) compare keep-alive policies by, since an
 	// invocation-weighted ratio hides the rarely called functions.
-	FunctionColdStartP75 float64          `json:"function_cold_start_ratio_p75,omitempty"`
-	Functions            []FunctionResult `json:"functions,omitempty"` // with more than one function
+	FunctionColdStartP75 float64 `json:"function_cold_start_ratio_p75,omitempty"`
+	// Warnings say why a figure may not mean what it seems (saturated,
+	// unfinished, few_samples, failing, slo); always a list, maybe empty.
+	Warnings []Warning `json:"warnings"`
+	// SLOMet is whether the system meets every constraint of the
+	// scenario's slo:; absent without one.
+	SLOMet    *bool            `json:"slo_met,omitempty"`
+	Functions []FunctionResult `json:"functions,omitempty"` // with more than one function
 	// FrontDoor is what the gateway or load balancer in front of the system
 	// saw (its bill is in cost_usd.breakdown); absent without one.
 	FrontDoor *FrontDoorResult `json:"front_door,omitempty"`
@@ -150,6 +196,7 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 		Type:      info.Type,
 		Platform:  info.Platform,
 		Counts:    a.all.counts(),
+		Warnings:  []Warning{},
 		LatencyMS: a.all.latency(),
 		Instances: InstanceResult{
 			Mean:          sum.Instances.Mean,
@@ -169,6 +216,9 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 	}
 	if sr.Requests > 0 {
 		sr.CostUSD.PerMillionRequests = total / float64(sr.Requests) * 1e6
+	}
+	if sr.Completed > 0 {
+		sr.CostUSD.PerMillionCompleted = total / float64(sr.Completed) * 1e6
 	}
 	if p := sum.Policy; info.Type == "faas" {
 		sr.KeepAlive = &KeepAliveResult{Policy: p.Policy, IdleInstanceSeconds: sig(p.IdleInstanceSeconds),
@@ -197,7 +247,8 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 // round keeps 9 significant digits of every derived float, so results.json
 // does not show last-bit differences of floating-point arithmetic.
 func (s *SystemResult) round() {
-	for _, p := range []*float64{&s.ColdStartRatio, &s.FunctionColdStartP75, &s.CostUSD.Total, &s.CostUSD.PerMillionRequests, &s.CostUSD.MonthlyEstimate,
+	for _, p := range []*float64{&s.ColdStartRatio, &s.RejectedRatio, &s.TimedOutRatio, &s.FunctionColdStartP75, &s.CostUSD.Total,
+		&s.CostUSD.PerMillionRequests, &s.CostUSD.PerMillionCompleted, &s.CostUSD.MonthlyEstimate,
 		&s.Instances.Mean, &s.Instances.MeanBusy, &s.Instances.MeanInService} {
 		*p = sig(*p)
 	}
@@ -208,6 +259,8 @@ func (s *SystemResult) round() {
 	for i := range s.Functions {
 		f := &s.Functions[i]
 		f.ColdStartRatio = sig(f.ColdStartRatio)
+		f.RejectedRatio = sig(f.RejectedRatio)
+		f.TimedOutRatio = sig(f.TimedOutRatio)
 		f.CostUSD = sig(f.CostUSD)
 		f.LatencyMS.round()
 	}

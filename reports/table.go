@@ -53,6 +53,9 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	if r.WarmupSeconds > 0 {
 		fmt.Fprintf(w, ", of which warm-up %v (excluded)", seconds(r.WarmupSeconds))
 	}
+	for _, ov := range r.Overrides {
+		fmt.Fprintf(w, " | --set %s", ov)
+	}
 	fmt.Fprintln(w)
 
 	t := tablewriter.NewTable(w,
@@ -62,94 +65,40 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	)
 	head := []any{""}
 	for _, s := range r.Systems {
-		label := s.Name + " (" + s.Type + ")"
-		head = append(head, label)
+		head = append(head, s.Name+" ("+s.Type+")")
 	}
 	t.Header(head...)
-	row := func(name string, f func(s *SystemResult) string) {
-		cells := []any{name}
-		m, comparable := MetricFor(name)
-		var best []bool
-		if comparable {
-			best = m.Best(r)
-		}
-		for i := range r.Systems {
-			c := f(&r.Systems[i])
-			if comparable && base >= 0 && i != base {
-				c += " (" + ratioOrDash(m.Value(&r.Systems[i]), m.Value(&r.Systems[base])) + ")"
+	var ties bool
+	for _, row := range Rows(r, base) {
+		cells := []any{row.Label}
+		for _, c := range row.Cells {
+			text := c.Text
+			if c.Ratio != "" {
+				text += " (" + c.Ratio + ")"
 			}
-			if comparable && best[i] {
-				if o.Color {
-					c = "\x1b[1;32m" + c + "\x1b[0m"
-				} else {
-					c += " *"
-				}
+			switch {
+			case c.Mark == Best && o.Color:
+				text = "\x1b[1;32m" + text + "\x1b[0m"
+			case c.Mark == Best:
+				text += " *"
+			case c.Mark == Tied:
+				text += " ~"
+				ties = true
 			}
-			cells = append(cells, c)
+			cells = append(cells, text)
 		}
 		t.Append(cells...)
 	}
-	row("platform", func(s *SystemResult) string { return orDash(s.Platform) })
-	if hasFrontDoor(r) {
-		row("front door", func(s *SystemResult) string {
-			if s.FrontDoor == nil {
-				return "-"
-			}
-			return s.FrontDoor.Type
-		})
-	}
-	row("requests", func(s *SystemResult) string { return count(s.Requests) })
-	row("completed", func(s *SystemResult) string { return count(s.Completed) })
-	row("rejected", func(s *SystemResult) string { return countPct(s.Rejected, s.Requests) })
-	row("timed out", func(s *SystemResult) string { return countPct(s.TimedOut, s.Requests) })
-	row("cold starts", func(s *SystemResult) string { return countPct(s.ColdStarts, s.Requests) })
-	if len(r.Systems) > 0 && len(r.Systems[0].Functions) > 1 {
-		row("cold-start % p75 of functions", func(s *SystemResult) string {
-			if s.Type != "faas" {
-				return "-"
-			}
-			return pct(s.FunctionColdStartP75 * 100)
-		})
-	}
-	row("latency mean ms", func(s *SystemResult) string { return ms(s.LatencyMS.Mean) })
-	row("latency p50 ms", func(s *SystemResult) string { return ms(s.LatencyMS.P50) })
-	row("latency p90 ms", func(s *SystemResult) string { return ms(s.LatencyMS.P90) })
-	row("latency p99 ms", func(s *SystemResult) string { return ms(s.LatencyMS.P99) })
-	row("latency p99.9 ms", func(s *SystemResult) string { return ms(s.LatencyMS.P999) })
-	row("latency max ms", func(s *SystemResult) string { return ms(s.LatencyMS.Max) })
-	row("instances mean", func(s *SystemResult) string { return num(s.Instances.Mean) })
-	row("instances max", func(s *SystemResult) string { return strconv.Itoa(s.Instances.Max) })
-	row("instances busy", func(s *SystemResult) string { return num(s.Instances.MeanBusy) })
-	row("idle (warm, unused) GB-s", func(s *SystemResult) string {
-		if s.KeepAlive == nil {
-			return "-"
-		}
-		return sig3(s.KeepAlive.IdleGBSeconds)
-	})
-	fleetRows(r, row)
-	for _, k := range breakdownKeys(r) {
-		row("cost "+k+" $", func(s *SystemResult) string {
-			v, ok := s.CostUSD.Breakdown[k]
-			if !ok {
-				return "-"
-			}
-			return usd(v)
-		})
-	}
-	row("cost total $", func(s *SystemResult) string { return usd(s.CostUSD.Total) })
-	row("cost per 1M requests $", func(s *SystemResult) string { return usd(s.CostUSD.PerMillionRequests) })
 	if err := t.Render(); err != nil {
 		return err
-	}
-	for _, s := range r.Systems {
-		if s.InFlight > 0 {
-			fmt.Fprintf(w, "note: %s had %s requests still in flight at the end (counted in requests only)\n", s.Name, count(s.InFlight))
-		}
 	}
 	writeWorkloadNote(w, r)
 	note := "* best value of the row"
 	if o.Color {
 		note = "bold green: best value of the row"
+	}
+	if ties {
+		note += fmt.Sprintf("; ~ tied for best: within the ±%g%% the sketch resolves", RelativeAccuracy*100)
 	}
 	if base >= 0 {
 		note += fmt.Sprintf("; (Nx): ratio to %s", r.Systems[base].Name)
@@ -158,15 +107,6 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	fmt.Fprintf(w, "latency percentiles within ±%g%% (DDSketch); costs cover the measured %v\n",
 		RelativeAccuracy*100, seconds(r.MeasuredSeconds()))
 	return nil
-}
-
-func hasFrontDoor(r *Results) bool {
-	for _, s := range r.Systems {
-		if s.FrontDoor != nil {
-			return true
-		}
-	}
-	return false
 }
 
 // breakdownKeys lists cost items in first-seen order across systems.

@@ -5,64 +5,6 @@ import (
 	"strings"
 )
 
-// Metric is one comparable figure of a system, for highlighting the best
-// value and ratios to a baseline.
-type Metric struct {
-	Label string
-	Value func(s *SystemResult) float64
-	Lower bool // a lower value is better
-}
-
-// Metrics are the figures compared across systems, in table order.
-var Metrics = []Metric{
-	{"rejected", func(s *SystemResult) float64 { return float64(s.Rejected) }, true},
-	{"timed out", func(s *SystemResult) float64 { return float64(s.TimedOut) }, true},
-	{"cold starts", func(s *SystemResult) float64 { return float64(s.ColdStarts) }, true},
-	{"latency mean ms", func(s *SystemResult) float64 { return s.LatencyMS.Mean }, true},
-	{"latency p50 ms", func(s *SystemResult) float64 { return s.LatencyMS.P50 }, true},
-	{"latency p90 ms", func(s *SystemResult) float64 { return s.LatencyMS.P90 }, true},
-	{"latency p99 ms", func(s *SystemResult) float64 { return s.LatencyMS.P99 }, true},
-	{"latency p99.9 ms", func(s *SystemResult) float64 { return s.LatencyMS.P999 }, true},
-	{"latency max ms", func(s *SystemResult) float64 { return s.LatencyMS.Max }, true},
-	{"cost total $", func(s *SystemResult) float64 { return s.CostUSD.Total }, true},
-	{"cost per 1M requests $", func(s *SystemResult) float64 { return s.CostUSD.PerMillionRequests }, true},
-}
-
-// MetricFor is the metric with that table label, if any.
-func MetricFor(label string) (Metric, bool) {
-	for _, m := range Metrics {
-		if m.Label == label {
-			return m, true
-		}
-	}
-	return Metric{}, false
-}
-
-// Best reports which systems hold the best value of m (ties all win); with
-// one system, or all equal, none is best.
-func (m Metric) Best(r *Results) []bool {
-	best := make([]bool, len(r.Systems))
-	if len(r.Systems) < 2 {
-		return best
-	}
-	v := m.Value(&r.Systems[0])
-	same := true
-	for i := range r.Systems {
-		x := m.Value(&r.Systems[i])
-		same = same && x == v
-		if (m.Lower && x < v) || (!m.Lower && x > v) {
-			v = x
-		}
-	}
-	if same {
-		return best
-	}
-	for i := range r.Systems {
-		best[i] = m.Value(&r.Systems[i]) == v
-	}
-	return best
-}
-
 // Verdict is the run in two or three plain sentences, computed from the
 // figures: which system is cheaper and by how much, whose tail is slower and
 // whether cold starts explain it, and what was turned away.

@@ -16,44 +16,88 @@ import (
 func WriteJSON(w io.Writer, r *Results) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // constraints read "p99 < 300", not "p99 \u003c 300"
 	return enc.Encode(r)
 }
 
-var csvHeader = []string{"system", "type", "function", "requests", "completed", "rejected", "timed_out", "in_flight",
-	"cold_starts", "cold_start_ratio", "latency_mean_ms", "latency_p50_ms", "latency_p90_ms", "latency_p95_ms",
-	"latency_p99_ms", "latency_p999_ms", "latency_max_ms", "cost_usd", "cost_per_million_requests_usd",
-	"instances_mean", "instances_max", "instances_mean_busy"}
-
-func csvRow(s *SystemResult, fn string, c Counts, l Latency, cost float64, perM string, inst []string) []string {
-	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	i := func(x int64) string { return strconv.FormatInt(x, 10) }
-	row := []string{s.Name, s.Type, fn, i(c.Requests), i(c.Completed), i(c.Rejected), i(c.TimedOut), i(c.InFlight),
-		i(c.ColdStarts), f(c.ColdStartRatio), f(l.Mean), f(l.P50), f(l.P90), f(l.P95), f(l.P99), f(l.P999), f(l.Max),
-		f(cost), perM}
-	return append(row, inst...)
+// csvMetrics are the columns of the CSV summaries after system, type and
+// function: every metric, named by its results.json path (bill items of
+// any system in r expanded), so a column reads as the key it mirrors.
+func csvMetrics(r *Results) []Metric {
+	var out []Metric
+	for _, m := range Metrics {
+		if strings.HasPrefix(m.Path, breakdownPrefix) {
+			for _, k := range breakdownKeys(r) {
+				out = append(out, breakdownMetric(k))
+			}
+			continue
+		}
+		if len(out) > 0 && out[len(out)-1].Path == m.Path {
+			continue // instances.mean_busy: one column, two labels
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
-func systemRows(s *SystemResult) [][]string {
-	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	inst := []string{f(s.Instances.Mean), strconv.Itoa(s.Instances.Max), f(s.Instances.MeanBusy)}
-	rows := [][]string{csvRow(s, "*", s.Counts, s.LatencyMS, s.CostUSD.Total, f(s.CostUSD.PerMillionRequests), inst)}
-	for _, fr := range s.Functions {
-		perM := ""
-		if fr.Requests > 0 {
-			perM = f(sig(fr.CostUSD / float64(fr.Requests) * 1e6))
+func csvHeader(ms []Metric) []string {
+	h := []string{"system", "type", "function"}
+	for _, m := range ms {
+		h = append(h, m.Path)
+	}
+	return h
+}
+
+// systemRows are s's CSV rows: the system ("*" in the function column),
+// then each function of a multi-function system with the figures a
+// function has. A figure the system or function lacks is empty.
+func systemRows(s *SystemResult, ms []Metric) [][]string {
+	row := func(fn string, v *SystemResult, perFunction bool) []string {
+		out := []string{s.Name, s.Type, fn}
+		for _, m := range ms {
+			mm, _ := metricFor(m.Path, v) // the definition for v's type
+			x, ok := mm.Value(v)
+			if !ok || perFunction && !m.PerFunction {
+				out = append(out, "")
+				continue
+			}
+			out = append(out, strconv.FormatFloat(x, 'g', -1, 64))
 		}
-		rows = append(rows, csvRow(s, fr.Name, fr.Counts, fr.LatencyMS, fr.CostUSD, perM, []string{"", "", ""}))
+		return out
+	}
+	rows := [][]string{row("*", s, false)}
+	for i := range s.Functions {
+		rows = append(rows, row(s.Functions[i].Name, s.functionView(i), true))
 	}
 	return rows
+}
+
+// functionView is function i of s as a system result, for the figures a
+// function has (its counts, latencies, cost and idle memory).
+func (s *SystemResult) functionView(i int) *SystemResult {
+	f := &s.Functions[i]
+	v := &SystemResult{Name: s.Name, Type: s.Type, Counts: f.Counts, LatencyMS: f.LatencyMS,
+		CostUSD: CostResult{Total: f.CostUSD}}
+	if f.Requests > 0 {
+		v.CostUSD.PerMillionRequests = sig(f.CostUSD / float64(f.Requests) * 1e6)
+	}
+	if f.Completed > 0 {
+		v.CostUSD.PerMillionCompleted = sig(f.CostUSD / float64(f.Completed) * 1e6)
+	}
+	if s.KeepAlive != nil {
+		v.KeepAlive = &KeepAliveResult{IdleInstanceSeconds: f.IdleInstanceSeconds, IdleGBSeconds: f.IdleGBSeconds}
+	}
+	return v
 }
 
 // WriteCSV writes one row per system ("*" in the function column) and, for
 // multi-function systems, one per function.
 func WriteCSV(w io.Writer, r *Results) error {
+	ms := csvMetrics(r)
 	cw := csv.NewWriter(w)
-	cw.Write(csvHeader)
+	cw.Write(csvHeader(ms))
 	for i := range r.Systems {
-		cw.WriteAll(systemRows(&r.Systems[i]))
+		cw.WriteAll(systemRows(&r.Systems[i], ms))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -72,11 +116,12 @@ func WriteDir(dir string, r *Results) error {
 	if err := WriteFileAtomic(filepath.Join(dir, "results.json"), b.Bytes()); err != nil {
 		return err
 	}
+	ms := csvMetrics(r)
 	for i, name := range FileNames(r) {
 		b.Reset()
 		cw := csv.NewWriter(&b)
-		cw.Write(csvHeader)
-		cw.WriteAll(systemRows(&r.Systems[i]))
+		cw.Write(csvHeader(ms))
+		cw.WriteAll(systemRows(&r.Systems[i], ms))
 		if err := WriteFileAtomic(filepath.Join(dir, name+".csv"), b.Bytes()); err != nil {
 			return err
 		}

@@ -1,10 +1,29 @@
 package scenarios
 
+import (
+	"strings"
+	"time"
+
+	"github.com/faasim/faasim/models"
+)
+
 // Every default, as scenario keys, in one place. They are laid under what
 // the file says (and under a platform preset's keys) before decoding, so a
 // default passes the same checks as a user's value, and
-// docs/scenario-reference.md can be checked against this page.
+// docs/scenario-reference.md can be checked against this page. The keys of
+// a system take their values from models.DefaultFaaSConfig and
+// models.DefaultServerConfig, so a library user of models and a scenario
+// get the same defaults.
 var (
+	faasDefault   = models.DefaultFaaSConfig()
+	serverDefault = models.DefaultServerConfig()
+	defaultIdle   = faasDefault.KeepAlive.(models.FixedKeepAlive).Idle
+
+	// defaultKeepAlive is keep_alive's default, and that of a nested
+	// keep-alive (the on-demand instances of provisioned, the instances
+	// pinged).
+	defaultKeepAlive = map[string]any{"policy": "fixed", "idle": durationKey(defaultIdle)}
+
 	scenarioDefaults = map[string]any{
 		"seed":      1,
 		"warmup":    "0s",
@@ -22,38 +41,38 @@ var (
 	defaultFunctionName = "default"
 
 	faasDefaults = map[string]any{
-		"keep_alive":           map[string]any{"policy": "fixed", "idle": "10m"},
+		"keep_alive":           defaultKeepAlive,
 		"max_concurrency":      0,
-		"instance_concurrency": 1,
+		"instance_concurrency": faasDefault.InstanceConcurrency,
 		"on_throttle":          "reject",
 		"timeout":              "0s",
-		"billing_granularity":  "1ms",
+		"billing_granularity":  durationKey(faasDefault.Billing.Granularity),
 		"billing_minimum":      "0s",
-		"bill_init":            true,
-		// platform catalogue (issue 3)
-		"billing_model":          "per-request",
+		"bill_init":            faasDefault.Billing.InitBilled,
+		// platform catalogue: docs/platforms.md
+		"billing_model":          faasDefault.Billing.Model.String(),
 		"account_concurrency":    0,
 		"burst_rate":             0,
 		"min_instances":          0,
 		"memory_mb":              0,
-		"vcpu":                   1,
+		"vcpu":                   faasDefault.Billing.VCPU,
 		"memory_billing_step_mb": 0,
 		"memory_billing_max_mb":  0,
 		"free_tier":              false,
-		"provisioned_rounding":   "5m",
+		"provisioned_rounding":   durationKey(faasDefault.Billing.Provisioned.Rounding),
 		"full_vcpu_memory_mb":    0,
 		"vcpu_ceiling":           0,
 		// bills around the function (issue 12)
 		"ephemeral_storage_mb":                  0,
 		"ephemeral_storage_price_per_gb_second": 0,
-		"ephemeral_storage_free_mb":             512,
+		"ephemeral_storage_free_mb":             faasDefault.Billing.EphemeralFreeMB,
 	}
 	serverDefaults = map[string]any{
-		"workers_per_instance": 1,
+		"workers_per_instance": serverDefault.WorkersPerInstance,
 		"queue_limit":          0,
 		"timeout":              "0s",
-		"billing_minimum":      "60s",
-		"billing_granularity":  "1s",
+		"billing_minimum":      durationKey(serverDefault.Billing.MinimumBilled),
+		"billing_granularity":  durationKey(serverDefault.Billing.Granularity),
 	}
 	reportDefaults = map[string]any{
 		"interval": "1m",
@@ -77,3 +96,15 @@ var (
 			"reorder_window": "10m", "exec": map[string]any{"dist": "constant", "value": "100ms"}},
 	}
 )
+
+// durationKey writes a default duration as a scenario would: 5m, not 5m0s.
+func durationKey(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

@@ -1,9 +1,6 @@
 package scenarios
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/faasim/faasim/models"
 )
 
@@ -12,7 +9,6 @@ import (
 var (
 	autoscaleKeys = []string{"metric", "target", "min", "max", "interval", "scale_out_cooldown",
 		"scale_in_cooldown", "scale_in"}
-	scheduleKeys = []string{"at", "instances"}
 	// autoscaleMetrics maps autoscale.metric to the model's.
 	autoscaleMetrics = map[string]models.Metric{"utilization": models.MetricUtilization, "queue": models.MetricQueue}
 )
@@ -34,7 +30,11 @@ func (d *decoder) scaling(o *object, c *models.ServerConfig) {
 		c.Autoscale = d.autoscale(o)
 	}
 	if o.has("schedule") {
-		c.Schedule = d.schedule(o, c.Autoscale)
+		max := -1
+		if c.Autoscale != nil {
+			max = c.Autoscale.Max
+		}
+		c.Schedule, _ = o.schedule("schedule", max)
 	}
 	if a := c.Autoscale; a != nil && o.has("instances") && c.Instances > 0 && (c.Instances < a.Min || c.Instances > a.Max) {
 		o.fail("instances", "%d is outside autoscale min %d and max %d; want a count between them (or leave instances out to start at min)",
@@ -81,62 +81,4 @@ func (d *decoder) autoscale(sys *object) *models.Autoscale {
 		return nil
 	}
 	return a
-}
-
-// schedule reads [{at: "08:00", instances: 6}, ...]: times of day in
-// increasing order.
-func (d *decoder) schedule(sys *object, a *models.Autoscale) []models.ScheduledCount {
-	list, ok := sys.list("schedule")
-	if l, isList := sys.m["schedule"].([]any); isList && len(l) == 0 {
-		sys.fail("schedule", "want at least one entry like {at: \"08:00\", instances: 6}")
-		return nil
-	}
-	var out []models.ScheduledCount
-	for i, o := range list {
-		o.allow(scheduleKeys, nil)
-		sc := models.ScheduledCount{}
-		good := o.require("at", `a time of day, "HH:MM" or "HH:MM:SS" (quoted), from "00:00" to "23:59:59"`)
-		good = o.require("instances", "the count from then on, an integer >= 0") && good
-		if good {
-			var okAt, okN bool
-			sc.At, okAt = o.timeOfDay("at")
-			sc.Instances, okN = o.int("instances", 0)
-			good = okAt && okN
-		}
-		if good && i > 0 && len(out) == i && sc.At <= out[i-1].At {
-			o.fail("at", "%v is not after the previous entry's %v; want times of day in increasing order", o.m["at"], list[i-1].m["at"])
-			good = false
-		}
-		if good && a != nil && sc.Instances > a.Max {
-			o.fail("instances", "%d is above autoscale max %d; want at most max", sc.Instances, a.Max)
-			good = false
-		}
-		ok = ok && good
-		out = append(out, sc)
-	}
-	if !ok {
-		return nil
-	}
-	return out
-}
-
-// timeOfDay reads "HH:MM" or "HH:MM:SS" as the time since 00:00.
-func (o *object) timeOfDay(key string) (time.Duration, bool) {
-	v := o.m[key]
-	s, isStr := v.(string)
-	var h, m, sec int
-	var extra string
-	if isStr {
-		n, _ := fmt.Sscanf(s+"|", "%d:%d:%d%s", &h, &m, &sec, &extra)
-		if n != 4 || extra != "|" {
-			sec = 0
-			n, _ = fmt.Sscanf(s+"|", "%d:%d%s", &h, &m, &extra)
-			isStr = n == 3 && extra == "|"
-		}
-	}
-	if !isStr || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59 {
-		o.fail(key, `want a time of day "HH:MM" or "HH:MM:SS" (quoted) from "00:00" to "23:59:59", found %s`, describe(v))
-		return 0, false
-	}
-	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second, true
 }

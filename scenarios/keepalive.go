@@ -1,43 +1,41 @@
 package scenarios
 
 import (
-	"sort"
+	"strings"
 	"time"
 
 	"github.com/faasim/faasim/models"
 )
 
-// Decoders of the keep-warm policies (models/policy.go). A nested keep-alive
-// (the on-demand instances of provisioned, the instances pinged) defaults to
-// {policy: fixed, idle: 10m}, AWS Lambda's observed idle lifetime.
+// Decoders of the keep-warm policies (models/provisioned.go, ping.go,
+// hybrid.go, keepalive.go). A nested keep-alive (the on-demand instances of
+// provisioned, the instances pinged) defaults to defaultKeepAlive, AWS
+// Lambda's observed idle lifetime.
 
 // Registered in init: their decoders read nested keep-alives through the
 // registry itself, which a map literal cannot refer to.
 func init() {
-	keepAlivePolicies["random"] = keepAlivePolicy{[]string{"idle"}, decodeRandomKeepAlive}
-	keepAlivePolicies["provisioned"] = keepAlivePolicy{[]string{"instances", "schedule", "on_demand"}, decodeProvisioned}
-	keepAlivePolicies["ping"] = keepAlivePolicy{[]string{"every", "concurrency", "exec", "idle"}, decodePing}
-	keepAlivePolicies["hybrid-histogram"] = keepAlivePolicy{hybridKeys, decodeHybrid}
+	keepAlivePolicies["random"] = keepAlivePolicy{keys: []string{"idle"}, decode: decodeRandomKeepAlive, plain: true}
+	keepAlivePolicies["provisioned"] = keepAlivePolicy{keys: []string{"instances", "schedule", "on_demand"}, decode: decodeProvisioned}
+	keepAlivePolicies["ping"] = keepAlivePolicy{keys: []string{"every", "concurrency", "exec", "idle"}, decode: decodePing}
+	keepAlivePolicies["hybrid-histogram"] = keepAlivePolicy{keys: hybridKeys, decode: decodeHybrid}
 }
 
-var defaultNestedKeepAlive = map[string]any{"policy": "fixed", "idle": "10m"}
-
 // nested reads the keep-alive at key, or the default when absent. A nested
-// keep-alive may not itself be provisioned, ping or hybrid.
+// keep-alive must be plain (only its idle decisions are used).
 func (o *object) nested(key string) (models.KeepAlive, bool) {
 	if !o.has(key) {
-		o.m[key] = defaultNestedKeepAlive
+		o.m[key] = defaultKeepAlive
 	}
 	k, ok := o.keepAlive(key)
 	if !ok {
 		return nil, false
 	}
-	switch k.(type) {
-	case models.FixedKeepAlive, models.NoKeepAlive, models.ForeverKeepAlive, models.RandomKeepAlive:
-		return k, true
+	if name := o.policyName(key); !keepAlivePolicies[name].plain {
+		o.fail(key, "want a plain keep-alive (%s), found %s", strings.Join(plainPolicies(), ", "), k)
+		return nil, false
 	}
-	o.fail(key, "want a plain keep-alive (fixed, none, forever or random), found %s", k)
-	return nil, false
+	return k, true
 }
 
 func decodeRandomKeepAlive(o *object) (models.KeepAlive, bool) {
@@ -56,7 +54,7 @@ func decodeProvisioned(o *object) (models.KeepAlive, bool) {
 		o.fail("schedule", "give instances (a constant count) or schedule (counts by time of day), not both")
 		ok = false
 	case o.has("schedule"):
-		p.Schedule, ok = o.schedule("schedule")
+		p.Schedule, ok = o.schedule("schedule", -1)
 	case o.require("instances", "the number of always-warm instances per function, an integer >= 0 (or a schedule)"):
 		p.Instances, ok = o.int("instances", 0)
 	default:
@@ -65,48 +63,6 @@ func decodeProvisioned(o *object) (models.KeepAlive, bool) {
 	od, ok2 := o.nested("on_demand")
 	p.OnDemand = od
 	return p, ok && ok2
-}
-
-// schedule reads [{at: "08:00", instances: 10}, ...]: times of day from the
-// scenario start (midnight), repeating daily.
-func (o *object) schedule(key string) ([]models.ScheduleStep, bool) {
-	items, ok := o.list(key)
-	if !ok || len(items) == 0 {
-		if ok {
-			o.fail(key, "want at least one {at: HH:MM, instances: N}")
-		}
-		return nil, false
-	}
-	var steps []models.ScheduleStep
-	for _, it := range items {
-		it.allow([]string{"at", "instances"}, nil)
-		var st models.ScheduleStep
-		good := it.require("at", `a time of day "HH:MM"`) && it.require("instances", "an integer >= 0")
-		if good {
-			s, sok := it.str("at")
-			t, err := time.Parse("15:04", s)
-			if sok && err != nil {
-				it.fail("at", `want a time of day "HH:MM" (00:00 to 23:59), found %q`, s)
-				good = false
-			}
-			st.At = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
-			n, nok := it.int("instances", 0)
-			st.Instances = n
-			good = good && sok && nok
-		}
-		if !good {
-			return nil, false
-		}
-		steps = append(steps, st)
-	}
-	sort.SliceStable(steps, func(i, j int) bool { return steps[i].At < steps[j].At })
-	for i := 1; i < len(steps); i++ {
-		if steps[i].At == steps[i-1].At {
-			o.fail(key, "two steps at %v", steps[i].At)
-			return nil, false
-		}
-	}
-	return steps, true
 }
 
 func decodePing(o *object) (models.KeepAlive, bool) {

@@ -23,6 +23,15 @@ var formats = map[string]string{".yaml": "yaml", ".yml": "yaml", ".toml": "toml"
 // are returned as Problems (errors.As); an I/O error is returned as is,
 // naming the file.
 func Load(path string) (*Scenario, error) {
+	doc, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return doc.Decode()
+}
+
+// readFile reads the scenario file at path without checking it.
+func readFile(path string) (*Document, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	typ, ok := formats[ext]
 	if !ok {
@@ -42,14 +51,37 @@ func Load(path string) (*Scenario, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return decode(path, normalize(v.AllSettings()).(map[string]any))
+	return &Document{File: path, raw: normalize(v.AllSettings()).(map[string]any)}, nil
 }
 
 // Open loads nameOrPath if it is a file, else the embedded example of that
 // name (with or without .yaml).
-func Open(nameOrPath string) (*Scenario, error) {
+func Open(nameOrPath string) (*Scenario, error) { return OpenWith(nameOrPath) }
+
+// OpenWith is Open with overrides applied to the file's keys before they
+// are checked (the --set of the command line).
+func OpenWith(nameOrPath string, ovs ...Override) (*Scenario, error) {
+	doc, err := ReadDocument(nameOrPath)
+	if err != nil {
+		return nil, err
+	}
+	return doc.Decode(ovs...)
+}
+
+// Document is a scenario file read but not yet checked: what overrides
+// apply to. One Document decodes any number of times, with different
+// overrides each time (the points of a sweep), without being changed.
+type Document struct {
+	File string // the path, or "embedded:NAME"
+	raw  map[string]any
+}
+
+// ReadDocument reads nameOrPath if it is a file, else the embedded example
+// of that name (with or without .yaml), without checking it beyond its
+// syntax.
+func ReadDocument(nameOrPath string) (*Document, error) {
 	if st, err := os.Stat(nameOrPath); err == nil && !st.IsDir() || err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return Load(nameOrPath)
+		return readFile(nameOrPath)
 	}
 	name := strings.TrimSuffix(nameOrPath, ".yaml")
 	b, err := examples.ReadFile(name + ".yaml")
@@ -57,7 +89,31 @@ func Open(nameOrPath string) (*Scenario, error) {
 		return nil, Problems{{File: nameOrPath, Msg: fmt.Sprintf("no such file, and no example of that name (examples: %s)",
 			strings.Join(Examples(), ", "))}}
 	}
-	return loadBytes("embedded:"+name, b)
+	return readBytes("embedded:"+name, b)
+}
+
+// Raw is a copy of the document's keys (lowercased), as decoded from the
+// file: maps, lists and scalars.
+func (d *Document) Raw() map[string]any { return deepCopy(d.raw).(map[string]any) }
+
+// Decode applies the overrides in order (a later one wins) and checks the
+// result exactly as a file that said so. A problem at or inside a key an
+// override set names the override ("(from --set workload.rate=-1)").
+func (d *Document) Decode(ovs ...Override) (*Scenario, error) {
+	raw, done, probs := applyOverrides(d.File, d.raw, ovs)
+	s, err := decode(d.File, raw)
+	var dp Problems
+	if errors.As(err, &dp) {
+		return nil, append(probs, attribute(dp, done)...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(probs) > 0 { // an override that led nowhere
+		return nil, probs
+	}
+	s.Overrides = ovs
+	return s, nil
 }
 
 // Examples lists the embedded example scenarios by name, sorted.
@@ -71,14 +127,14 @@ func Examples() []string {
 	return names
 }
 
-// loadBytes reads an embedded (YAML) scenario.
-func loadBytes(file string, b []byte) (*Scenario, error) {
+// readBytes reads an embedded (YAML) scenario.
+func readBytes(file string, b []byte) (*Document, error) {
 	v := newViper()
 	v.SetConfigType("yaml")
 	if err := v.ReadConfig(bytes.NewReader(b)); err != nil {
 		return nil, syntaxProblems(file, "yaml", err)
 	}
-	return decode(file, normalize(v.AllSettings()).(map[string]any))
+	return &Document{File: file, raw: normalize(v.AllSettings()).(map[string]any)}, nil
 }
 
 // newViper does not split keys at dots, so a percentile key like "99.9"

@@ -96,7 +96,7 @@ func TestProblems(t *testing.T) {
 		msg  []string
 	}{
 		// Top level.
-		{"unknown top-level key", head + server + "colour: red\n", "colour", []string{"unknown key", "allowed: duration, functions, name, report, seed, systems, warmup, workload"}},
+		{"unknown top-level key", head + server + "colour: red\n", "colour", []string{"unknown key", "allowed: duration, functions, name, report, seed, slo, systems, warmup, workload"}},
 		{"name missing", "duration: 1h\nworkload: {type: poisson, rate: 1}\n" + server, "name", []string{"missing", "string"}},
 		{"empty name", strings.Replace(head, "name: t", "name: ''", 1) + server, "name", []string{"want a non-empty string", `found ""`}},
 		{"name not a string", strings.Replace(head, "name: t", "name: [a]", 1) + server, "name", []string{"want a non-empty string, found a list"}},
@@ -108,6 +108,14 @@ func TestProblems(t *testing.T) {
 		{"duration negative", strings.Replace(head, "1h", "-1h", 1) + server, "duration", []string{"want a duration >= 0", "-1h"}},
 		{"duration in days", strings.Replace(head, "1h", "1d", 1) + server, "duration", []string{"units ns, us, ms, s, m, h", `"1d"`}},
 		{"warm-up as long as the run", head + server + "warmup: 1h\n", "warmup", []string{"shorter than duration"}},
+
+		// The SLO: constraints checked when the file is loaded.
+		{"slo not a list", head + server + "slo: 3\n", "slo", []string{"want a list of constraints"}},
+		{"slo empty", head + server + "slo: []\n", "slo", []string{"want at least one constraint"}},
+		{"slo entry not a string", head + server + "slo: [{p99: 3}]\n", "slo[0]", []string{`want a constraint like "latency_ms.p99 < 300"`}},
+		{"slo unknown metric", head + server + "slo: ['latency_ms.p99 < 300', 'latency.p99 < 3']\n", "slo[1]", []string{`"latency.p99 < 3": latency.p99: unknown metric`}},
+		{"slo no comparison", head + server + "slo: ['latency_ms.p99']\n", "slo[0]", []string{"want one comparison"}},
+		{"slo syntax", head + server + "slo: ['latency_ms.p99 < 300ms']\n", "slo[0]", []string{"column"}},
 
 		// Workload.
 		{"workload missing", "name: t\nduration: 1h\n" + server, "workload", []string{"missing", "poisson"}},
@@ -500,6 +508,21 @@ func TestDefaults(t *testing.T) {
 			Provisioned: models.ProvisionedRates{Rounding: 5 * time.Minute}, EphemeralFreeMB: 512}}
 	if !reflect.DeepEqual(*s.Systems[0].FaaS, want) {
 		t.Errorf("faas = %+v, want %+v", *s.Systems[0].FaaS, want)
+	}
+	// The scenario's defaults are the library's.
+	lib := models.DefaultFaaSConfig()
+	lib.ColdStart = want.ColdStart
+	if !reflect.DeepEqual(lib, want) {
+		t.Errorf("models.DefaultFaaSConfig() = %+v, want the scenario's %+v", lib, want)
+	}
+	s, err = Load(write(t, "s.yaml", head+server))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := models.DefaultServerConfig()
+	srv.Instances, srv.Billing.PricePerHour = 1, s.Systems[0].Server.Billing.PricePerHour
+	if !reflect.DeepEqual(*s.Systems[0].Server, srv) {
+		t.Errorf("server = %+v, want models.DefaultServerConfig() %+v", *s.Systems[0].Server, srv)
 	}
 }
 

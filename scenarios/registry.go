@@ -162,18 +162,39 @@ func decodeEmpirical(o *object) (dist.Spec, bool) {
 type keepAlivePolicy struct {
 	keys   []string // keys allowed beside policy
 	decode func(o *object) (models.KeepAlive, bool)
+	// plain: the policy only decides idle lifetimes (no instances, events
+	// or bill lines of its own), so it may be nested in another.
+	plain bool
 }
 
 var keepAlivePolicies = map[string]keepAlivePolicy{
-	"fixed": {[]string{"idle"}, func(o *object) (models.KeepAlive, bool) {
+	"fixed": {keys: []string{"idle"}, plain: true, decode: func(o *object) (models.KeepAlive, bool) {
 		if !o.require("idle", "a duration > 0 (how long an idle instance stays warm)") {
 			return nil, false
 		}
 		idle, ok := o.positive("idle")
 		return models.FixedKeepAlive{Idle: idle}, ok
 	}},
-	"none":    {nil, func(*object) (models.KeepAlive, bool) { return models.NoKeepAlive{}, true }},
-	"forever": {nil, func(*object) (models.KeepAlive, bool) { return models.ForeverKeepAlive{}, true }},
+	"none":    {plain: true, decode: func(*object) (models.KeepAlive, bool) { return models.NoKeepAlive{}, true }},
+	"forever": {plain: true, decode: func(*object) (models.KeepAlive, bool) { return models.ForeverKeepAlive{}, true }},
+}
+
+// plainPolicies lists the policies that may be nested, sorted.
+func plainPolicies() []string {
+	var names []string
+	for _, n := range keysOf(keepAlivePolicies) {
+		if keepAlivePolicies[n].plain {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// policyName is the policy named by the keep-alive map at key (checked).
+func (o *object) policyName(key string) string {
+	m, _ := o.m[key].(map[string]any)
+	s, _ := m["policy"].(string)
+	return s
 }
 
 // plannedKeepAlive are the contract's policies not simulated yet.

@@ -53,6 +53,9 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 		Workload:         s.workloadInfo(),
 		Systems:          make([]reports.SystemResult, len(s.Systems)),
 	}
+	for _, ov := range s.Overrides {
+		res.Overrides = append(res.Overrides, reports.Override{Key: ov.Path, Value: ov.Value})
+	}
 	errs := make([]error, len(s.Systems))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -93,6 +96,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 			return nil, err
 		}
 	}
+	reports.Assess(res, s.SLO)
 	return res, nil
 }
 

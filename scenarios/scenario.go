@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/faasim/faasim/models"
+	"github.com/faasim/faasim/reports"
 	"github.com/faasim/faasim/sim"
 	"github.com/faasim/faasim/workloads"
 )
@@ -23,6 +24,11 @@ type Scenario struct {
 	Functions []workloads.Function
 	Systems   []System
 	Report    Report
+	// SLO is every system's service-level objective (slo:): constraints
+	// over its metrics; nil without one.
+	SLO []*reports.Expr
+	// Overrides were applied to the file's keys before checking (--set).
+	Overrides []Override
 	// perFunction holds functions[i].workload when each function has its own.
 	perFunction []Workload
 }

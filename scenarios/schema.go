@@ -11,13 +11,13 @@ import (
 )
 
 var (
-	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report"}
+	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
 		"ephemeral_storage_mb"}
 	systemKeys = []string{"name", "type", "platform", "front_door"}
 	faasKeys   = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
-		// platform catalogue (issue 3): docs/platforms.md
+		// platform catalogue: docs/platforms.md
 		"billing_model", "account_concurrency", "burst_rate", "min_instances", "memory_mb",
 		"price_per_vcpu_second", "vcpu", "price_per_ghz_second", "cpu_ghz_by_memory_mb",
 		"memory_billing_step_mb", "memory_billing_max_mb", "price_tiers",
@@ -68,6 +68,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 	}
 	s.Functions = d.functions(o)
 	s.Report = d.report(o, s.Duration-s.Warmup)
+	s.SLO = d.slo(o)
 	d.finishWorkload(o, s)
 	if o.require("systems", "a list of one or more systems to compare") {
 		s.Systems = d.systems(o, s.Functions)

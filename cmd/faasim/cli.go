@@ -79,6 +79,7 @@ func newRunCmd() *cobra.Command {
 		jobs   int
 		every  time.Duration
 		base   string
+		sets   setFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE|EXAMPLE",
@@ -93,7 +94,7 @@ func newRunCmd() *cobra.Command {
 			if jobs < 0 {
 				return usageError{fmt.Errorf("--jobs %d: want >= 1 (default: number of CPUs)", jobs)}
 			}
-			sc, err := scenarios.Open(args[0])
+			sc, err := sets.open(args[0])
 			if err != nil {
 				return err
 			}
@@ -149,16 +150,18 @@ func newRunCmd() *cobra.Command {
 	f.IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "systems simulated at once (results never depend on it)")
 	f.StringVar(&base, "baseline", "", "show each system's figures as ratios to this system's")
 	f.DurationVar(&every, "interval", 0, "with --out: time-series window (default: the scenario's report.interval, 1m)")
+	addSetFlag(cmd, &sets)
 	return cmd
 }
 
 func newValidateCmd() *cobra.Command {
-	return &cobra.Command{
+	var sets setFlag
+	cmd := &cobra.Command{
 		Use:   "validate FILE|EXAMPLE",
 		Short: "Load and check a scenario without simulating; print every problem",
 		Args:  exactArgs(1, "a scenario file or example name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := scenarios.Open(args[0])
+			sc, err := sets.open(args[0])
 			if err != nil {
 				return err
 			}
@@ -167,6 +170,8 @@ func newValidateCmd() *cobra.Command {
 			return nil
 		},
 	}
+	addSetFlag(cmd, &sets)
+	return cmd
 }
 
 func newExamplesCmd() *cobra.Command {
@@ -206,4 +211,35 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// setFlag is the repeatable --set KEY=VALUE of run, validate and workload
+// preview.
+type setFlag []string
+
+func addSetFlag(cmd *cobra.Command, sets *setFlag) {
+	cmd.Flags().StringArrayVar((*[]string)(sets), "set", nil,
+		"override a scenario key, KEY=VALUE (repeatable): workload.rate=50, 'systems[lambda].memory_mb=1024', 'systems[0].keep_alive={policy: fixed, idle: 5m}'")
+}
+
+// overrides parses every --set; a malformed one is bad input.
+func (s setFlag) overrides() ([]scenarios.Override, error) {
+	var ovs []scenarios.Override
+	for _, a := range s {
+		ov, err := scenarios.ParseSet(a)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		ovs = append(ovs, ov)
+	}
+	return ovs, nil
+}
+
+// open loads a scenario file or example with the --set overrides applied.
+func (s setFlag) open(nameOrPath string) (*scenarios.Scenario, error) {
+	ovs, err := s.overrides()
+	if err != nil {
+		return nil, err
+	}
+	return scenarios.OpenWith(nameOrPath, ovs...)
 }

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"github.com/faasim/faasim/scenarios"
 )
@@ -61,6 +65,15 @@ func TestExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, name+".results.json", js)
+			page, err := os.ReadFile(filepath.Join(out, "report.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// report.html's table is the terminal's: the same rows, cells and marks.
+			term, htm := terminalRows(stdout), htmlRows(t, page)
+			if len(term) < 10 || !slices.EqualFunc(term, htm, slices.Equal[[]string]) {
+				t.Errorf("the terminal table and report.html differ:\nterminal %q\nhtml     %q", term, htm)
+			}
 			// The file on disk runs the same as the embedded copy.
 			fromFile, _, code := faasim(t, "run", filepath.Join("..", "..", "scenarios", name+".yaml"), "--format", "json")
 			if code != 0 {
@@ -213,5 +226,189 @@ func TestPlatforms(t *testing.T) {
 	_, stderr, code := faasim(t, "platforms", "aws-lambda-arm64-nope")
 	if code != 2 || !strings.Contains(stderr, "known: aws-alb, ") || !strings.Contains(stderr, "aws-ec2-c6g.large") || !strings.Contains(stderr, "aws-lambda-x86") {
 		t.Errorf("unknown platform: exit %d, %s", code, stderr)
+	}
+}
+
+// TestSet: --set overrides a scenario key on run, validate and workload
+// preview, is recorded in the results, and a bad value is bad input that
+// names the key path and the --set.
+func TestSet(t *testing.T) {
+	base, _, _ := faasim(t, "run", "quickstart", "--format", "json")
+	out := t.TempDir()
+	got, stderr, code := faasim(t, "run", "quickstart", "--format", "json", "--out", out,
+		"--set", "workload.rate=0.5", "--set", "systems[lambda].keep_alive={policy: fixed, idle: 5m}")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var a, b struct {
+		Overrides []struct {
+			Key   string
+			Value any
+		}
+		Systems []struct{ Requests int64 }
+	}
+	json.Unmarshal([]byte(base), &a)
+	json.Unmarshal([]byte(got), &b)
+	// 5 requests/s for 55 min is about 16,500; 0.5/s about 1,650.
+	if ra, rb := a.Systems[0].Requests, b.Systems[0].Requests; ra < 15000 || rb > 2000 || rb < 1300 {
+		t.Errorf("requests %d without --set, %d with workload.rate=0.5", ra, rb)
+	}
+	if len(b.Overrides) != 2 || b.Overrides[0].Key != "workload.rate" || b.Overrides[0].Value != 0.5 || b.Overrides[1].Key != "systems[lambda].keep_alive" {
+		t.Errorf("overrides in results.json: %+v", b.Overrides)
+	}
+	table, _, _ := faasim(t, "run", "quickstart", "--set", "workload.rate=0.5")
+	if !strings.Contains(strings.SplitN(table, "\n", 2)[0], "| --set workload.rate=0.5") {
+		t.Errorf("the table's provenance line does not show the override:\n%s", table)
+	}
+	if stdout, _, code := faasim(t, "validate", "quickstart", "--set", "systems[two-vms].instances=3"); code != 0 || !strings.HasPrefix(stdout, "ok: ") {
+		t.Errorf("validate with a good --set: exit %d, %s", code, stdout)
+	}
+	p1, _, _ := faasim(t, "workload", "preview", "quickstart")
+	p2, _, code := faasim(t, "workload", "preview", "quickstart", "--set", "workload.rate=0.5")
+	if code != 0 || p1 == p2 || !strings.Contains(p2, "arrivals in 1h0m0s") {
+		t.Errorf("preview with --set: exit %d\n%s", code, p2)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"validate", "quickstart", "--set", "workload.rate=-1"}, []string{"workload.rate", "want a number > 0", "(from --set workload.rate=-1)"}},
+		{[]string{"run", "quickstart", "--set", "systems[lambda].memory_mb=99999"}, []string{"systems[0].memory_mb", "(from --set systems[lambda].memory_mb=99999)"}},
+		{[]string{"workload", "preview", "quickstart", "--set", "workload.type=bursty"}, []string{"workload.type", `"bursty"`, "--set"}},
+		{[]string{"run", "quickstart", "--set", "systems[nope].instances=1"}, []string{`no element named "nope"`, "lambda, two-vms"}},
+		{[]string{"run", "quickstart", "--set", "workload.rate"}, []string{"--set", "want KEY=VALUE"}},
+		{[]string{"validate", "quickstart", "--set", "workload={type: ["}, []string{"--set", "not YAML"}},
+	} {
+		dir := t.TempDir()
+		args := append(tc.args, "--out", dir)
+		if tc.args[0] != "run" {
+			args = tc.args
+		}
+		_, stderr, code := faasim(t, args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2: %s", tc.args, code, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%v: stderr lacks %q:\n%s", tc.args, w, stderr)
+			}
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			t.Errorf("%v: wrote %d files for bad input", tc.args, len(ents))
+		}
+	}
+}
+
+// terminalRows are the rows of a comparison table as printed (label, then
+// each cell with its mark), header excluded.
+func terminalRows(table string) [][]string {
+	var rows [][]string
+	for _, line := range strings.Split(table, "\n") {
+		if !strings.HasPrefix(line, "│") {
+			continue
+		}
+		var row []string
+		for _, c := range strings.Split(strings.Trim(line, "│"), "│") {
+			row = append(row, strings.TrimSpace(c))
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) > 0 {
+		rows = rows[1:] // the header
+	}
+	return rows
+}
+
+// htmlRows are the rows of report.html's comparison table, each cell's
+// text with " *" where it is marked best, as the terminal prints it.
+func htmlRows(t *testing.T, page []byte) [][]string {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]string
+	var text func(n *html.Node) string
+	text = func(n *html.Node) string {
+		if n.Type == html.TextNode {
+			return n.Data
+		}
+		var b strings.Builder
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			b.WriteString(text(c))
+		}
+		return b.String()
+	}
+	var walk func(n *html.Node, in bool)
+	walk = func(n *html.Node, in bool) {
+		if n.Type == html.ElementNode && n.Data == "table" {
+			for _, a := range n.Attr {
+				in = in || a.Key == "id" && a.Val == "comparison"
+			}
+		}
+		if in && n.Type == html.ElementNode && n.Data == "tr" {
+			var row []string
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type != html.ElementNode || c.Data != "td" {
+					continue
+				}
+				cell := strings.TrimSpace(text(c))
+				for _, a := range c.Attr {
+					if a.Key == "class" && strings.Contains(a.Val, "best") {
+						cell += " *"
+					}
+				}
+				row = append(row, cell)
+			}
+			if row != nil {
+				rows = append(rows, row)
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, in)
+		}
+	}
+	walk(doc, false)
+	return rows
+}
+
+// TestSLOMet: with an slo:, each system's slo_met says whether every
+// constraint holds (spiky-api: the capped Lambda rejects 0.42% and the
+// baseline fleet times out a third, both above 0.1%; Lambda and the peak
+// fleet keep p99 under 500 ms); a bad constraint is bad input at slo[i].
+func TestSLOMet(t *testing.T) {
+	slo := `slo=["latency_ms.p99 < 500", "rejected_ratio + timed_out_ratio <= 0.001"]`
+	stdout, stderr, code := faasim(t, "run", "spiky-api", "--format", "json", "--set", slo)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		SLO     []string
+		Systems []struct {
+			Name   string
+			SLOMet *bool `json:"slo_met"`
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"lambda": true, "lambda-capped": false, "fleet-baseline": false, "fleet-peak": true}
+	for _, s := range res.Systems {
+		if s.SLOMet == nil || *s.SLOMet != want[s.Name] {
+			t.Errorf("%s: slo_met %v, want %v", s.Name, s.SLOMet, want[s.Name])
+		}
+	}
+	if len(res.SLO) != 2 || res.SLO[1] != "rejected_ratio + timed_out_ratio <= 0.001" {
+		t.Errorf("slo in results.json: %q", res.SLO)
+	}
+	stdout, _, _ = faasim(t, "run", "spiky-api", "--format", "json")
+	if strings.Contains(stdout, "slo_met") {
+		t.Error("slo_met without an slo")
+	}
+	_, stderr, code = faasim(t, "validate", "spiky-api", "--set", `slo=["latency_ms.p99 < 500", "latency_ms.p98 < 1"]`)
+	if code != 2 || !strings.Contains(stderr, "slo[1]") || !strings.Contains(stderr, "latency_ms.p98: unknown metric") {
+		t.Errorf("bad constraint: exit %d, %s", code, stderr)
 	}
 }

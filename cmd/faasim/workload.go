@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/faasim/faasim/scenarios"
 	"github.com/faasim/faasim/sim"
 	"github.com/faasim/faasim/workloads"
 )
@@ -26,6 +25,7 @@ func newWorkloadCmd() *cobra.Command {
 func newPreviewCmd() *cobra.Command {
 	var interval time.Duration
 	var seed uint64
+	var sets setFlag
 	cmd := &cobra.Command{
 		Use:   "preview FILE|EXAMPLE",
 		Short: "Tabulate a scenario's arrival rate per interval, without simulating any system",
@@ -34,7 +34,7 @@ func newPreviewCmd() *cobra.Command {
 			if interval < 0 {
 				return usageError{fmt.Errorf("--interval %v: want a duration > 0", interval)}
 			}
-			sc, err := scenarios.Open(args[0])
+			sc, err := sets.open(args[0])
 			if err != nil {
 				return err
 			}
@@ -83,5 +83,6 @@ func newPreviewCmd() *cobra.Command {
 	}
 	cmd.Flags().DurationVar(&interval, "interval", 0, "width of each row (default: the duration / 24)")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "master random seed (default: the scenario's seed)")
+	addSetFlag(cmd, &sets)
 	return cmd
 }
