@@ -301,3 +301,68 @@ func TestEphemeralStorage(t *testing.T) {
 		t.Errorf("system override 1,536 MB: $%v, want 6 × 1.5 s × 1 GB = $9", got)
 	}
 }
+
+// TestQueueTimeout: one instance (max_concurrency 1), requests of 4 s, five
+// arriving at once, queued at most 10 s. The first runs 0-4 s, the second
+// waits 4 s (4-8), the third 8 s (8-12); the fourth and fifth are still
+// queued at 10 s and rejected then (HTTP 429), having waited 10 s. Without
+// the bound all five complete, the last after 20 s.
+func TestQueueTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		bound    time.Duration
+		latency  []time.Duration // completed, in order
+		rejected int
+	}{
+		{10 * time.Second, []time.Duration{4 * time.Second, 8 * time.Second, 12 * time.Second}, 2},
+		{0, []time.Duration{4 * time.Second, 8 * time.Second, 12 * time.Second, 16 * time.Second, 20 * time.Second}, 0},
+	} {
+		fns := []workloads.Function{fn("f", 128, dist.Constant{Value: 4})}
+		f := newFaaS(t, models.FaaSConfig{
+			Functions: fns, ColdStart: dist.Constant{Value: 0}, KeepAlive: models.ForeverKeepAlive{},
+			MaxConcurrency: 1, OnThrottle: models.ThrottleQueue, QueueTimeout: tc.bound,
+		})
+		_, c := simulate(t, f, 1, secs(0, 0, 0, 0, 0), fns, models.Window{Horizon: 60 * time.Second}, true)
+		var done []time.Duration
+		for _, r := range c.records {
+			switch r.Outcome {
+			case models.Completed:
+				done = append(done, r.Latency())
+			case models.Rejected:
+				if r.End != tc.bound || r.Wait != tc.bound {
+					t.Errorf("bound %v: rejected at %v after waiting %v", tc.bound, r.End, r.Wait)
+				}
+			}
+		}
+		if !slices.Equal(done, tc.latency) || c.rejected() != tc.rejected {
+			t.Errorf("bound %v: completed after %v, %d rejected; want %v, %d", tc.bound, done, c.rejected(), tc.latency, tc.rejected)
+		}
+	}
+}
+
+// TestMinInstancesIdleRate: with BaselineIdleOnly (Cloud Run), a min
+// instance is billed the baseline only while it has no request. One min
+// instance of 1 GB, started at 0 with a 0.5 s start, requests of 1 s at 2,
+// 5 and 8 s, instance-active billing at $1 per GB-s active and $0.01
+// idle, window 10 s: active 3 × 1 s = $3; idle the other 7 s (its start
+// included), $0.07. The whole-window rule bills $0.10.
+func TestMinInstancesIdleRate(t *testing.T) {
+	for _, tc := range []struct {
+		idleOnly bool
+		baseline float64
+	}{{true, 7 * 0.01}, {false, 10 * 0.01}} {
+		fns := []workloads.Function{fn("f", 1024, dist.Constant{Value: 1})}
+		f := newFaaS(t, models.FaaSConfig{
+			Functions: fns, ColdStart: dist.Constant{Value: 0.5}, KeepAlive: models.NoKeepAlive{}, MinInstances: 1,
+			Billing: models.FaaSBilling{Model: models.InstanceActive, PricePerGBSecond: 1, Granularity: time.Millisecond,
+				BaselinePricePerGBSecond: 0.01, BaselineIdleOnly: tc.idleOnly},
+		})
+		s, c := simulate(t, f, 1, secs(2, 5, 8), fns, models.Window{Horizon: 10 * time.Second}, false)
+		got := map[string]float64{}
+		for _, it := range s.Cost.Items {
+			got[it.Name] = it.USD
+		}
+		if c.cold != 0 || math.Abs(got["compute"]-3) > 1e-9 || math.Abs(got["baseline"]-tc.baseline) > 1e-12 {
+			t.Errorf("idle only %v: %d cold, compute $%v, baseline $%v; want 0, $3, $%v", tc.idleOnly, c.cold, got["compute"], got["baseline"], tc.baseline)
+		}
+	}
+}

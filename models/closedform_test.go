@@ -184,6 +184,51 @@ func TestColdStartRatioExact(t *testing.T) {
 	}
 }
 
+// TestQueueTimeoutMMcD: a bounded pending queue (Cloud Run's, beyond max
+// instances) is M/M/c+D: max_concurrency c = 10 instances serving one
+// request each, exponential executions of mean 1 s, cold start 0, kept
+// forever, Poisson arrivals at λ = 9/s, every queued request rejected 1 s
+// after its arrival. Rejected share 0.031597, queued 0.574527 (mmcdLost).
+// 1.2 M requests; rejections come in clusters: batch-means SE about 4e-4
+// (logged), tolerance 1.6e-3 (queued: SE 2.2e-3, tolerance 9e-3). A bound
+// of 0.9 s or 1.1 s gives 0.0360 or 0.0278 (outside), no bound at all
+// rejects nothing.
+func TestQueueTimeoutMMcD(t *testing.T) {
+	t.Parallel()
+	const (
+		c      = 10
+		lambda = 9.0
+		tau    = 1.0
+		n      = 1_200_000
+	)
+	fns := []workloads.Function{fn("f", 128, dist.Exponential{MeanS: 1})}
+	w := models.Window{Warmup: 200 * time.Second, Horizon: dist.Seconds(n / lambda)}
+	f := newFaaS(t, models.FaaSConfig{
+		Functions: fns, ColdStart: dist.Constant{Value: 0}, KeepAlive: models.ForeverKeepAlive{},
+		MaxConcurrency: c, OnThrottle: models.ThrottleQueue, QueueTimeout: dist.Seconds(tau),
+	})
+	_, col := simulate(t, f, 4, workloads.NewPoisson(4, lambda), fns, w, true)
+	wantLost, wantWait := mmcdLost(c, lambda, 1, tau)
+	lost, lse := batchMeans(col.series(func(r *models.Record) float64 { return b2f(r.Outcome == models.Rejected) }), 100)
+	within(t, "M/M/10+D rejected share", lost, wantLost, 1.6e-3, lse)
+	waited, wse := batchMeans(col.series(func(r *models.Record) float64 { return b2f(r.Wait > 0) }), 100)
+	within(t, "M/M/10+D share queued", waited, wantWait, 9e-3, wse)
+	for _, tt := range []float64{0.9, 1.1} {
+		if wrong, _ := mmcdLost(c, lambda, 1, tt); math.Abs(lost-wrong) <= 1.6e-3 {
+			t.Errorf("a bound of %g s (%.5f rejected) would pass", tt, wrong)
+		}
+	}
+	// A rejected request waited exactly the bound; none waited longer.
+	for _, r := range col.records {
+		if r.Outcome == models.Rejected && (r.Wait != dist.Seconds(tau) || r.Latency() != dist.Seconds(tau)) {
+			t.Fatalf("rejected after waiting %v (latency %v), want %v", r.Wait, r.Latency(), tau)
+		}
+		if r.Outcome == models.Completed && r.Wait > dist.Seconds(tau) {
+			t.Fatalf("served after waiting %v > %v", r.Wait, tau)
+		}
+	}
+}
+
 // TestColdStartRatioSingleInstance: Poisson λ, one instance at most
 // (max_concurrency 1, on_throttle queue), constant execution e, cold start
 // 0, keep-alive fixed T. Requests form an M/D/1 queue; request n is cold

@@ -31,12 +31,16 @@ type FaaSConfig struct {
 	MinInstances        int       // instances per function started at time 0 and never reclaimed; 0 = none
 	InstanceConcurrency int       // requests one instance serves at once; 0 = 1
 	OnThrottle          Throttle  // beyond any of the limits above
-	Timeout             sim.Time  // cuts execution (not the cold start); 0 = none
-	Billing             FaaSBilling
-	CPU                 CPUScaling
-	MemoryMB            int      // overrides every function's memory on this system; 0 = the function's own
-	EphemeralStorageMB  int      // overrides every function's ephemeral storage; 0 = the function's own
-	Seed                sim.Seed // cold starts draw from "coldstart/<function>"
+	// QueueTimeout bounds the wait of a request queued by ThrottleQueue: one
+	// still queued this long after its arrival is rejected then (Cloud Run:
+	// 10 s, then HTTP 429). 0 = it waits without limit.
+	QueueTimeout       sim.Time
+	Timeout            sim.Time // cuts execution (not the cold start); 0 = none
+	Billing            FaaSBilling
+	CPU                CPUScaling
+	MemoryMB           int      // overrides every function's memory on this system; 0 = the function's own
+	EphemeralStorageMB int      // overrides every function's ephemeral storage; 0 = the function's own
+	Seed               sim.Seed // cold starts draw from "coldstart/<function>"
 }
 
 // DefaultIdle is the default keep-alive: AWS Lambda's observed idle
@@ -122,6 +126,11 @@ type fnState struct {
 	tat   sim.Time // burst bucket: theoretical arrival time of the next token (GCRA)
 	wake  bool     // a burst wake-up timer is pending
 	idle  level    // ready instances with no request in service
+	qwake bool     // a queue-timeout timer is pending (queuetimeout.go)
+	busyN int      // instances with a request, waiting for their start or in service
+	// minIdle is max(0, MinInstances − busyN): the min instances idle, which
+	// Billing.BaselineIdleOnly bills at the baseline rates (minidle.go).
+	minIdle level
 
 	// counted over the window, for PolicyStats
 	reservedServed int64 // requests served by a reserved instance
@@ -186,6 +195,8 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: concurrency limits, burst rate and min instances must be >= 0")
 	case cfg.MaxConcurrency > 0 && cfg.MinInstances > cfg.MaxConcurrency:
 		return nil, fmt.Errorf("faas: min instances %d above max_concurrency %d", cfg.MinInstances, cfg.MaxConcurrency)
+	case cfg.QueueTimeout < 0:
+		return nil, fmt.Errorf("faas: queue timeout %v, want >= 0", cfg.QueueTimeout)
 	case cfg.MemoryMB < 0 || cfg.EphemeralStorageMB < 0:
 		return nil, fmt.Errorf("faas: memory_mb %d and ephemeral_storage_mb %d, want >= 0", cfg.MemoryMB, cfg.EphemeralStorageMB)
 	case cfg.ColdStart == nil:
@@ -238,6 +249,7 @@ func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 	}
 	for fn := range f.fns {
 		f.fns[fn].idle.from = w.Warmup
+		f.startMinIdle(int32(fn))
 		for range f.cfg.MinInstances {
 			i := f.startInstance(e, int32(fn), true)
 			f.fns[fn].lists[listStarting].pushFront(f.links, i, listStarting) // requests may join it while it starts
@@ -291,6 +303,7 @@ func (f *FaaS) dispatch(e *sim.Engine, r int32) {
 		fs.queue.push(r)
 		f.queued++
 		f.wakeForBurst(e, fn)
+		f.armQueueTimeout(e, fn)
 		return
 	}
 	f.reqs.items[r].out = Rejected
@@ -394,6 +407,7 @@ func (f *FaaS) serve(e *sim.Engine, i, r int32) {
 	if in.active == 1 {
 		f.busy.add(now, 1)
 		f.setIdle(in.fn, now, -1)
+		f.busyChanged(in.fn, now, 1)
 		f.inUse++
 		in.busySince = now
 	}
@@ -448,6 +462,7 @@ func (f *FaaS) join(e *sim.Engine, i, r int32) {
 	in.prewarmed = false // it will serve a request that waited for it
 	if in.active == 1 && in.state == instStarting {
 		in.busySince = rq.joined // billed from the request's arrival at a starting instance
+		f.busyChanged(in.fn, rq.joined, 1)
 	}
 	starting := &f.fns[in.fn].lists[listStarting]
 	if in.active == f.ic {
@@ -547,6 +562,7 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	if in.active == 0 {
 		f.busy.add(now, -1)
 		f.setIdle(fn, now, 1)
+		f.busyChanged(fn, now, -1)
 		if f.cfg.Billing.Model == InstanceActive {
 			f.meter.period(fn, in.busySince, now, f.w)
 		}
@@ -736,7 +752,7 @@ func (f *FaaS) Finish() Summary {
 			f.meter.period(in.fn, in.busySince, w.Horizon, w)
 		}
 	}
-	cost, per := f.meter.cost(f.mem, f.eph, f.cfg.MinInstances, w)
+	cost, per := f.meter.cost(f.mem, f.eph, f.baselineSeconds(w.Horizon), w)
 	items, polPer := f.pol.Cost()
 	if len(items) > 0 {
 		// The policy's lines scale with the window like the rest.

@@ -76,9 +76,13 @@ type FaaSBilling struct {
 	FreeTier                bool        // apply Free (off by default, as the contract says)
 	Free                    FreeTier
 	// Baseline prices bill every min instance (always-ready, min-instances)
-	// for the whole measured window, idle or not, on top of its use.
+	// for the whole measured window, idle or not, on top of its use (Azure
+	// Flex); with BaselineIdleOnly only while it is not processing requests
+	// (Cloud Run's idle rate: a min instance with a request is billed at the
+	// active rate like any instance).
 	BaselinePricePerGBSecond   float64
 	BaselinePricePerVCPUSecond float64
+	BaselineIdleOnly           bool
 	Provisioned                ProvisionedRates // Lambda provisioned concurrency (the provisioned keep-alive bills it)
 	// Ephemeral storage (Lambda): storage configured above EphemeralFreeMB
 	// is billed per GB-s of each request's billed duration.
@@ -208,20 +212,21 @@ func (m *faasMeter) granules(run, init sim.Time) int64 {
 
 // usage is what a bill is computed from: per function, billed compute
 // seconds and requests; the memory and ephemeral storage each function runs
-// with; min instances kept per function; the measured window.
+// with; the min instances' instance-seconds billed at the baseline rates;
+// the measured window.
 type usage struct {
-	seconds      []float64
-	requests     []int64
-	memMB        []int
-	ephemeralMB  []int // nil: none configured
-	minInstances int
-	window       sim.Time
+	seconds     []float64
+	requests    []int64
+	memMB       []int
+	ephemeralMB []int     // nil: none configured
+	baseline    []float64 // per function, instance-seconds; nil: none
+	window      sim.Time
 }
 
 // cost turns the units into dollars: one Cost and each function's share.
-func (m *faasMeter) cost(memMB, ephemeralMB []int, minInstances int, w Window) (Cost, []float64) {
+func (m *faasMeter) cost(memMB, ephemeralMB []int, baseline []float64, w Window) (Cost, []float64) {
 	u := usage{seconds: make([]float64, len(m.units)), requests: m.requests, memMB: memMB, ephemeralMB: ephemeralMB,
-		minInstances: minInstances, window: w.Horizon - w.Warmup}
+		baseline: baseline, window: w.Horizon - w.Warmup}
 	for i, n := range m.units {
 		u.seconds[i] = float64(n) * m.gran.Seconds()
 	}
@@ -268,10 +273,11 @@ func (b FaaSBilling) bill(u usage) (Cost, []float64) {
 		if totalReq > 0 {
 			per[i] += requests * float64(u.requests[i]) / totalReq
 		}
-		bl := float64(u.minInstances) * u.window.Seconds() *
-			(float64(b.BilledMemoryMB(u.memMB[i]))/1024*b.BaselinePricePerGBSecond + b.VCPU*b.BaselinePricePerVCPUSecond)
-		per[i] += bl
-		baseline += bl
+		if u.baseline != nil {
+			bl := u.baseline[i] * (float64(b.BilledMemoryMB(u.memMB[i]))/1024*b.BaselinePricePerGBSecond + b.VCPU*b.BaselinePricePerVCPUSecond)
+			per[i] += bl
+			baseline += bl
+		}
 	}
 	c := Cost{Items: []CostItem{{"compute", compute}, {"requests", requests}}}
 	if baseline > 0 {

@@ -367,3 +367,27 @@ func coldByQueue(lambda, e, T float64, n int, seed sim.Seed) (p, se float64) {
 	p = float64(cold) / float64(n)
 	return p, math.Sqrt(p * (1 - p) / float64(n))
 }
+
+// mmcdLost is the share of arrivals lost in M/M/c+D (Poisson arrivals λ, c
+// servers of exponential rate μ, FIFO, each customer leaving after waiting
+// τ), and the share that find every server busy. The virtual waiting time
+// V has P(V = 0, n busy) = p_n ∝ (λ/μ)^n/n! for n < c, density
+// λ p_{c−1} e^{−(cμ−λ)x} on (0, τ] (level crossing: a customer joining
+// adds an Exp(cμ) wait) and f(τ) e^{−cμ(x−τ)} beyond; a customer arriving
+// at V > τ is lost: P(lost) = f(τ)/(cμ).
+func mmcdLost(c int, lambda, mu, tau float64) (lost, wait float64) {
+	a := lambda / mu
+	p, sum := 1.0, 1.0
+	for n := 1; n < c; n++ {
+		p *= a / float64(n)
+		sum += p
+	}
+	k := float64(c)*mu - lambda
+	body := lambda * p * tau
+	if math.Abs(k) > 1e-12 {
+		body = lambda * p * (1 - math.Exp(-k*tau)) / k
+	}
+	tail := lambda * p * math.Exp(-k*tau) / (float64(c) * mu)
+	norm := sum + body + tail
+	return tail / norm, (body + tail) / norm
+}

@@ -53,7 +53,7 @@ func (f *FaaS) Snapshot(now sim.Time) Snapshot {
 		s.Queued += f.fns[i].queue.len()
 	}
 	if now > f.w.Warmup {
-		c, _ := f.meter.cost(f.mem, f.eph, f.cfg.MinInstances, f.w)
+		c, _ := f.meter.cost(f.mem, f.eph, f.baselineSeconds(now), f.w)
 		s.CostUSD = c.Total()
 	}
 	return s

@@ -37,6 +37,8 @@ func (d *decoder) catalogue(o *object, c *models.FaaSConfig) {
 	b.Provisioned.PricePerGBSecond, _ = o.num("provisioned_price_per_gb_second", 0, false)
 	b.Provisioned.DurationPricePerGBSecond, _ = o.num("provisioned_duration_price_per_gb_second", 0, false)
 	b.Provisioned.Rounding, _ = o.duration("provisioned_rounding")
+	c.QueueTimeout, _ = o.duration("queue_timeout") // with on_throttle: reject nothing queues: no effect
+	b.BaselineIdleOnly, _ = o.bool("baseline_idle_only")
 	c.EphemeralStorageMB, _ = o.int("ephemeral_storage_mb", 0)
 	b.EphemeralPricePerGBSecond, _ = o.num("ephemeral_storage_price_per_gb_second", 0, false)
 	b.EphemeralFreeMB, _ = o.int("ephemeral_storage_free_mb", 0)

@@ -61,8 +61,17 @@ func TestPresetBills(t *testing.T) {
 		// 3.95; 2M requests × frac = 77.2 of 100.
 		{"cloud run free tier", "{name: s, platform: gcp-cloud-run, free_tier: true, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
 			(20.2 - 180000*frac) * 0.000024, (100 - 2e6*frac) * 0.40 / 1e6, 0},
-		// One min instance: baseline for the whole 100 s, idle or not.
+		// One min instance: billed at the active rate while it serves (as
+		// above) and at the idle rate only while it has no request: busy
+		// 0-373.4 ms (its start, with the first request waiting, and the
+		// request) and 123.4 ms for each of the 99 others, 12.59 s; idle the
+		// other 87.41 s of the 100.
 		{"cloud run min instance", "{name: s, platform: gcp-cloud-run, min_instances: 1, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
+			(0.4+99*0.2)*0.000024 + (0.4+99*0.2)*gb*0.0000025, 100 * 0.40 / 1e6, (100 - 0.3734 - 99*0.1234) * (gb*0.0000025 + 0.0000025)},
+		// Billed for the whole window instead (baseline_idle_only: false, as
+		// Azure Flex bills always-ready instances): the idle rate on its 12.59 s
+		// busy too, 100 / 87.41 = 1.144 times the baseline above.
+		{"cloud run min instance, whole window", "{name: s, platform: gcp-cloud-run, min_instances: 1, baseline_idle_only: false, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
 			(0.4+99*0.2)*0.000024 + (0.4+99*0.2)*gb*0.0000025, 100 * 0.40 / 1e6, 100 * (gb*0.0000025 + 0.0000025)},
 		// Cloud Run instance-based: the one instance lives the whole 100 s.
 		{"cloud run instance-based", "{name: s, platform: gcp-cloud-run-instance, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
@@ -218,5 +227,44 @@ systems:
 	if got := r.CostUSD.Breakdown["compute"]; math.Abs(got-want) > 1e-8*want {
 		t.Errorf("%d requests, %g GB-s: compute $%.9g, want $%.9g (two tiers would give $%.9g)", r.Completed, gbs, got, want,
 			t1*0.0000133334+(gbs-t1)*0.0000120001)
+	}
+}
+
+// TestCloudRunPendingQueue: beyond max instances Cloud Run queues a request
+// for at most 10 s, then answers 429. Two instances of one request each
+// serve 2 requests/s of 1 s; 3 arrive each second for 10 minutes. With the
+// preset's bound, once waits reach 10 s (the k-th arrival waits about k/6
+// s: from about 20 s on) one arrival in three is rejected, 1 a second: about
+// 570 of the 1,800 (600 s less the first 20 and the last 10, whose requests
+// are still queued at the end), and no request takes more than 10 s queued
+// + 1 s; without it (queue_timeout: 0)
+// nothing is rejected, the queue grows by one a second and the last request
+// to complete (arrived at 400 s) took 200 s; the later ones are still queued
+// at the end.
+func TestCloudRunPendingQueue(t *testing.T) {
+	run := func(extra string) (rejected int64, maxMS float64) {
+		sc, err := Load(write(t, "s.yaml", `name: overload
+duration: 600s
+workload: {type: constant, rate: 3}
+functions: [{name: f, exec: {dist: constant, value: 1s}}]
+systems: [{name: s, platform: gcp-cloud-run, max_concurrency: 2, instance_concurrency: 1, cold_start: {dist: constant, value: 0s}`+extra+`}]
+`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := sc.Run(context.Background(), RunOptions{Jobs: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := res.Systems[0]
+		return r.Rejected, r.LatencyMS.Max
+	}
+	rej, worst := run("")
+	if rej < 560 || rej > 580 || worst > 11000 {
+		t.Errorf("10 s bound: %d rejected, worst latency %v ms; want about 570 and at most 11 s", rej, worst)
+	}
+	rej, worst = run(", queue_timeout: 0s")
+	if rej != 0 || worst < 199_000 {
+		t.Errorf("no bound: %d rejected, worst %v ms; want 0 and about 200 s", rej, worst)
 	}
 }

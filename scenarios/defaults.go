@@ -66,6 +66,8 @@ var (
 		"ephemeral_storage_mb":                  0,
 		"ephemeral_storage_price_per_gb_second": 0,
 		"ephemeral_storage_free_mb":             faasDefault.Billing.EphemeralFreeMB,
+		"queue_timeout":                         "0s",
+		"baseline_idle_only":                    faasDefault.Billing.BaselineIdleOnly,
 	}
 	serverDefaults = map[string]any{
 		"workers_per_instance": serverDefault.WorkersPerInstance,

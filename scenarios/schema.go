@@ -26,7 +26,8 @@ var (
 		"provisioned_price_per_gb_second", "provisioned_duration_price_per_gb_second", "provisioned_rounding",
 		"full_vcpu_memory_mb", "vcpu_ceiling",
 		// bills around the function (issue 12): docs/platforms.md
-		"ephemeral_storage_mb", "ephemeral_storage_price_per_gb_second", "ephemeral_storage_free_mb"}
+		"ephemeral_storage_mb", "ephemeral_storage_price_per_gb_second", "ephemeral_storage_free_mb",
+		"queue_timeout", "baseline_idle_only"}
 	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
 		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule"}
 	priceTierKeys = []string{"above_gb_seconds", "price_per_gb_second"}
