@@ -224,6 +224,9 @@ type usage struct {
 }
 
 // cost turns the units into dollars: one Cost and each function's share.
+// With baseline up to t < the horizon, it is the bill of what has been
+// incurred by t (a time series' cumulative cost): tiers and free allowances
+// stay the whole window's.
 func (m *faasMeter) cost(memMB, ephemeralMB []int, baseline []float64, w Window) (Cost, []float64) {
 	u := usage{seconds: make([]float64, len(m.units)), requests: m.requests, memMB: memMB, ephemeralMB: ephemeralMB,
 		baseline: baseline, window: w.Horizon - w.Warmup}
@@ -231,6 +234,15 @@ func (m *faasMeter) cost(memMB, ephemeralMB []int, baseline []float64, w Window)
 		u.seconds[i] = float64(n) * m.gran.Seconds()
 	}
 	return m.b.bill(u)
+}
+
+// clone is a copy of m whose units can be added to (open instance periods
+// at a sample) without touching m's.
+func (m *faasMeter) clone() faasMeter {
+	c := *m
+	c.units = slices.Clone(m.units)
+	c.requests = slices.Clone(m.requests)
+	return c
 }
 
 // bill applies prices, tiers and free allowances to usage. Volume tiers and

@@ -167,8 +167,8 @@ type fleet struct {
 
 	lastOut, lastAct sim.Time
 	stats            FleetStats
-	billed           sim.Time // sum of billed durations
-	idle, booting    sim.Time
+	billed           durSum // billed durations of terminated instances
+	idle, booting    durSum
 }
 
 func (f *fleet) init(c *ServerConfig) {
@@ -245,7 +245,7 @@ func (h *fleetBoot) Fire(e *sim.Engine, arg uint64) {
 func (f *fleet) ready(e *sim.Engine, i int32) {
 	now := e.Now()
 	in := &f.insts.items[i]
-	f.booting += f.clip(in.launch, now)
+	f.booting.add(f.clip(in.launch, now))
 	in.state, in.idleFrom = fiReady, now
 	f.readyAll.add(now, 1)
 	f.srv.slots += int(f.srv.wpi)
@@ -258,7 +258,7 @@ func (f *fleet) take(now sim.Time) int32 {
 	i := f.avail.head
 	in := &f.insts.items[i]
 	if in.busy == 0 {
-		f.idle += f.clip(in.idleFrom, now)
+		f.idle.add(f.clip(in.idleFrom, now))
 	}
 	in.busy++
 	if in.busy == f.srv.wpi {
@@ -339,11 +339,11 @@ func (f *fleet) terminate(now sim.Time, i int32) {
 	in := &f.insts.items[i]
 	switch in.state {
 	case fiBooting:
-		f.booting += f.clip(in.launch, now)
+		f.booting.add(f.clip(in.launch, now))
 		f.count--
 	case fiReady:
 		if in.busy == 0 {
-			f.idle += f.clip(in.idleFrom, now)
+			f.idle.add(f.clip(in.idleFrom, now))
 		}
 		f.srv.slots -= int(f.srv.wpi)
 		f.count--
@@ -354,7 +354,7 @@ func (f *fleet) terminate(now sim.Time, i int32) {
 	if f.links[i].tag == listAvail {
 		f.avail.remove(f.links, i)
 	}
-	f.billed += f.bill(in.launch, now)
+	f.billed.add(f.bill(in.launch, now))
 	f.alive.add(now, -1)
 	if now >= f.win.Warmup {
 		f.stats.Terminated++
@@ -463,21 +463,29 @@ func (h *fleetSchedule) Fire(e *sim.Engine, arg uint64) {
 // closeBooks bills and counts the instances still up at the horizon
 // (without ending them) and returns the fleet's figures.
 func (f *fleet) closeBooks(h sim.Time) FleetStats {
-	billed, idle, booting := f.billed, f.idle, f.booting
+	billed, idle, booting := f.upTo(h)
+	st := f.stats
+	st.BilledSeconds, st.IdleSeconds, st.BootSeconds = billed.Seconds(), idle.Seconds(), booting.Seconds()
+	return st
+}
+
+// upTo is the fleet's billed, idle and booting time up to t: terminated
+// instances' as booked, those still up counted to t without ending them.
+// At the horizon it is the run's; before, what a time series has accrued.
+func (f *fleet) upTo(t sim.Time) (billed, idle, booting durSum) {
+	billed, idle, booting = f.billed, f.idle, f.booting
 	for i := range f.insts.items {
 		in := &f.insts.items[i]
 		if in.state == fiGone {
 			continue
 		}
-		billed += f.bill(in.launch, h)
+		billed.add(f.bill(in.launch, t))
 		switch {
 		case in.state == fiBooting:
-			booting += f.clip(in.launch, h)
+			booting.add(f.clip(in.launch, t))
 		case in.state == fiReady && in.busy == 0:
-			idle += f.clip(in.idleFrom, h)
+			idle.add(f.clip(in.idleFrom, t))
 		}
 	}
-	st := f.stats
-	st.BilledSeconds, st.IdleSeconds, st.BootSeconds = billed.Seconds(), idle.Seconds(), booting.Seconds()
-	return st
+	return billed, idle, booting
 }

@@ -151,6 +151,26 @@ func (p *provisionedPolicy) Close(horizon sim.Time) {
 // Cost: the configured capacity, and execution on provisioned instances at
 // the provisioned duration rate.
 func (p *provisionedPolicy) Cost() ([]CostItem, []float64) {
+	return p.costOf(func(pf *provisionedFn) int64 { return pf.units })
+}
+
+// CostAt is the cost incurred up to now: the current period's capacity
+// billed as far as now (rounded up as the period will be), without closing
+// it. At the horizon, after Close, it is Cost.
+func (p *provisionedPolicy) CostAt(now sim.Time) ([]CostItem, []float64) {
+	w := p.h.Window()
+	g := p.h.Billing().Provisioned.granule()
+	return p.costOf(func(pf *provisionedFn) int64 {
+		from, to := max(pf.since, w.Warmup), min(now, w.Horizon)
+		if to <= from || pf.want == 0 {
+			return pf.units
+		}
+		return pf.units + int64(pf.want)*int64((to-from+g-1)/g)
+	})
+}
+
+// costOf prices the capacity units each function's units gives.
+func (p *provisionedPolicy) costOf(units func(*provisionedFn) int64) ([]CostItem, []float64) {
 	b := p.h.Billing()
 	gran := p.h.Granule().Seconds()
 	pg := b.Provisioned.granule().Seconds()
@@ -159,7 +179,7 @@ func (p *provisionedPolicy) Cost() ([]CostItem, []float64) {
 	for fn := range p.fns {
 		pf := &p.fns[fn]
 		gb := float64(p.h.MemoryMB(int32(fn))) / 1024
-		c := float64(pf.units) * pg * gb * b.Provisioned.PricePerGBSecond
+		c := float64(units(pf)) * pg * gb * b.Provisioned.PricePerGBSecond
 		r := float64(pf.runUnit) * gran * gb * b.Provisioned.DurationPricePerGBSecond
 		per[fn] = c + r
 		capacity += c

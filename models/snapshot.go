@@ -35,6 +35,12 @@ var (
 
 // Snapshot implements Snapshotter. It scans the instance table: O(instances
 // ever alive at once), called once per sampling interval, never per request.
+//
+// The cost is what has been incurred up to now: requests billed as they
+// end, the instance time of instances still up (instance billing models)
+// and of min instances' baseline up to now, and the policy's charges
+// (provisioned capacity through its configured periods so far, pings), so
+// a time series puts each charge in the window it was incurred.
 func (f *FaaS) Snapshot(now sim.Time) Snapshot {
 	var s Snapshot
 	for i := range f.insts.items {
@@ -53,20 +59,73 @@ func (f *FaaS) Snapshot(now sim.Time) Snapshot {
 		s.Queued += f.fns[i].queue.len()
 	}
 	if now > f.w.Warmup {
-		c, _ := f.meter.cost(f.mem, f.eph, f.baselineSeconds(now), f.w)
+		m := f.meter.clone()
+		f.openPeriods(&m, now)
+		c, _ := m.cost(f.mem, f.eph, f.baselineSeconds(min(now, f.w.Horizon)), f.w)
 		s.CostUSD = c.Total()
+		items, _ := policyCostAt(f.pol, now)
+		for _, it := range items {
+			s.CostUSD += it.USD
+		}
 	}
 	return s
 }
 
-// Snapshot implements Snapshotter. The fleet is one pool of worker slots, so
-// busy instances are the fewest that could hold the busy workers:
-// ceil(busy workers ÷ workers per instance).
+// openPeriods meters, into m, the instance time of instances still up at
+// t under the instance billing models, as Finish does at the horizon.
+func (f *FaaS) openPeriods(m *faasMeter, t sim.Time) {
+	for i := range f.insts.items {
+		in := &f.insts.items[i]
+		switch {
+		case in.state == instGone:
+		case f.cfg.Billing.Model == InstanceLifetime:
+			m.period(in.fn, in.born, t, f.w)
+		case f.cfg.Billing.Model == InstanceActive && in.active > 0:
+			m.period(in.fn, in.busySince, t, f.w)
+		}
+	}
+}
+
+// costAccruer is a Policy whose charges grow between its events
+// (provisioned capacity, billed by configured periods): CostAt is Cost as
+// if the run ended at now, without closing anything.
+type costAccruer interface {
+	CostAt(now sim.Time) ([]CostItem, []float64)
+}
+
+// policyCostAt is what p has charged up to now.
+func policyCostAt(p Policy, now sim.Time) ([]CostItem, []float64) {
+	if a, ok := p.(costAccruer); ok {
+		return a.CostAt(now)
+	}
+	return p.Cost() // charged as it goes (pings), or nothing
+}
+
+// Snapshot implements Snapshotter: the fleet's instances as they are now
+// (booting, ready and serving, ready and idle; a draining instance is
+// busy), so a scaled fleet's columns follow its scaling, and the bill
+// incurred up to now (a scaled fleet's instance-seconds so far, each
+// instance's minimum at its launch).
 func (s *Server) Snapshot(now sim.Time) Snapshot {
-	wpi := s.cfg.WorkersPerInstance
-	busy := (s.busy + wpi - 1) / wpi
-	snap := Snapshot{Busy: busy, Idle: s.cfg.Instances - busy, InService: s.busy, Queued: s.queue.len()}
-	if now > s.w.Warmup {
+	snap := Snapshot{InService: s.busy, Queued: s.queue.len()}
+	for i := range s.insts.items {
+		in := &s.insts.items[i]
+		switch {
+		case in.state == fiBooting:
+			snap.Starting++
+		case in.state == fiGone:
+		case in.busy > 0:
+			snap.Busy++
+		default:
+			snap.Idle++
+		}
+	}
+	switch {
+	case now <= s.w.Warmup:
+	case s.scaled:
+		billed, _, _ := s.upTo(now)
+		snap.CostUSD = billed.Seconds() / 3600 * s.cfg.Billing.PricePerHour // as Finish prices it
+	default:
 		snap.CostUSD = s.cfg.Billing.cost(s.cfg.Instances, now-s.w.Warmup)
 	}
 	return snap

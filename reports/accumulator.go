@@ -20,7 +20,7 @@ const RelativeAccuracy = 0.005
 // tally is the per-function (or whole-system) running state.
 type tally struct {
 	requests, completed, rejected, timedOut, cold int64
-	sumLatency                                    sim.Time // completed only; ns, exact
+	sumLatency                                    sum128 // completed only; ns, exact, cannot overflow
 	maxLatency                                    sim.Time
 	sketch                                        *ddsketch.DDSketch // completed latencies, ms
 }
@@ -50,7 +50,7 @@ func (t *tally) ended(r *models.Record) {
 	case models.Completed:
 		t.completed++
 		l := r.Latency()
-		t.sumLatency += l
+		t.sumLatency.add(uint64(l)) // a latency is never negative
 		if l > t.maxLatency {
 			t.maxLatency = l
 		}
@@ -68,13 +68,14 @@ func (t *tally) ended(r *models.Record) {
 type Accumulator struct {
 	all tally
 	fns []tally // nil with a single function: all stands for it
+	bl  backlog // the in-flight count through the run (WatchBacklog)
 }
 
 var _ models.Observer = (*Accumulator)(nil)
 
 // NewAccumulator is ready for a system serving nfn functions.
 func NewAccumulator(nfn int) *Accumulator {
-	a := &Accumulator{all: newTally()}
+	a := &Accumulator{all: newTally(), bl: backlog{next: len(backlog{}.at)}}
 	if nfn > 1 {
 		a.fns = make([]tally, nfn)
 		for i := range a.fns {
@@ -86,6 +87,9 @@ func NewAccumulator(nfn int) *Accumulator {
 
 // Arrived implements models.Observer.
 func (a *Accumulator) Arrived(inv *workloads.Invocation) {
+	if a.bl.next < len(a.bl.at) && inv.At >= a.bl.at[a.bl.next] {
+		a.bl.sample(inv.At, &a.all)
+	}
 	a.all.requests++
 	if a.fns != nil {
 		a.fns[inv.Fn].requests++
@@ -94,6 +98,9 @@ func (a *Accumulator) Arrived(inv *workloads.Invocation) {
 
 // Ended implements models.Observer.
 func (a *Accumulator) Ended(r *models.Record) {
+	if a.bl.next < len(a.bl.at) && r.End >= a.bl.at[a.bl.next] {
+		a.bl.sample(r.End, &a.all)
+	}
 	a.all.ended(r)
 	if a.fns != nil {
 		a.fns[r.Fn].ended(r)
@@ -103,6 +110,7 @@ func (a *Accumulator) Ended(r *models.Record) {
 // Merge adds b's figures into a (replications and shards of one system).
 // Counts, sums and sketches merge exactly.
 func (a *Accumulator) Merge(b *Accumulator) error {
+	a.bl.merge(&b.bl)
 	if err := a.all.merge(&b.all); err != nil {
 		return err
 	}
@@ -120,7 +128,7 @@ func (t *tally) merge(b *tally) error {
 	t.rejected += b.rejected
 	t.timedOut += b.timedOut
 	t.cold += b.cold
-	t.sumLatency += b.sumLatency
+	t.sumLatency.merge(b.sumLatency)
 	t.maxLatency = max(t.maxLatency, b.maxLatency)
 	return t.sketch.MergeWith(b.sketch)
 }
@@ -156,7 +164,7 @@ func (t *tally) latency() Latency {
 		return math.Min(v, float64(t.maxLatency)/1e6)
 	}
 	return Latency{
-		Mean: float64(t.sumLatency) / float64(t.completed) / 1e6,
+		Mean: t.sumLatency.div(t.completed) / 1e6,
 		P50:  q(0.50),
 		P90:  q(0.90),
 		P95:  q(0.95),

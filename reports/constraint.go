@@ -59,6 +59,10 @@ type Expr struct {
 	// constraint: right - left for < and <=, left - right for > and >=, so
 	// the constraint holds when the margin is > 0 (strict) or >= 0.
 	prog *vm.Program
+	// sides are a constraint's left and right expressions as written, and
+	// their programs (for evidence: "latency_ms.p99 is 412.3").
+	sides [2]string
+	side  [2]*vm.Program
 }
 
 // ErrMissing is the error of evaluating an expression that reads a metric
@@ -92,7 +96,9 @@ func (e *Expr) Strict() bool { return e.op == "<" || e.op == ">" }
 // it holds: > 0 holds, and = 0 holds unless Strict; in the metrics' units,
 // so a sweep can put a confidence interval on it). A metric lookup
 // misses: ErrMissing, naming it.
-func (e *Expr) Eval(look Lookup) (float64, error) {
+func (e *Expr) Eval(look Lookup) (float64, error) { return e.run(e.prog, look) }
+
+func (e *Expr) run(prog *vm.Program, look Lookup) (float64, error) {
 	env := make(map[string]any, len(e.refs))
 	for i, r := range e.refs {
 		v, ok := look(r)
@@ -101,7 +107,7 @@ func (e *Expr) Eval(look Lookup) (float64, error) {
 		}
 		env[ident(i)] = v
 	}
-	out, err := expr.Run(e.prog, env)
+	out, err := expr.Run(prog, env)
 	if err != nil {
 		return math.NaN(), fmt.Errorf("%s: %v", e.src, err)
 	}
@@ -110,6 +116,42 @@ func (e *Expr) Eval(look Lookup) (float64, error) {
 		return math.NaN(), fmt.Errorf("%s: value %v is not a number", e.src, out)
 	}
 	return v, nil
+}
+
+// Sides are a constraint's left and right values.
+func (e *Expr) Sides(look Lookup) (left, right float64, err error) {
+	if !e.IsConstraint() {
+		return math.NaN(), math.NaN(), fmt.Errorf("%s: not a constraint", e.src)
+	}
+	var v [2]float64
+	for k, p := range e.side {
+		if v[k], err = e.run(p, look); err != nil {
+			return math.NaN(), math.NaN(), err
+		}
+	}
+	return v[0], v[1], nil
+}
+
+// explain says why a constraint does not hold for look, with the values:
+// "latency_ms.p99 is 412.3 (want < 300)".
+func (e *Expr) explain(look Lookup, err error) string {
+	if err != nil {
+		return fmt.Sprintf("%s (%v)", e.src, err)
+	}
+	l, r, err := e.Sides(look)
+	if err != nil {
+		return fmt.Sprintf("%s (%v)", e.src, err)
+	}
+	_, lerr := strconv.ParseFloat(e.sides[0], 64)
+	_, rerr := strconv.ParseFloat(e.sides[1], 64)
+	switch {
+	case rerr == nil: // metric op number
+		return fmt.Sprintf("%s is %s (want %s %s)", e.sides[0], short(l), e.op, e.sides[1])
+	case lerr == nil: // number op metric
+		flip := map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}[e.op]
+		return fmt.Sprintf("%s is %s (want %s %s)", e.sides[1], short(r), flip, e.sides[0])
+	}
+	return fmt.Sprintf("%s is %s, %s is %s (want %s)", e.sides[0], short(l), e.sides[1], short(r), e.src)
 }
 
 // Holds reports whether a constraint holds, with its margin.
@@ -173,25 +215,41 @@ func compile(src string, systems []string, constraint bool) (*Expr, error) {
 		return nil, errors.New("reads no metric; want an expression over metrics like latency_ms.p99")
 	}
 	e.refs = c.refs
-	prog := src
-	if constraint {
-		b := node.(*ast.BinaryNode)
-		l, r := b.Left.String(), b.Right.String()
-		if e.op == ">" || e.op == ">=" {
-			l, r = r, l
-		}
-		prog = "(" + r + ") - (" + l + ")"
-	}
 	env := map[string]any{}
 	for i := range c.refs {
 		env[ident(i)] = 0.0
 	}
-	// Integer literals and arithmetic stay float: a metric is a float64.
-	e.prog, err = expr.Compile(prog, expr.Env(env), expr.Patch(&renamer{c}), expr.AsFloat64(), expr.DisableAllBuiltins(),
-		expr.EnableBuiltin("abs"), expr.EnableBuiltin("ceil"), expr.EnableBuiltin("floor"),
-		expr.EnableBuiltin("max"), expr.EnableBuiltin("min"), expr.EnableBuiltin("round"))
-	if err != nil {
-		return nil, exprError(err)
+	opts := []expr.Option{expr.Env(env), expr.Patch(&renamer{c}), expr.AsFloat64(), expr.DisableAllBuiltins()}
+	for _, b := range builtins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	// Each program is a float64 expression (a metric is a float64).
+	build := func(src string) (*vm.Program, error) {
+		p, err := expr.Compile(src, opts...)
+		if err != nil {
+			return nil, exprError(err)
+		}
+		return p, nil
+	}
+	if !constraint {
+		if e.prog, err = build(src); err != nil {
+			return nil, err
+		}
+		return e, nil
+	}
+	b := node.(*ast.BinaryNode)
+	e.sides = [2]string{b.Left.String(), b.Right.String()}
+	for k, side := range e.sides {
+		if e.side[k], err = build(side); err != nil {
+			return nil, err
+		}
+	}
+	l, r := e.sides[0], e.sides[1]
+	if e.op == ">" || e.op == ">=" {
+		l, r = r, l
+	}
+	if e.prog, err = build("(" + r + ") - (" + l + ")"); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -354,4 +412,17 @@ func (r *renamer) Visit(node *ast.Node) {
 			}
 		}
 	}
+}
+
+// short prints a value with four significant digits, in plain notation
+// from 0.0001 up (29859, 412.3, 0.004187).
+func short(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a >= 1000:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 1e-4 || a == 0:
+		return strconv.FormatFloat(v, 'f', max(0, 3-int(math.Floor(math.Log10(math.Max(a, 1e-300))))), 64)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"regexp"
+	"strings"
 )
 
 // WriteHTML renders report.html: one self-contained file (inline SVG plots,
@@ -13,9 +14,8 @@ func WriteHTML(run *Run, figs []Figure) ([]byte, error) {
 	r := run.Results
 	d := htmlDoc{R: r, Verdict: Verdict(r), Measured: seconds(r.MeasuredSeconds()).String(),
 		Simulated: seconds(r.SimulatedSeconds).String(), Warmup: seconds(r.WarmupSeconds).String()}
-	for _, s := range r.Systems {
-		d.Head = append(d.Head, s.Name+" ("+s.Type+")")
-	}
+	d.Head = Heads(r)
+	d.Notes = Footnotes(r)
 	d.Rows = Rows(r, -1)
 	for _, row := range d.Rows {
 		for _, c := range row.Cells {
@@ -63,6 +63,7 @@ type htmlDoc struct {
 	Verdict                     string
 	Measured, Simulated, Warmup string
 	Head                        []string
+	Notes                       []Footnote
 	Rows                        []Row
 	Ties                        bool
 	Figures                     []htmlFigure
@@ -73,7 +74,9 @@ type htmlFigure struct {
 	SVG         template.HTML
 }
 
-var reportTmpl = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"join": func(names []string) string { return strings.Join(names, ", ") },
+}).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -88,6 +91,7 @@ th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #ddd; text-align: rig
 th:first-child, td:first-child { text-align: left; }
 td.best { font-weight: bold; background: #e6f4ea; }
 td.tied { background: #f1f7f2; }
+ol.warnings, ul.run-warnings { color: #8a4b00; }
 figure { margin: 2rem 0; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: #555; }
@@ -103,10 +107,17 @@ figcaption { color: #555; }
 <table id="comparison">
 <thead><tr><th></th>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Rows}}<tr><td>{{.Label}}</td>{{range .Cells}}<td{{if eq .Mark 1}} class="best"{{else if eq .Mark 2}} class="tied"{{end}}>{{.Text}}{{if eq .Mark 2}} ~{{end}}</td>{{end}}</tr>
+{{range .Rows}}<tr><td>{{.Label}}</td>{{range .Cells}}<td{{if eq .Mark 1}} class="best"{{else if eq .Mark 2}} class="tied"{{end}}>{{.Text}}{{if eq .Mark 2}} ~{{end}}{{if .Note}} [{{.Note}}]{{end}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
-<p>Bold: the best value of the row.{{if .Ties}} ~ tied for best: within the ±0.5% the sketch resolves.{{end}} Latency percentiles within ±0.5% (DDSketch).</p>
+{{if .Notes}}<ol class="warnings" id="warnings">
+{{range .Notes}}{{$n := .N}}{{$sys := .Systems}}{{range .Warnings}}<li value="{{$n}}"><b>{{join $sys}}</b> <code>{{.Code}}</code>: {{.Message}}</li>
+{{end}}{{end}}</ol>
+{{end}}<p>Bold: the best value of the row.{{if .Ties}} ~ tied for best: within the ±0.5% the sketch resolves.{{end}} [n]: the system's warnings, above. Latency percentiles within ±0.5% (DDSketch).</p>
+{{if .R.Warnings}}<ul class="run-warnings" id="run-warnings">
+{{range .R.Warnings}}<li><code>{{.Code}}</code>: {{.Message}}</li>
+{{end}}</ul>
+{{end}}
 {{range .Figures}}<figure id="{{.Name}}">
 {{.SVG}}
 <figcaption>{{.Title}}</figcaption>

@@ -7,8 +7,9 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 
-	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -35,9 +36,20 @@ var Palette = []color.RGBA{
 // SystemColor is system i's colour in every plot.
 func SystemColor(i int) color.RGBA { return Palette[i%len(Palette)] }
 
+// componentColors are the parts of a bill, from a family of greys and
+// browns that no system colour uses, so a colour always means one thing:
+// a system in every figure, a bill's component in the cost breakdown.
+var componentColors = map[string]color.RGBA{
+	"compute":    {0x3C, 0x3C, 0x3C, 0xFF}, // charcoal
+	"requests":   {0xA6, 0xA6, 0xA6, 0xFF}, // grey
+	"":           {0xD2, 0xC2, 0x9D, 0xFF}, // sand: idle / provisioned and any other item
+	"servers":    {0x7A, 0x52, 0x30, 0xFF}, // brown
+	"front_door": {0xB0, 0x7D, 0x48, 0xFF}, // tan: API gateway, load balancer
+}
+
 // PlotOptions choose what is drawn and how big; none changes a figure.
 type PlotOptions struct {
-	Width, Height vg.Length // one figure; default 16 cm × 10 cm (the timeline is 1.6× taller)
+	Width, Height vg.Length // one figure; default 16 cm × 10 cm (the timeline is twice as tall)
 	Systems       []string  // names of the systems to draw; empty = all
 }
 
@@ -65,18 +77,15 @@ func Figures(run *Run, o PlotOptions) ([]Figure, error) {
 		h = 10 * vg.Centimeter
 	}
 	var figs []Figure
-	add := func(name string, w, h vg.Length, p *plot.Plot) {
-		figs = append(figs, Figure{Name: name, Title: p.Title.Text, W: w, H: h, draw: p.Draw})
-	}
-	if p := latencyCDF(run, idx); p != nil {
-		add("latency_cdf", w, h, p)
-	}
-	add("cost_breakdown", w, h, costBreakdown(run.Results, idx))
-	if f, ok := timeline(run, idx, w, h*16/10); ok {
+	if f, ok := latencyCDF(run, idx, w, h); ok {
 		figs = append(figs, f)
 	}
-	if p := coldStartsByFunction(run.Results, idx); p != nil {
-		add("cold_starts_by_function", w, h, p)
+	figs = append(figs, costBreakdown(run.Results, idx, w, h))
+	if f, ok := timeline(run, idx, w, 2*h); ok {
+		figs = append(figs, f)
+	}
+	if f, ok := coldStartsByFunction(run.Results, idx, w, h); ok {
+		figs = append(figs, f)
 	}
 	return figs, nil
 }
@@ -116,15 +125,49 @@ func (f Figure) Render(format string) ([]byte, error) {
 			return nil, err
 		}
 	case "svg":
-		c := vgsvg.New(f.W, f.H)
+		c := &svgCanvas{Canvas: vgsvg.New(f.W, f.H)}
 		f.draw(draw.New(c))
 		if _, err := c.WriteTo(&b); err != nil {
 			return nil, err
 		}
+		return c.fix(b.Bytes()), nil
 	default:
 		return nil, fmt.Errorf("plot format %q: want png or svg", format)
 	}
 	return b.Bytes(), nil
+}
+
+// svgCanvas is gonum's SVG canvas noting the width each text was laid out
+// at, so that fix can hold every text to it.
+type svgCanvas struct {
+	*vgsvg.Canvas
+	widths []vg.Length
+}
+
+func (c *svgCanvas) FillString(f font.Face, pt vg.Point, s string) {
+	c.widths = append(c.widths, f.Width(s))
+	c.Canvas.FillString(f, pt, s)
+}
+
+// fix makes the SVG's text keep the widths it was measured at, whatever
+// font the browser has: each text element gets its measured textLength
+// (glyphs stretched or squeezed to it), and Liberation Sans falls back on
+// its metric twins and then any sans-serif, never a serif. Without this, a
+// browser lacking Liberation Sans draws wider text that runs into bars.
+func (c *svgCanvas) fix(svg []byte) []byte {
+	svg = bytes.ReplaceAll(svg, []byte("font-family:Liberation Sans;"),
+		[]byte("font-family:'Liberation Sans',Arimo,Arial,Helvetica,sans-serif;"))
+	parts := bytes.Split(svg, []byte("<text "))
+	if len(parts)-1 != len(c.widths) {
+		return svg // not gonum's one element per text: leave it be
+	}
+	var b bytes.Buffer
+	b.Write(parts[0])
+	for i, p := range parts[1:] {
+		fmt.Fprintf(&b, `<text textLength="%.2f" lengthAdjust="spacingAndGlyphs" `, float64(c.widths[i]))
+		b.Write(p)
+	}
+	return b.Bytes()
 }
 
 // WritePlots renders every figure in every format into dir, atomically,
@@ -147,17 +190,14 @@ func WritePlots(dir string, figs []Figure, formats []string) ([]string, error) {
 	return names, nil
 }
 
-// newPlot is a plot in the house look: white, light grid, legend at the top.
-func newPlot(title, x, y string) *plot.Plot {
-	p := plot.New()
-	p.Title.Text = title
-	p.Title.TextStyle.Font.Size = vg.Points(11)
-	p.X.Label.Text = x
-	p.Y.Label.Text = y
-	p.Legend.Top = true
-	p.Legend.Left = true
-	p.Add(plotter.NewGrid())
-	return p
+// plotterGrid is a light grid behind the data.
+func plotterGrid() *plotter.Grid {
+	g := plotter.NewGrid()
+	g.Vertical.Color = color.Gray{Y: 0xE0}
+	g.Horizontal.Color = color.Gray{Y: 0xE0}
+	g.Vertical.Width = vg.Points(0.5)
+	g.Horizontal.Width = vg.Points(0.5)
+	return g
 }
 
 // line is a solid line of width 1.5 pt in colour c.
@@ -169,6 +209,97 @@ func line(xys plotter.XYs, c color.Color) *plotter.Line {
 	l.Color = c
 	l.Width = vg.Points(1.5)
 	return l
+}
+
+// systemDashes: every other system is dashed, so coinciding lines show.
+func systemDashes(i int) []vg.Length {
+	if i%2 == 1 {
+		return []vg.Length{vg.Points(6), vg.Points(3)}
+	}
+	return nil
+}
+
+// systemLine is system i's line style: its colour, dashed for every other.
+func systemLine(i int) draw.LineStyle {
+	return draw.LineStyle{Color: SystemColor(i), Width: vg.Points(1.5), Dashes: systemDashes(i)}
+}
+
+// lineThumb draws a legend swatch as a short line.
+type lineThumb draw.LineStyle
+
+func (t lineThumb) Thumbnail(c *draw.Canvas) {
+	y := (c.Min.Y + c.Max.Y) / 2
+	c.StrokeLine2(draw.LineStyle(t), c.Min.X, y, c.Max.X, y)
+}
+
+// boxThumb draws a legend swatch as a filled box.
+type boxThumb struct{ c color.Color }
+
+func (t boxThumb) Thumbnail(c *draw.Canvas) {
+	c.FillPolygon(t.c, []vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}})
+}
+
+// sameGroups partitions idx into runs of systems for which same holds
+// against the group's first member, in first-appearance order: systems
+// whose curves coincide exactly are drawn once and named together.
+func sameGroups(idx []int, same func(a, b int) bool) [][]int {
+	var gs [][]int
+	for _, i := range idx {
+		k := slices.IndexFunc(gs, func(g []int) bool { return same(g[0], i) })
+		if k < 0 {
+			gs = append(gs, []int{i})
+			continue
+		}
+		gs[k] = append(gs[k], i)
+	}
+	return gs
+}
+
+// groupName names a group: "a", or "a = b = c (identical)".
+func groupName(r *Results, g []int) string {
+	names := make([]string, len(g))
+	for k, i := range g {
+		names[k] = r.Systems[i].Name
+	}
+	if len(g) == 1 {
+		return names[0]
+	}
+	return strings.Join(names, " = ") + " (identical)"
+}
+
+// failure says what share of s's requests failed and how ("35.9%",
+// "timed out"); ok is false when none did. A figure of completed requests
+// must not hide the ones that never were.
+func failure(s *SystemResult) (share, how string, ok bool) {
+	n := s.Rejected + s.TimedOut
+	if n == 0 || s.Requests == 0 {
+		return "", "", false
+	}
+	how = "rejected or timed out"
+	switch {
+	case s.TimedOut == 0:
+		how = "rejected"
+	case s.Rejected == 0:
+		how = "timed out"
+	}
+	return pct(100*float64(n)/float64(s.Requests)) + "%", how, true
+}
+
+// failNote is "35.9% timed out", "" when no request failed.
+func failNote(s *SystemResult) string {
+	if share, how, ok := failure(s); ok {
+		return share + " " + how
+	}
+	return ""
+}
+
+// failClause is "fleet-baseline timed out 35.9% of its requests", "" when
+// no request failed.
+func failClause(s *SystemResult) string {
+	if share, how, ok := failure(s); ok {
+		return fmt.Sprintf("%s %s %s of its requests", s.Name, how, share)
+	}
+	return ""
 }
 
 // ratio prints a/b as "3.1x".

@@ -1,417 +1,479 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// latencyCDF: the share of completed requests at or below each latency,
-// on a log latency axis, with each system's p50 and p99 marked.
-func latencyCDF(run *Run, idx []int) *plot.Plot {
+// latencyCDF: the share of completed requests at or below each latency, on
+// a log latency axis and a tail axis (-log10(1-p), as HDR histogram plots
+// draw it) so the p99 and p99.9 that cold starts set get as much room as
+// the body; each system's p50 and p99 marked. Systems whose distributions
+// are identical are drawn once and named together.
+func latencyCDF(run *Run, idx []int, w, h vg.Length) (Figure, bool) {
 	r := run.Results
 	var drawn []int
 	for _, i := range idx {
-		if len(run.CDF[i]) > 0 {
+		if slices.ContainsFunc(run.CDF[i], func(q CDFPoint) bool { return q.LatencyMS > 0 && q.Count > 0 }) {
 			drawn = append(drawn, i)
 		}
 	}
 	if len(drawn) == 0 {
-		return nil
+		return Figure{}, false
 	}
-	p := newPlot(cdfTitle(r, drawn), "latency (ms, log scale)", "share of completed requests ≤ latency")
-	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Y.Min, p.Y.Max = 0, 1
-	p.Legend.Left = false
-	p.Legend.Top = false
-	p.Legend.YOffs = vg.Points(20)
-	for _, i := range drawn {
+	groups := sameGroups(drawn, func(a, b int) bool { return slices.Equal(run.CDF[a], run.CDF[b]) })
+
+	type curve struct {
+		xys   plotter.XYs
+		marks plotter.XYs
+		style draw.LineStyle
+	}
+	var curves []curve
+	var legend []legendEntry
+	lo, hi, top := math.Inf(1), 0.0, 0.5
+	for _, g := range groups {
+		i := g[0]
 		pts := run.CDF[i]
+		var n float64
+		for _, q := range pts {
+			n += q.Count
+		}
+		// The last request sits at 1 - 1/n: the highest share n requests resolve.
+		last := math.Min(1-1/n, maxTailShare)
+		top = math.Max(top, last)
 		// Steps: the CDF jumps at each bin's value.
-		xys := make(plotter.XYs, 0, 2*len(pts)+1)
+		xys := make(plotter.XYs, 0, 2*len(pts))
 		prev := 0.0
 		for _, q := range pts {
 			if q.LatencyMS <= 0 || !finite(q.Fraction) {
+				prev = q.Fraction
 				continue
 			}
-			xys = append(xys, plotter.XY{X: q.LatencyMS, Y: prev}, plotter.XY{X: q.LatencyMS, Y: q.Fraction})
-			prev = q.Fraction
+			f := math.Min(q.Fraction, last)
+			xys = append(xys, plotter.XY{X: q.LatencyMS, Y: prev}, plotter.XY{X: q.LatencyMS, Y: f})
+			prev = f
+			if q.Fraction >= 0.01 {
+				lo = math.Min(lo, q.LatencyMS)
+			}
+			hi = math.Max(hi, q.LatencyMS)
 		}
-		if len(xys) == 0 {
-			continue
-		}
-		c := SystemColor(i)
-		l := line(xys, c)
-		l.Dashes = systemDashes(i) // curves that coincide stay visible
-		p.Add(l)
 		s := &r.Systems[i]
-		p.Legend.Add(fmt.Sprintf("%s: p50 %s ms, p99 %s ms", s.Name, ms(s.LatencyMS.P50), ms(s.LatencyMS.P99)), l)
-		marks := plotter.XYs{}
+		var marks plotter.XYs
 		for _, m := range []struct{ v, q float64 }{{s.LatencyMS.P50, 0.5}, {s.LatencyMS.P99, 0.99}} {
-			if m.v > 0 {
+			if m.v > 0 && m.q <= last {
 				marks = append(marks, plotter.XY{X: m.v, Y: m.q})
 			}
 		}
-		if sc, err := plotter.NewScatter(marks); err == nil {
-			sc.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}
-			p.Add(sc)
+		st := systemLine(i)
+		curves = append(curves, curve{xys, marks, st})
+		label := fmt.Sprintf("%s: p50 %s, p99 %s", groupName(r, g), humanMS(s.LatencyMS.P50), humanMS(s.LatencyMS.P99))
+		var notes []string
+		for _, k := range g {
+			if n := failNote(&r.Systems[k]); n != "" {
+				who := ""
+				if len(g) > 1 {
+					who = r.Systems[k].Name + " "
+				}
+				notes = append(notes, who+n)
+			}
 		}
+		if len(notes) > 0 {
+			label += " (" + strings.Join(notes, ", ") + ", not drawn)"
+		}
+		legend = append(legend, legendEntry{label, []plot.Thumbnailer{lineThumb(st)}})
 	}
-	// Dotted guides at the two quantiles marked.
-	for _, q := range []float64{0.5, 0.99} {
-		g := plotter.NewFunction(func(float64) float64 { return q })
-		g.Color = color.Gray{Y: 0x99}
-		g.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
-		g.Width = vg.Points(0.5)
-		p.Add(g)
+	if !(lo < hi) {
+		lo, hi = hi/2, hi*2
 	}
-	return p
+	xmin, xmax := lo/1.25, hi*1.1
+	return frame{
+		title:  cdfTitle(r, drawn),
+		legend: legend,
+		body: func(c draw.Canvas) {
+			p := newAxes("latency (log scale)", "completed requests")
+			p.X.Scale = plot.LogScale{}
+			p.X.Tick.Marker = logDurationTicks{Max: int((c.Max.X - c.Min.X) / vg.Points(55))}
+			p.X.Min, p.X.Max = xmin, xmax
+			p.Y.Scale = tailScale{}
+			p.Y.Tick.Marker = tailTicks{}
+			p.Y.Min, p.Y.Max = 0, top
+			for _, cv := range curves {
+				l := line(cv.xys, cv.style.Color)
+				l.LineStyle = cv.style
+				p.Add(l)
+				if sc, err := plotter.NewScatter(cv.marks); err == nil && len(cv.marks) > 0 {
+					sc.GlyphStyle = draw.GlyphStyle{Color: cv.style.Color, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+					p.Add(sc)
+				}
+			}
+			fitAxes(p, c)
+			p.Draw(c)
+		},
+	}.figure("latency_cdf", w, h, minPlotBody), true
 }
 
-// cdfTitle states the tail comparison: the slowest p99 against the fastest.
+// minPlotBody is the least height of a one-plot figure's body: its axes
+// and enough of the data to read, points.
+const minPlotBody = 130
+
+// cdfTitle states the tail comparison: the slowest p99 against the fastest,
+// and the failures a latency of completed requests leaves out.
 func cdfTitle(r *Results, idx []int) string {
-	lo, hi := idx[0], idx[0]
-	for _, i := range idx {
-		if r.Systems[i].LatencyMS.P99 < r.Systems[lo].LatencyMS.P99 {
-			lo = i
-		}
-		if r.Systems[i].LatencyMS.P99 > r.Systems[hi].LatencyMS.P99 {
-			hi = i
-		}
+	// Only systems that completed requests have a latency.
+	idx = slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return r.Systems[i].Completed == 0 })
+	if len(idx) == 0 {
+		return "Latency of completed requests: none completed"
 	}
+	lo, hi := extremes(r, idx, func(s *SystemResult) float64 { return s.LatencyMS.P99 })
 	a, b := &r.Systems[hi], &r.Systems[lo]
-	if lo == hi || b.LatencyMS.P99 == 0 {
-		return fmt.Sprintf("Latency of completed requests: p99 %s ms", ms(a.LatencyMS.P99))
+	var t string
+	switch {
+	case len(idx) == 1:
+		t = fmt.Sprintf("%s's p99 latency is %s", tagged(a), humanMS(a.LatencyMS.P99))
+	case a.LatencyMS.P99 == b.LatencyMS.P99:
+		t = fmt.Sprintf("Every system's p99 latency is %s", humanMS(a.LatencyMS.P99))
+	case a.LatencyMS.P99 < 1.1*b.LatencyMS.P99:
+		// As the verdict says it: a 1.0x ratio names no winner.
+		t = fmt.Sprintf("p99 latencies are within 10%% of each other (%s to %s)", humanMS(b.LatencyMS.P99), humanMS(a.LatencyMS.P99))
+	default:
+		t = fmt.Sprintf("%s's p99 latency is %s %s's (%s vs %s)", tagged(a), ratio(a.LatencyMS.P99, b.LatencyMS.P99),
+			tagged(b), humanMS(a.LatencyMS.P99), humanMS(b.LatencyMS.P99))
+		if a.ColdStarts > 0 {
+			t += fmt.Sprintf("; %s%% of its requests were cold starts", pct(a.ColdStartRatio*100))
+		}
 	}
-	t := fmt.Sprintf("%s's p99 latency is %s %s's (%s vs %s ms)", a.Name, ratio(a.LatencyMS.P99, b.LatencyMS.P99),
-		b.Name, ms(a.LatencyMS.P99), ms(b.LatencyMS.P99))
-	if a.ColdStarts > 0 {
-		t += fmt.Sprintf("; %s%% of its requests were cold starts", pct(a.ColdStartRatio*100))
+	if n := failClause(b); n != "" && lo != hi {
+		t += "; " + n
+	}
+	if n := failClause(a); n != "" {
+		t += "; " + n
 	}
 	return t
 }
 
-// costComponents are the stacked parts of a bill, bottom to top, with their
-// colours; any other breakdown key is drawn as "idle / provisioned".
-var costComponents = []struct {
-	key   string
-	label string
-	color color.RGBA
-}{
-	{"compute", "compute (GB-s)", color.RGBA{0x00, 0x72, 0xB2, 0xFF}},
-	{"requests", "requests (per-request fee)", color.RGBA{0x56, 0xB4, 0xE9, 0xFF}},
-	{"", "idle / provisioned", color.RGBA{0xE6, 0x9F, 0x00, 0xFF}},
-	{"servers", "servers (instance-hours)", color.RGBA{0x00, 0x9E, 0x73, 0xFF}},
-	{"front_door", "front door (gateway, load balancer)", color.RGBA{0xCC, 0x79, 0xA7, 0xFF}},
-}
-
-// costComponent is the stacked part a breakdown key is drawn in.
-func costComponent(key string) string {
-	switch key {
-	case "compute", "requests", "servers":
-		return key
-	case "api_gateway", "load_balancer":
-		return "front_door"
-	}
-	return ""
-}
-
-// costBreakdown: one stacked bar per system.
-func costBreakdown(r *Results, idx []int) *plot.Plot {
-	p := newPlot(costTitle(r, idx), "", fmt.Sprintf("cost over the measured %v (USD)", seconds(r.MeasuredSeconds())))
-	names := make([]string, len(idx))
+// costBreakdown: the bill of each system in two panels sharing the system
+// axis: the total in dollars (a log axis when totals span more than 10×, so
+// a $0.02 Lambda bill stands beside a $7 server), and the share of each
+// component (compute, requests, idle / provisioned, servers, front door).
+func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
+	n := len(idx)
+	names := make([]string, n)
+	totals := make([]float64, n)
+	shares := make([][]float64, n) // per system, per component of costComponents
+	present := make([]bool, len(costComponents))
+	minPos, maxT := math.Inf(1), 0.0
 	for k, i := range idx {
-		names[k] = r.Systems[i].Name
+		s := &r.Systems[i]
+		names[k], totals[k] = s.Name, s.CostUSD.Total
+		if totals[k] > 0 {
+			minPos = math.Min(minPos, totals[k])
+		}
+		maxT = math.Max(maxT, totals[k])
+		shares[k] = make([]float64, len(costComponents))
+		var sum float64
+		// Sorted keys: float sums must not depend on map order.
+		for _, key := range slices.Sorted(maps.Keys(s.CostUSD.Breakdown)) {
+			v := s.CostUSD.Breakdown[key]
+			c := slices.IndexFunc(costComponents, func(c costComponent) bool { return c.key == componentOf(key) })
+			if c < 0 {
+				c = slices.IndexFunc(costComponents, func(c costComponent) bool { return c.key == "" })
+			}
+			if v > 0 {
+				shares[k][c] += v
+				sum += v
+				present[c] = true
+			}
+		}
+		for c := range shares[k] {
+			if sum > 0 {
+				shares[k][c] /= sum
+			}
+		}
 	}
-	p.NominalX(names...)
-	p.Y.Min = 0
-	var below *plotter.BarChart
-	for _, c := range costComponents {
-		vals := make(plotter.Values, len(idx))
-		var any bool
-		for k, i := range idx {
-			for key, v := range r.Systems[i].CostUSD.Breakdown {
-				if costComponent(key) == c.key {
-					vals[k] += v
-					any = any || v > 0
+	logAxis := minPos > 0 && maxT/minPos > 10 && !slices.Contains(totals, 0)
+	var legend []legendEntry
+	for c, cc := range costComponents {
+		if present[c] {
+			legend = append(legend, legendEntry{cc.label, []plot.Thumbnailer{boxThumb{componentColors[cc.key]}}})
+		}
+	}
+	measured := humanSeconds(r.MeasuredSeconds())
+	return frame{
+		title:  costTitle(r, idx),
+		legend: legend,
+		body: func(c draw.Canvas) {
+			// y = n-1-k puts the first system at the top.
+			yOf := func(k int) float64 { return float64(n - 1 - k) }
+			ticks := make(plot.ConstantTicks, n)
+			for k := range idx {
+				ticks[k] = plot.Tick{Value: yOf(k), Label: ellipsis(names[k], textStyle(tickSize, ink), (c.Max.X-c.Min.X)/4)}
+			}
+			split := c.Min.X + (c.Max.X-c.Min.X)*0.58
+			left, right := c, c
+			left.Max.X, right.Min.X = split-vg.Points(6), split+vg.Points(6)
+			left = heading(left, "total over the measured "+measured)
+			right = heading(right, "what each bill is made of")
+			top := min(left.Max.Y, right.Max.Y)
+			left.Max.Y, right.Max.Y = top, top
+
+			xl := "US dollars"
+			if logAxis {
+				xl += ", log scale"
+			}
+			pl := newAxes(xl, "")
+			pl.Y.Tick.Marker = ticks
+			pl.Y.Min, pl.Y.Max = -0.5, float64(n)-0.5
+			pl.Y.Tick.Length = 0
+			pl.Y.Padding = 0
+			pl.X.Tick.Marker = niceTicks{Max: 4, Format: moneyTick}
+			pl.X.Min = 0
+			if logAxis {
+				pl.X.Scale = plot.LogScale{}
+				pl.X.Tick.Marker = logMoneyTicks{}
+				pl.X.Min = math.Pow10(int(math.Floor(math.Log10(minPos / 2))))
+			}
+			labelSt := textStyle(tickSize, ink)
+			var bars []hbar
+			for k := range idx {
+				bars = append(bars, hbar{y: yOf(k), x0: pl.X.Min, x1: math.Max(totals[k], pl.X.Min), c: SystemColor(idx[k]), label: dollars(totals[k])})
+			}
+			// Room on the right of the longest bar for its label.
+			pl.X.Max = maxT * 1.05
+			if pl.X.Max <= pl.X.Min {
+				pl.X.Max = pl.X.Min + 1
+			}
+			for range 2 {
+				dw := pl.DataCanvas(left).Max.X - pl.DataCanvas(left).Min.X
+				need := 1.0
+				for _, b := range bars {
+					room := float64(dw-barLabelGap-labelSt.Width(b.label)) / float64(dw)
+					if room <= 0.2 {
+						room = 0.2
+					}
+					if logAxis {
+						need = math.Max(need, math.Log10(b.x1/pl.X.Min)/room)
+					} else {
+						need = math.Max(need, b.x1/room)
+					}
+				}
+				if logAxis {
+					pl.X.Max = pl.X.Min * math.Pow(10, need)
+				} else {
+					pl.X.Max = math.Max(need, pl.X.Min+1e-12)
 				}
 			}
-		}
-		if !any {
-			continue
-		}
-		b, err := plotter.NewBarChart(vals, vg.Points(40))
-		if err != nil {
-			continue
-		}
-		b.Color = c.color
-		b.LineStyle.Width = 0
-		if below != nil {
-			b.StackOn(below)
-		}
-		below = b
-		p.Add(b)
-		p.Legend.Add(c.label, b)
-	}
-	// Totals above the bars.
-	var xys []plotter.XY
-	var labels []string
-	for k, i := range idx {
-		xys = append(xys, plotter.XY{X: float64(k), Y: r.Systems[i].CostUSD.Total})
-		labels = append(labels, "$"+usd(r.Systems[i].CostUSD.Total))
-	}
-	if l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels}); err == nil {
-		for i := range l.TextStyle {
-			l.TextStyle[i].XAlign = draw.XCenter
-			l.Offset.Y = vg.Points(3)
-		}
-		p.Add(l)
-	}
-	max := 0.0
-	for _, i := range idx {
-		max = math.Max(max, r.Systems[i].CostUSD.Total)
-	}
-	p.Y.Max = max * 1.6 // room above the bars for the totals and the legend
-	p.Legend.Left = false
-	return p
+			pl.Add(hbars{bars: bars, thick: 0.6, label: labelSt})
+			fitAxes(pl, left)
+			pl.Draw(left)
+
+			pr := newAxes("share of the bill", "")
+			pr.Y.Tick.Marker = plot.ConstantTicks{}
+			pr.Y.Min, pr.Y.Max = -0.5, float64(n)-0.5
+			pr.Y.Padding = 0
+			pr.X.Min, pr.X.Max = 0, 1
+			pr.X.Tick.Marker = niceTicks{Max: 3, Format: func(v, _ float64) string { return grouped(100*v, 0) + "%" }}
+			var segs []hbar
+			for k := range idx {
+				x := 0.0
+				for cIdx, cc := range costComponents {
+					if sh := shares[k][cIdx]; sh > 0 {
+						segs = append(segs, hbar{y: yOf(k), x0: x, x1: x + sh, c: componentColors[cc.key]})
+						x += sh
+					}
+				}
+			}
+			pr.Add(hbars{bars: segs, thick: 0.6})
+			fitAxes(pr, right)
+			pr.Draw(right)
+		},
+	}.figure("cost_breakdown", w, h, max(minPlotBody, vg.Points(16*float64(n)+70)))
 }
 
-// costTitle states the cheapest system against the dearest.
-func costTitle(r *Results, idx []int) string {
-	lo, hi := idx[0], idx[0]
-	for _, i := range idx {
-		if r.Systems[i].CostUSD.Total < r.Systems[lo].CostUSD.Total {
-			lo = i
-		}
-		if r.Systems[i].CostUSD.Total > r.Systems[hi].CostUSD.Total {
-			hi = i
-		}
+// costComponent is one stacked part of a bill.
+type costComponent struct{ key, label string }
+
+// costComponents are the parts of a bill, left to right; any breakdown
+// key not listed is drawn as "idle / provisioned".
+var costComponents = []costComponent{
+	{"compute", "compute (GB-s)"},
+	{"requests", "requests (per-request fee)"},
+	{"", "idle / provisioned"},
+	{"servers", "servers (instance-hours)"},
+	{"front_door", "front door (gateway, load balancer)"},
+}
+
+// componentOf is the stacked part a breakdown key is drawn in: a front
+// door's lines (api_gateway, load_balancer) together, the others by name.
+func componentOf(key string) string {
+	if key == "api_gateway" || key == "load_balancer" {
+		return "front_door"
 	}
+	return key
+}
+
+// costTitle states the cheapest system against the dearest, and what the
+// cheaper one failed to serve.
+func costTitle(r *Results, idx []int) string {
+	lo, hi := extremes(r, idx, func(s *SystemResult) float64 { return s.CostUSD.Total })
 	a, b := &r.Systems[lo], &r.Systems[hi]
 	if lo == hi {
-		return fmt.Sprintf("Cost over %v: $%s", seconds(r.MeasuredSeconds()), usd(a.CostUSD.Total))
+		return fmt.Sprintf("%s costs %s over the measured %s (%s per 1M requests)", a.Name, dollars(a.CostUSD.Total),
+			humanSeconds(r.MeasuredSeconds()), dollars(a.CostUSD.PerMillionRequests))
 	}
-	return fmt.Sprintf("%s is %s cheaper than %s ($%s vs $%s per 1M requests)", a.Name,
-		ratio(b.CostUSD.Total, a.CostUSD.Total), b.Name, usd(a.CostUSD.PerMillionRequests), usd(b.CostUSD.PerMillionRequests))
+	// A system with a warning is named with it: the cheapest may be cheap
+	// because it failed.
+	t := fmt.Sprintf("%s is %s cheaper than %s (%s vs %s per 1M requests)", tagged(a),
+		ratio(b.CostUSD.Total, a.CostUSD.Total), tagged(b), dollars(a.CostUSD.PerMillionRequests), dollars(b.CostUSD.PerMillionRequests))
+	if share, how, ok := failure(a); ok {
+		t += fmt.Sprintf(", but it %s %s of its requests", how, share)
+	}
+	return t
 }
 
-// coldStartsByFunction: grouped bars, one group per function, one bar per
+// barLabelGap is the space between a bar's end and its value label.
+const barLabelGap = 3
+
+// hbar is one horizontal bar from x0 to x1 centred on y, with an optional
+// label after its end.
+type hbar struct {
+	y, x0, x1 float64
+	c         color.Color
+	label     string
+}
+
+// hbars draws horizontal bars thick data units high (a log axis has no
+// zero for gonum's bar chart to start from, so bars start where we say).
+type hbars struct {
+	bars  []hbar
+	thick float64
+	label text.Style
+}
+
+var _ plot.Plotter = hbars{}
+
+// Plot implements plot.Plotter.
+func (hb hbars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, b := range hb.bars {
+		x0, x1 := trX(b.x0), trX(b.x1)
+		y0, y1 := trY(b.y-hb.thick/2), trY(b.y+hb.thick/2)
+		if x1 > x0 {
+			c.FillPolygon(b.c, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+		}
+		if b.label != "" {
+			st := hb.label
+			st.YAlign = draw.YCenter
+			c.FillText(st, vg.Point{X: x1 + barLabelGap, Y: trY(b.y)}, b.label)
+		}
+	}
+}
+
+// maxFunctions is how many functions the cold-start figure shows: the
+// ones with the most cold starts.
+const maxFunctions = 10
+
+// coldStartsByFunction: horizontal grouped bars, the functions with the
+// most cold starts (over the systems drawn) from the top, one bar per
 // system; only for several functions.
-func coldStartsByFunction(r *Results, idx []int) *plot.Plot {
-	var fnNames []string
+func coldStartsByFunction(r *Results, idx []int, w, h vg.Length) (Figure, bool) {
+	var fns []FunctionResult
 	for _, i := range idx {
-		if len(r.Systems[i].Functions) > len(fnNames) {
-			fnNames = nil
-			for _, f := range r.Systems[i].Functions {
-				fnNames = append(fnNames, f.Name)
-			}
+		if len(r.Systems[i].Functions) > len(fns) {
+			fns = r.Systems[i].Functions
 		}
 	}
-	if len(fnNames) < 2 {
-		return nil
-	}
-	// The title names the function with the highest cold-start share.
-	worstF, worstS, worst := 0, idx[0], -1.0
-	for _, i := range idx {
-		for f, fr := range r.Systems[i].Functions {
-			if fr.ColdStartRatio > worst {
-				worstF, worstS, worst = f, i, fr.ColdStartRatio
-			}
-		}
-	}
-	title := "Cold starts by function"
-	if worst > 0 {
-		title = fmt.Sprintf("%s has the most cold starts: %s%% of its requests on %s", fnNames[worstF], pct(worst*100), r.Systems[worstS].Name)
-	}
-	p := newPlot(title, "function", "cold starts (count)")
-	p.NominalX(fnNames...)
-	p.Y.Min = 0
-	w := vg.Points(math.Max(6, 60/float64(len(idx))))
-	for k, i := range idx {
-		vals := make(plotter.Values, len(fnNames))
-		for f := range fnNames {
-			if f < len(r.Systems[i].Functions) {
-				vals[f] = float64(r.Systems[i].Functions[f].ColdStarts)
-			}
-		}
-		b, err := plotter.NewBarChart(vals, w)
-		if err != nil {
-			continue
-		}
-		b.Color = SystemColor(i)
-		b.LineStyle.Width = 0
-		b.Offset = w * vg.Length(float64(k)-float64(len(idx)-1)/2)
-		p.Add(b)
-		p.Legend.Add(r.Systems[i].Name, b)
-	}
-	return p
-}
-
-// timeline: request rate, instances alive, cold starts and queue length per
-// window, stacked with a shared time axis.
-func timeline(run *Run, idx []int, w, h vg.Length) (Figure, bool) {
-	var have []int
-	for _, i := range idx {
-		if len(run.Series[i]) > 0 {
-			have = append(have, i)
-		}
-	}
-	if len(have) == 0 {
+	if len(fns) < 2 {
 		return Figure{}, false
 	}
-	r := run.Results
-	series := make([][]Window, len(run.Series))
-	for _, i := range have {
-		series[i] = coarsen(run.Series[i], maxTimelineBins)
-	}
-	first := series[have[0]]
-	span := first[len(first)-1].End - first[0].Start
-	unit, div := "minutes", 60.0
-	if span > 3*3600 {
-		unit, div = "hours", 3600
-	}
-	step := func(ws []Window, v func(Window) float64) plotter.XYs {
-		xys := make(plotter.XYs, 0, 2*len(ws))
-		for _, x := range ws {
-			y := v(x)
-			if !finite(y) {
-				y = 0
-			}
-			xys = append(xys, plotter.XY{X: x.Start / div, Y: y}, plotter.XY{X: x.End / div, Y: y})
+	cold := func(i, f int) int64 {
+		if f < len(r.Systems[i].Functions) {
+			return r.Systems[i].Functions[f].ColdStarts
 		}
-		return xys
+		return 0
 	}
-	// Peak instances, for the title.
-	peakSys, peak := have[0], int64(-1)
-	for _, i := range have {
-		for _, x := range series[i] {
-			if x.Alive() > peak {
-				peakSys, peak = i, x.Alive()
-			}
+	order := make([]int, len(fns))
+	total := make([]int64, len(fns))
+	for f := range fns {
+		order[f] = f
+		for _, i := range idx {
+			total[f] += cold(i, f)
 		}
 	}
-	iv := first[0].End - first[0].Start
-	peakNote := ""
-	if len(first) < len(run.Series[have[0]]) {
-		peakNote = " (peak)"
-	}
-	title := fmt.Sprintf("Over time (%s windows): %s peaks at %d instances", shortDuration(iv), r.Systems[peakSys].Name, peak)
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(total[b], total[a]) })
+	shown := order[:min(maxFunctions, len(order))]
 
-	panels := []struct {
-		y   string
-		val func(Window) float64
-		all bool // one line for all systems (they see the same arrivals)
-	}{
-		{"requests/s", func(x Window) float64 { return float64(x.Arrivals) / (x.End - x.Start) }, true},
-		{"instances alive" + peakNote, func(x Window) float64 { return float64(x.Alive()) }, false},
-		{"cold starts / window", func(x Window) float64 { return float64(x.ColdStarts) }, false},
-		{"queue length" + peakNote, func(x Window) float64 { return float64(x.Queue) }, false},
-	}
-	plots := make([][]*plot.Plot, len(panels))
-	xmax := first[len(first)-1].End / div
-	xmin := first[0].Start / div
-	for k, pn := range panels {
-		p := plot.New()
-		p.Add(plotter.NewGrid())
-		p.Y.Label.Text = pn.y
-		p.Y.Min = 0
-		p.X.Min, p.X.Max = xmin, xmax
-		if k == 0 {
-			p.Title.Text = title
-			p.Title.TextStyle.Font.Size = vg.Points(11)
-		}
-		if k == len(panels)-1 {
-			p.X.Label.Text = "simulated time (" + unit + ")"
-		} else {
-			p.X.Tick.Label.Font.Size = 0 // shared axis: labels on the bottom panel only
-		}
-		for _, i := range have {
-			c := color.Color(SystemColor(i))
-			if pn.all {
-				c = color.Gray{Y: 0x33}
-			}
-			l := line(step(series[i], pn.val), c)
-			l.Dashes = systemDashes(i)
-			p.Add(l)
-			if k == 1 {
-				p.Legend.Add(r.Systems[i].Name, l)
-				p.Legend.Top, p.Legend.Left = true, false
-			}
-			if pn.all {
-				break
+	// The title names the function and system with the most cold starts.
+	title := "No function had a cold start"
+	bestF, bestS := -1, -1
+	for _, f := range shown {
+		for _, i := range idx {
+			if c := cold(i, f); c > 0 && (bestF < 0 || c > cold(bestS, bestF)) {
+				bestF, bestS = f, i
 			}
 		}
-		if p.Y.Max <= 0 {
-			p.Y.Max = 1 // an all-zero panel still shows its zero line
-		}
-		plots[k] = []*plot.Plot{p}
 	}
-	return Figure{Name: "timeline", Title: title, W: w, H: h, draw: func(dc draw.Canvas) {
-		t := draw.Tiles{Rows: len(panels), Cols: 1, PadX: vg.Millimeter, PadY: vg.Millimeter * 2,
-			PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 4}
-		cs := plot.Align(plots, t, dc)
-		for k := range plots {
-			plots[k][0].Draw(cs[k][0])
-		}
-	}}, true
-}
-
-// systemDashes: every other system is dashed, so coinciding lines show.
-func systemDashes(i int) []vg.Length {
-	if i%2 == 1 {
-		return []vg.Length{vg.Points(6), vg.Points(3)}
+	if bestF >= 0 {
+		fr := r.Systems[bestS].Functions[bestF]
+		title = fmt.Sprintf("%s has the most cold starts: %s of its %s requests on %s", fr.Name, count(fr.ColdStarts),
+			count(fr.Requests), r.Systems[bestS].Name)
 	}
-	return nil
-}
-
-// shortDuration prints 60 s as "1m", 90 s as "1m30s", 1 h as "1h".
-func shortDuration(sec float64) string {
-	s := seconds(sec).String()
-	for _, z := range []string{"m0s", "h0m"} {
-		if strings.HasSuffix(s, z) {
-			s = strings.TrimSuffix(s, z[1:])
-		}
+	ylabel := "function"
+	if len(shown) < len(fns) {
+		ylabel = fmt.Sprintf("the %d functions of %d with the most cold starts", len(shown), len(fns))
 	}
-	return s
-}
-
-// maxTimelineBins is the most steps a timeline panel draws: beyond a few
-// hundred, steps merge into a smear at any print size.
-const maxTimelineBins = 240
-
-// coarsen merges runs of consecutive windows so at most max remain: counts
-// add up, instance and queue levels keep their peak.
-func coarsen(ws []Window, limit int) []Window {
-	k := (len(ws) + limit - 1) / limit
-	if k <= 1 {
-		return ws
+	var legend []legendEntry
+	for _, i := range idx {
+		legend = append(legend, legendEntry{r.Systems[i].Name, []plot.Thumbnailer{boxThumb{SystemColor(i)}}})
 	}
-	out := make([]Window, 0, limit)
-	for i := 0; i < len(ws); i += k {
-		b := ws[i]
-		for _, x := range ws[i+1 : min(i+k, len(ws))] {
-			b.End = x.End
-			b.Arrivals += x.Arrivals
-			b.ColdStarts += x.ColdStarts
-			b.Completions += x.Completions
-			b.Rejections += x.Rejections
-			b.Timeouts += x.Timeouts
-			b.Cost += x.Cost
-			b.CostCumulative = x.CostCumulative
-			if x.Alive() > b.Alive() {
-				b.Starting, b.Busy, b.Idle = x.Starting, x.Busy, x.Idle
+	// Each function's row needs room for its label and a visible bar per system.
+	row := vg.Points(max(14, 4*float64(len(idx))+6))
+	return frame{
+		title:  title,
+		legend: legend,
+		body: func(c draw.Canvas) {
+			p := newAxes("cold starts over the measured "+humanSeconds(r.MeasuredSeconds()), ylabel)
+			n := len(shown)
+			ticks := make(plot.ConstantTicks, n)
+			st := textStyle(tickSize, ink)
+			for k, f := range shown {
+				label := ellipsis(fns[f].Name, st, (c.Max.X-c.Min.X)/4)
+				if fns[f].Requests > 0 {
+					label += " (" + count(fns[f].Requests) + " req)"
+				}
+				ticks[k] = plot.Tick{Value: float64(n - 1 - k), Label: label}
 			}
-			b.Queue = max(b.Queue, x.Queue)
-			b.InService = max(b.InService, x.InService)
-		}
-		out = append(out, b)
-	}
-	return out
+			p.Y.Tick.Marker = ticks
+			p.Y.Tick.Length = 0
+			p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
+			p.Y.Padding = 0
+			p.X.Min = 0
+			var bars []hbar
+			m := float64(len(idx))
+			thick := 0.8 / m
+			var peak int64
+			for k, f := range shown {
+				for j, i := range idx {
+					y := float64(n-1-k) + 0.4 - thick*(float64(j)+0.5)
+					bars = append(bars, hbar{y: y, x0: 0, x1: float64(cold(i, f)), c: SystemColor(i)})
+					peak = max(peak, cold(i, f))
+				}
+			}
+			p.X.Max = math.Max(1, float64(peak)*1.05)
+			p.X.Tick.Marker = niceTicks{Max: int((c.Max.X - c.Min.X) / vg.Points(60)), Integer: true}
+			p.Add(hbars{bars: bars, thick: thick * 0.9})
+			fitAxes(p, c)
+			p.Draw(c)
+		},
+	}.figure("cold_starts_by_function", w, h, row*vg.Length(len(shown))+vg.Points(50)), true
 }

@@ -28,6 +28,9 @@ type Results struct {
 	// judges, as written.
 	SLO     []string       `json:"slo,omitempty"`
 	Systems []SystemResult `json:"systems"`
+	// Warnings are about the run as a whole: why its verdict may not hold
+	// (no system serves the load, none meets the SLO, a close call).
+	Warnings []Warning `json:"warnings"`
 }
 
 // Override is one scenario key set from outside the file (--set KEY=VALUE).
@@ -241,6 +244,13 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 	}
 	sr.FunctionColdStartP75 = functionColdStartP75(sr.Functions)
 	sr.round()
+	a.bl.finish(&a.all)
+	if w, ok := a.bl.saturated(); ok {
+		sr.Warnings = append(sr.Warnings, w)
+	}
+	for _, w := range sr.countWarnings() {
+		sr.addWarning(w)
+	}
 	return sr
 }
 

@@ -1,5 +1,10 @@
 package reports
 
+import (
+	"slices"
+	"strconv"
+)
+
 // Row is one row of the comparison table, as both the terminal table and
 // report.html show it: they are drawn from the same rows.
 type Row struct {
@@ -24,6 +29,64 @@ type Cell struct {
 	// Ratio is the value over the baseline system's ("2.1x"), with
 	// TableOptions.Baseline on a comparable row.
 	Ratio string
+	// Note is the footnote of the system's warnings ("1"), beside every
+	// marked figure of a system with a warning that bears on it.
+	Note string
+}
+
+// Footnote is the warnings of one or more systems under the table,
+// numbered in system order; systems with the very same warnings share one.
+type Footnote struct {
+	N        int
+	Systems  []string
+	Warnings []Warning
+}
+
+// Footnotes are the warnings under r's table.
+func Footnotes(r *Results) []Footnote {
+	var out []Footnote
+next:
+	for _, s := range r.Systems {
+		if len(s.Warnings) == 0 {
+			continue
+		}
+		for k := range out {
+			if slices.Equal(out[k].Warnings, s.Warnings) {
+				out[k].Systems = append(out[k].Systems, s.Name)
+				continue next
+			}
+		}
+		out = append(out, Footnote{N: len(out) + 1, Systems: []string{s.Name}, Warnings: s.Warnings})
+	}
+	return out
+}
+
+// Heads are the column heads: each system's name and type, with its
+// footnote when it has warnings: "fleet-baseline (server) [2]".
+func Heads(r *Results) []string {
+	notes := notes(r)
+	var out []string
+	for i, s := range r.Systems {
+		h := s.Name + " (" + s.Type + ")"
+		if notes[i] != "" {
+			h += " [" + notes[i] + "]"
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// notes are each system's footnote number, "" without warnings.
+func notes(r *Results) []string {
+	out := make([]string, len(r.Systems))
+	for i := range r.Systems {
+		for _, f := range Footnotes(r) {
+			if len(r.Systems[i].Warnings) > 0 && slices.Equal(f.Warnings, r.Systems[i].Warnings) {
+				out[i] = strconv.Itoa(f.N)
+			}
+		}
+	}
+	return out
 }
 
 // Rows are r's comparison table: the platform, then every table metric
@@ -45,12 +108,16 @@ func Rows(r *Results, base int) []Row {
 		}
 		rows = append(rows, row)
 	}
+	notes := notes(r)
 	for _, m := range tableMetrics(r) {
 		row := Row{Label: m.Label, Path: m.Path}
 		marks := m.marks(r)
 		for i := range r.Systems {
 			s := &r.Systems[i]
 			c := Cell{Text: m.Format(s), Mark: marks[i]}
+			if c.Mark != NoMark && s.serious() {
+				c.Note = notes[i]
+			}
 			if base >= 0 && i != base && m.Comparable() {
 				v, ok := m.Value(s)
 				b, bok := m.Value(&r.Systems[base])
@@ -70,10 +137,10 @@ func Rows(r *Results, base int) []Row {
 // marks finds the best value of m among the systems that have it with
 // enough samples. None when fewer than two systems compete or all their
 // values are the same, or the same within the figures' resolution: a
-// difference the figures cannot resolve is no difference. When the best
-// is not resolved from others (a percentile within the sketch's error of
-// it), all of them are Tied, as benchstat prints "~" for a difference that
-// is not significant.
+// difference the figures cannot resolve is no difference. Values that
+// print alike are equally best. When the best is within the sketch's
+// error of values that print otherwise, all of them are Tied, as benchstat
+// prints "~" for a difference that is not significant.
 func (m *Metric) marks(r *Results) []Mark {
 	out := make([]Mark, len(r.Systems))
 	if !m.Comparable() {
@@ -97,18 +164,18 @@ func (m *Metric) marks(r *Results) []Mark {
 		}
 	}
 	var group []int
-	exact := true
+	alike := true // the group prints as one value: all equally best to a reader
 	for k, v := range vals {
 		if !m.resolves(best, v) {
 			group = append(group, idx[k])
-			exact = exact && v == best
+			alike = alike && m.format(v, &SystemResult{}) == m.format(best, &SystemResult{})
 		}
 	}
 	if len(group) == len(idx) {
 		return out // nothing to tell apart
 	}
 	mark := Best
-	if !exact {
+	if !alike {
 		mark = Tied
 	}
 	for _, i := range group {

@@ -64,8 +64,8 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{Global: tw.AlignRight, PerColumn: []tw.Align{tw.AlignLeft}}),
 	)
 	head := []any{""}
-	for _, s := range r.Systems {
-		head = append(head, s.Name+" ("+s.Type+")")
+	for _, h := range Heads(r) {
+		head = append(head, h)
 	}
 	t.Header(head...)
 	var ties bool
@@ -85,12 +85,20 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 				text += " ~"
 				ties = true
 			}
+			if c.Note != "" {
+				text += " [" + c.Note + "]"
+			}
 			cells = append(cells, text)
 		}
 		t.Append(cells...)
 	}
 	if err := t.Render(); err != nil {
 		return err
+	}
+	for _, f := range Footnotes(r) {
+		for _, wn := range f.Warnings {
+			fmt.Fprintf(w, "[%d] %s %s: %s\n", f.N, strings.Join(f.Systems, ", "), wn.Code, wn.Message)
+		}
 	}
 	writeWorkloadNote(w, r)
 	note := "* best value of the row"
@@ -106,7 +114,32 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	fmt.Fprintln(w, note)
 	fmt.Fprintf(w, "latency percentiles within ±%g%% (DDSketch); costs cover the measured %v\n",
 		RelativeAccuracy*100, seconds(r.MeasuredSeconds()))
+	for _, wn := range r.Warnings {
+		fmt.Fprintf(w, "warning %s: %s\n", wn.Code, wn.Message)
+	}
+	fmt.Fprint(w, wrap("verdict: "+Verdict(r), 100))
 	return nil
+}
+
+// wrap breaks text into lines of at most width columns at spaces
+// (runes, not bytes), each line ending in a newline.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, word := range strings.Fields(text) {
+		n := len([]rune(word))
+		if i > 0 && line+1+n > width {
+			b.WriteString("\n")
+			line = 0
+		} else if i > 0 {
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(word)
+		line += n
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 // breakdownKeys lists cost items in first-seen order across systems.

@@ -12,9 +12,9 @@ type Report struct {
 
 var reportKeys = []string{"interval"}
 
-// maxWindows bounds the rows of a time series: beyond it a timeline is
+// MaxWindows bounds the rows of a time series: beyond it a timeline is
 // unreadable and the file needlessly large.
-const maxWindows = 1_000_000
+const MaxWindows = 1_000_000
 
 func (d *decoder) report(top *object, measured time.Duration) Report {
 	raw := map[string]any{}
@@ -29,8 +29,8 @@ func (d *decoder) report(top *object, measured time.Duration) Report {
 	o.allow(reportKeys, nil)
 	r := Report{}
 	if iv, ok := o.positive("interval"); ok {
-		if measured > 0 && measured/iv > maxWindows {
-			o.fail("interval", "%v makes %d windows of the measured %v; want at most %d (a longer interval)", iv, measured/iv, measured, maxWindows)
+		if measured > 0 && measured/iv > MaxWindows {
+			o.fail("interval", "%v makes %d windows of the measured %v; want at most %d (a longer interval)", iv, measured/iv, measured, MaxWindows)
 		}
 		r.Interval = iv
 	}

@@ -114,6 +114,7 @@ func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, progress
 		info.Functions = append(info.Functions, f.Name)
 	}
 	acc := reports.NewAccumulator(len(s.Functions))
+	acc.WatchBacklog(s.Window())
 	if o.SeriesDir != "" {
 		r, err := s.runWithSeries(ctx, i, sys, src, acc, info, progress, o)
 		return r, traceProblem(err)

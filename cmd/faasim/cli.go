@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -19,9 +18,10 @@ import (
 
 // Exit codes of the public contract.
 const (
-	exitOK       = 0
-	exitFailure  = 1 // simulation or I/O failure
-	exitBadInput = 2 // bad scenario, flags or trace
+	exitOK          = 0
+	exitFailure     = 1   // simulation or I/O failure
+	exitBadInput    = 2   // bad scenario, flags or trace
+	exitInterrupted = 130 // SIGINT (128 + 2, as shells report it)
 )
 
 // usageError marks a mistake in the command line.
@@ -37,6 +37,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		fmt.Fprintln(stderr, "faasim: interrupted; nothing written")
+		return exitInterrupted
+	}
 	fmt.Fprintln(stderr, "faasim:", strings.TrimRight(err.Error(), "\n"))
 	var probs scenarios.Problems
 	var ue usageError
@@ -48,8 +52,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func newRoot(ctx context.Context, stdout io.Writer) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "faasim",
-		Short: "Simulate serverless platforms and server fleets: cost and latency, side by side",
+		Use:     "faasim",
+		Version: version(),
+		Short:   "Simulate serverless platforms and server fleets: cost and latency, side by side",
 		Long: `faasim replays a workload against FaaS platforms (cold starts, concurrency
 limits, keep-alive) and always-on server fleets, and compares what each costs
 with how slow it is. Scenarios are YAML, TOML or JSON files; the built-in
@@ -58,6 +63,7 @@ examples run by name:  faasim run webhook`,
 		SilenceErrors: true,
 	}
 	root.SetContext(ctx)
+	root.SetVersionTemplate("faasim {{.Version}}\n")
 	// Cobra's own usage errors (bad flags, unknown commands) are bad input too.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.Args = func(cmd *cobra.Command, args []string) error {
@@ -86,6 +92,7 @@ func newRunCmd() *cobra.Command {
 		Short: "Simulate every system of a scenario on the same workload and compare them",
 		Args:  exactArgs(1, "a scenario file or example name (see 'faasim examples')"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Every flag is checked before anything is simulated or written.
 			switch format {
 			case "table", "json", "csv":
 			default:
@@ -94,43 +101,55 @@ func newRunCmd() *cobra.Command {
 			if jobs < 0 {
 				return usageError{fmt.Errorf("--jobs %d: want >= 1 (default: number of CPUs)", jobs)}
 			}
+			if cmd.Flags().Changed("interval") && out == "" {
+				return usageError{fmt.Errorf("--interval %v: it sets the time-series window of the files --out writes; give --out DIR too", every)}
+			}
+			if cmd.Flags().Changed("interval") && every <= 0 {
+				return usageError{fmt.Errorf("--interval %v: want a duration > 0", every)}
+			}
 			sc, err := sets.open(args[0])
 			if err != nil {
 				return err
 			}
-			opts := scenarios.RunOptions{Jobs: jobs}
-			if p := newProgress(cmd.ErrOrStderr()); p != nil {
-				opts.Progress = p.update
-				defer p.finish()
+			if err := checkRunFlags(sc, base, every); err != nil {
+				return err
 			}
+			opts := scenarios.RunOptions{Jobs: jobs}
 			if cmd.Flags().Changed("seed") {
 				opts.Seed = &seed
 			}
+			var stage *staging
 			if out != "" {
-				if err := os.MkdirAll(out, 0o755); err != nil {
+				if stage, err = newStaging(out); err != nil {
 					return fmt.Errorf("--out %s: %w", out, err)
 				}
-				opts.SeriesDir, opts.SeriesInterval = out, every
+				defer stage.abort() // unless committed: nothing partial is left behind
+				opts.SeriesDir, opts.SeriesInterval = stage.dir, every
+			}
+			p := newProgress(cmd.ErrOrStderr())
+			if p != nil {
+				opts.Progress = p.update
 			}
 			res, err := sc.Run(cmd.Context(), opts)
+			p.clear() // before the table, or an error, is printed
 			if err != nil {
 				return err
 			}
-			if out != "" {
-				if err := reports.WriteDir(out, res); err != nil {
+			if stage != nil {
+				if err := reports.WriteDir(stage.dir, res); err != nil {
 					return fmt.Errorf("writing results to %s: %w", out, err)
 				}
-				if err := writeFigures(out, reports.PlotOptions{}, []string{"png", "svg"}, true); err != nil {
+				if err := writeFigures(stage.dir, reports.PlotOptions{}, []string{"png", "svg"}, true); err != nil {
 					return err
+				}
+				if err := stage.commit(); err != nil {
+					return fmt.Errorf("writing results to %s: %w", out, err)
 				}
 			}
 			var b bytes.Buffer
 			switch format {
 			case "table":
-				err = reports.WriteTableWith(&b, res, reports.TableOptions{Baseline: base, Color: isTerminal(cmd.OutOrStdout())})
-				if err != nil {
-					return usageError{fmt.Errorf("--baseline: %w", err)}
-				}
+				err = reports.WriteTableWith(&b, res, reports.TableOptions{Baseline: base, Color: colorOK(cmd.OutOrStdout())})
 			case "json":
 				err = reports.WriteJSON(&b, res)
 			case "csv":
@@ -146,12 +165,35 @@ func newRunCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.Uint64Var(&seed, "seed", 1, "master random seed (default: the scenario's seed)")
 	f.StringVar(&format, "format", "table", "output on stdout: table, json or csv")
-	f.StringVar(&out, "out", "", "also write results.json and per-system CSVs into this directory")
+	f.StringVar(&out, "out", "", "also write results.json, per-system CSVs, plots and report.html into this directory")
 	f.IntVar(&jobs, "jobs", runtime.GOMAXPROCS(0), "systems simulated at once (results never depend on it)")
 	f.StringVar(&base, "baseline", "", "show each system's figures as ratios to this system's")
 	f.DurationVar(&every, "interval", 0, "with --out: time-series window (default: the scenario's report.interval, 1m)")
 	addSetFlag(cmd, &sets)
 	return cmd
+}
+
+// checkRunFlags checks the flags that depend on the scenario, before it is
+// simulated.
+func checkRunFlags(sc *scenarios.Scenario, base string, every time.Duration) error {
+	if base != "" {
+		var names []string
+		for _, s := range sc.Systems {
+			if s.Name == base {
+				names = nil
+				break
+			}
+			names = append(names, s.Name)
+		}
+		if names != nil {
+			return usageError{fmt.Errorf("--baseline %q is not a system of the scenario; systems: %s", base, strings.Join(names, ", "))}
+		}
+	}
+	if measured := sc.Duration - sc.Warmup; every > 0 && measured/every > scenarios.MaxWindows {
+		return usageError{fmt.Errorf("--interval %v makes %d windows of the measured %v; want at most %d (a longer interval)",
+			every, measured/every, measured, scenarios.MaxWindows)}
+	}
+	return nil
 }
 
 func newValidateCmd() *cobra.Command {
@@ -194,7 +236,7 @@ func newVersionCmd() *cobra.Command {
 		Short: "Print faasim's version",
 		Args:  exactArgs(0, ""),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(cmd.OutOrStdout(), "faasim %s (%s)\n", reports.Version, runtime.Version())
+			fmt.Fprintf(cmd.OutOrStdout(), "faasim %s\n", version())
 			return nil
 		},
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -65,6 +66,7 @@ func TestExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, name+".results.json", js)
+			checkFigureLayout(t, out)
 			page, err := os.ReadFile(filepath.Join(out, "report.html"))
 			if err != nil {
 				t.Fatal(err)
@@ -74,6 +76,8 @@ func TestExamples(t *testing.T) {
 			if len(term) < 10 || !slices.EqualFunc(term, htm, slices.Equal[[]string]) {
 				t.Errorf("the terminal table and report.html differ:\nterminal %q\nhtml     %q", term, htm)
 			}
+			// A warned system is never marked best without its warning beside it.
+			warnedMarks(t, stdout, js)
 			// The file on disk runs the same as the embedded copy.
 			fromFile, _, code := faasim(t, "run", filepath.Join("..", "..", "scenarios", name+".yaml"), "--format", "json")
 			if code != 0 {
@@ -356,7 +360,12 @@ func htmlRows(t *testing.T, page []byte) [][]string {
 				cell := strings.TrimSpace(text(c))
 				for _, a := range c.Attr {
 					if a.Key == "class" && strings.Contains(a.Val, "best") {
-						cell += " *"
+						// The mark goes before a footnote, as the terminal prints it.
+						if i := strings.LastIndex(cell, " ["); i >= 0 && strings.HasSuffix(cell, "]") {
+							cell = cell[:i] + " *" + cell[i:]
+						} else {
+							cell += " *"
+						}
 					}
 				}
 				row = append(row, cell)
@@ -403,12 +412,68 @@ func TestSLOMet(t *testing.T) {
 	if len(res.SLO) != 2 || res.SLO[1] != "rejected_ratio + timed_out_ratio <= 0.001" {
 		t.Errorf("slo in results.json: %q", res.SLO)
 	}
-	stdout, _, _ = faasim(t, "run", "spiky-api", "--format", "json")
+	stdout, _, _ = faasim(t, "run", "spiky-api", "--format", "json", "--set", "slo=null")
 	if strings.Contains(stdout, "slo_met") {
 		t.Error("slo_met without an slo")
 	}
 	_, stderr, code = faasim(t, "validate", "spiky-api", "--set", `slo=["latency_ms.p99 < 500", "latency_ms.p98 < 1"]`)
 	if code != 2 || !strings.Contains(stderr, "slo[1]") || !strings.Contains(stderr, "latency_ms.p98: unknown metric") {
 		t.Errorf("bad constraint: exit %d, %s", code, stderr)
+	}
+}
+
+// TestOverloadMean: one worker, 1 s of work per request, 2 arrivals/s for
+// 100 h. The worker serves one request a second without a break, so the
+// k-th request (from 0) waits behind k others: latency 1 + k/2 s, and the
+// mean over the n completed is 1 + (n-1)/4 s, about 90,000 s. Its latencies
+// sum to 3.2e19 ns, past int64 (9.2e18): an int64 sum printed a negative
+// mean. The backlog grows by 1 request a second: saturated, unfinished.
+func TestOverloadMean(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "overload.yaml")
+	os.WriteFile(path, []byte(`name: overload
+duration: 100h
+workload: {type: constant, rate: 2}
+functions: [{name: work, exec: {dist: constant, value: 1s}}]
+systems:
+  - {name: one-worker, type: server, price_per_hour: 0.1, instances: 1, workers_per_instance: 1}
+  - {name: two-workers, type: server, price_per_hour: 0.1, instances: 1, workers_per_instance: 2}
+`), 0o644)
+	stdout, stderr, code := faasim(t, "run", path, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Systems []struct {
+			Name      string
+			Completed int64
+			InFlight  int64                       `json:"in_flight"`
+			Latency   struct{ Mean, Max float64 } `json:"latency_ms"`
+			Warnings  []struct{ Code, Message string }
+		}
+		Warnings []struct{ Code string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	s := res.Systems[0]
+	want := 1 + float64(s.Completed-1)/4 // seconds
+	if got := s.Latency.Mean / 1000; math.Abs(got-want) > 1e-6*want || math.Abs(got-90_000) > 2 || s.Completed < 359_999 {
+		t.Errorf("mean latency %.3f s over %d completed, want %.3f s (about 90,000)", got, s.Completed, want)
+	}
+	var codes []string
+	for _, w := range s.Warnings {
+		codes = append(codes, w.Code)
+	}
+	if strings.Join(codes, " ") != "saturated unfinished" {
+		t.Errorf("warnings %v, want saturated and unfinished", s.Warnings)
+	}
+	// Two workers keep up exactly (utilisation 1, constant times): no backlog.
+	if b := res.Systems[1]; len(b.Warnings) != 0 || b.Latency.Mean != 1000 {
+		t.Errorf("two workers: mean %v ms, warnings %v; want 1000 ms and none", b.Latency.Mean, b.Warnings)
+	}
+	table, _, _ := faasim(t, "run", path)
+	if !strings.Contains(table, "[1] one-worker saturated: arrivals outpace service") || !strings.Contains(table, "verdict: two-workers") {
+		t.Errorf("table:\n%s", table)
 	}
 }

@@ -42,7 +42,7 @@ func newPlotCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "both", "png, svg or both")
 	f.Float64Var(&width, "width", 16, "width of one figure, cm")
-	f.Float64Var(&height, "height", 10, "height of one figure, cm (the timeline is 1.6x taller)")
+	f.Float64Var(&height, "height", 10, "height of one figure, cm (the timeline is twice as tall; a figure grows where its legend needs room)")
 	f.StringSliceVar(&systems, "systems", nil, "draw only these systems, comma-separated (default: all)")
 	f.BoolVar(&noHTML, "no-html", false, "do not rewrite report.html")
 	return cmd

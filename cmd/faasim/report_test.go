@@ -8,12 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
+	"github.com/faasim/faasim/reports"
 	"github.com/faasim/faasim/scenarios"
 )
 
@@ -35,6 +37,10 @@ func TestTimeseriesSums(t *testing.T) {
 					TimedOut                      int64                       `json:"timed_out"`
 					ColdStarts                    int64                       `json:"cold_starts"`
 					Cost                          struct{ Total json.Number } `json:"cost_usd"`
+					Instances                     struct {
+						Max           int
+						BilledSeconds *float64 `json:"billed_seconds"` // a scaled fleet's
+					}
 				}
 			}
 			dec := json.NewDecoder(bytes.NewReader(raw))
@@ -54,6 +60,7 @@ func TestTimeseriesSums(t *testing.T) {
 				}
 				var sums [5]int64 // arrivals, completions, cold starts, rejections, timeouts
 				cost := new(big.Rat)
+				checkSeries(t, s.Name, rows[1:], s.Instances.Max, s.Instances.BilledSeconds != nil)
 				for _, row := range rows[1:] {
 					for k, col := range []int{2, 3, 4, 5, 6} {
 						n, err := strconv.ParseInt(row[col], 10, 64)
@@ -85,6 +92,58 @@ func TestTimeseriesSums(t *testing.T) {
 		})
 	}
 }
+
+// checkSeries: the instance columns are what happened (no negative count,
+// never above the run's maximum, and a scaled fleet's vary as it scales),
+// and no window holds a charge incurred elsewhere: the first and the last
+// windows (where a charge booked at the start or at the end of the run
+// would land) accrue at most 3x the fastest rate of the other windows.
+func checkSeries(t *testing.T, name string, rows [][]string, maxInst int, scaled bool) {
+	t.Helper()
+	num := func(s string) float64 {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%s: %q is not a number", name, s)
+		}
+		return f
+	}
+	alive := map[float64]bool{}
+	rate := make([]float64, len(rows)) // USD per second of each window
+	for i, row := range rows {
+		var a float64
+		for _, col := range []int{7, 8, 9, 10, 11} {
+			if v := num(row[col]); v < 0 {
+				t.Errorf("%s: window %s: %s = %v", name, row[0], TimeseriesHeaderName(col), v)
+			}
+		}
+		for _, col := range []int{7, 8, 9} {
+			a += num(row[col])
+		}
+		if a > float64(maxInst) {
+			t.Errorf("%s: window %s: %v instances alive, above the run's maximum %d", name, row[0], a, maxInst)
+		}
+		alive[a] = true
+		if c := num(row[14]); c < 0 {
+			t.Errorf("%s: window %s: cost %v < 0", name, row[0], c)
+		}
+		rate[i] = num(row[14]) / (num(row[1]) - num(row[0]))
+	}
+	if scaled && len(alive) < 2 {
+		t.Errorf("%s: a scaled fleet's instance columns never change", name)
+	}
+	if len(rows) < 3 {
+		return
+	}
+	others := slices.Max(rate[1 : len(rate)-1])
+	for _, i := range []int{0, len(rows) - 1} {
+		if rate[i] > 3*others+1e-12 {
+			t.Errorf("%s: window %s accrues $%.3g/s, %.0fx the fastest other window: a charge incurred elsewhere", name, rows[i][0], rate[i], rate[i]/others)
+		}
+	}
+}
+
+// TimeseriesHeaderName names a column of <system>.timeseries.csv.
+func TimeseriesHeaderName(col int) string { return reports.TimeseriesHeader[col] }
 
 // TestReportHTML: report.html parses as HTML, names every system, holds
 // every plot inline, and refers to nothing outside itself.
@@ -243,5 +302,96 @@ func TestBaselineAndBest(t *testing.T) {
 	}
 	if _, stderr, code := faasim(t, "run", "quickstart", "--baseline", "nope"); code != 2 || !strings.Contains(stderr, `"nope" is not a system`) {
 		t.Errorf("unknown baseline: exit %d, %s", code, stderr)
+	}
+}
+
+// TestVerdictsAndMarks: the verdicts that matter, read from results.json
+// as report.html shows them, and the marks beside warned systems.
+func TestVerdictsAndMarks(t *testing.T) {
+	verdict := func(args ...string) (string, string) {
+		t.Helper()
+		out := t.TempDir()
+		table, stderr, code := faasim(t, append([]string{"run", "--out", out}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		page, _ := os.ReadFile(filepath.Join(out, "report.html"))
+		i := strings.Index(string(page), `id="verdict">`)
+		j := strings.Index(string(page)[i:], "</p>")
+		v := html.UnescapeString(string(page)[i+len(`id="verdict">`) : i+j])
+		if !strings.Contains(strings.Join(strings.Fields(table), " "), "verdict: "+v) {
+			t.Errorf("%v: the table's verdict is not report.html's %q", args, v)
+		}
+		return v, table
+	}
+	// spiky-api states an SLO: Lambda is the cheapest that meets it; the
+	// baseline fleet (cheaper, times out a third) and the capped Lambda
+	// (cheaper by a hair, rejects 0.42%) are named with what they miss.
+	v, table := verdict("spiky-api")
+	for _, want := range []string{
+		"lambda is the cheapest system that meets the SLO (latency_ms.p99 < 500, rejected_ratio + timed_out_ratio <= 0.001): 3.6x cheaper than fleet-peak",
+		"fleet-baseline costs less ($0.0960) but misses the SLO: latency_ms.p99 is 29859 (want < 500)",
+		"lambda-capped costs less ($0.1317) but misses the SLO: rejected_ratio + timed_out_ratio is 0.004203 (want <= 0.001)",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("spiky-api verdict lacks %q:\n%s", want, v)
+		}
+	}
+	if !strings.Contains(table, "0.0960 * [2]") || !strings.Contains(table, "fleet-baseline (server) [2]") ||
+		!strings.Contains(table, "[2] fleet-baseline failing: 35.9% of its requests failed") {
+		t.Errorf("fleet-baseline's star without its warning:\n%s", table)
+	}
+	// Without the SLO, the failing fleet is never recommended: the cheapest
+	// system that serves the load is named, the failing one beside it.
+	v, _ = verdict("spiky-api", "--set", "slo=null")
+	if !strings.HasPrefix(v, "lambda-capped is the cheapest system that serves the load") ||
+		!strings.Contains(v, "fleet-baseline costs less ($0.0960) but is failing: 35.9% of its requests failed (0 rejected, 45,048 timed out)") {
+		t.Errorf("spiky-api without an SLO: %s", v)
+	}
+	// azure-keepalive: the bills are within 2%; the verdict says so in
+	// percentages, flags the close call, and tells the policies apart by
+	// their cold starts. 4,286 completions: no p99.9 is marked.
+	v, table = verdict("azure-keepalive")
+	for _, want := range []string{"keep-60m (unfinished) is the cheapest system that serves the load: 1.69% cheaper than no-keep-alive",
+		"cold starts range from 2.14% of requests (keep-60m) to 99.9% (no-keep-alive)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("azure-keepalive verdict lacks %q:\n%s", want, v)
+		}
+	}
+	for _, line := range strings.Split(table, "\n") {
+		if strings.Contains(line, "latency p99.9") && (strings.Contains(line, "*") || strings.Contains(line, "~")) {
+			t.Errorf("p99.9 from 4,286 completions marked: %s", line)
+		}
+	}
+	if !strings.Contains(table, "warning close_call: keep-60m and keep-20m cost within 10%") {
+		t.Errorf("no close-call warning:\n%s", table)
+	}
+}
+
+// warnedMarks checks a table: every marked value of a system with a
+// warning other than few_samples carries the system's footnote.
+func warnedMarks(t *testing.T, table string, js []byte) {
+	t.Helper()
+	var res struct {
+		Systems []struct {
+			Warnings []struct{ Code string }
+		}
+	}
+	if err := json.Unmarshal(js, &res); err != nil {
+		t.Fatal(err)
+	}
+	rows := terminalRows(table)
+	for i, s := range res.Systems {
+		serious := false
+		for _, w := range s.Warnings {
+			serious = serious || w.Code != "few_samples"
+		}
+		for _, row := range rows {
+			c := row[i+1]
+			marked := strings.Contains(c, " *") || strings.Contains(c, " ~")
+			if marked && serious != strings.HasSuffix(c, "]") {
+				t.Errorf("system %d, row %q: %q (serious warnings: %v)", i, row[0], c, serious)
+			}
+		}
 	}
 }

@@ -1,0 +1,130 @@
+package reports
+
+import (
+	"context"
+	"math"
+	"math/bits"
+	"testing"
+	"time"
+
+	"github.com/faasim/faasim/models"
+	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/sim/dist"
+	"github.com/faasim/faasim/workloads"
+)
+
+// TestSum128: sums past int64 stay exact, merge in any order, and divide
+// correctly.
+func TestSum128(t *testing.T) {
+	var a, b, whole sum128
+	const big = math.MaxInt64 // 292 years in ns
+	for i := 0; i < 6; i++ {
+		whole.add(big)
+		if i%2 == 0 {
+			a.add(big)
+		} else {
+			b.add(big)
+		}
+	}
+	b.merge(a)
+	hi, lo := bits.Mul64(6, big)
+	if whole != (sum128{hi, lo}) || b != whole {
+		t.Errorf("sum %+v, merged %+v, want %d·2^64 + %d", whole, b, hi, lo)
+	}
+	if got := whole.div(6); got != float64(big) {
+		t.Errorf("mean %v, want %v", got, float64(big))
+	}
+	if got := (sum128{0, 7}).div(2); got != 3.5 {
+		t.Errorf("7/2 = %v", got)
+	}
+	if got := (sum128{1, 0}).div(1 << 32); got != 1<<32 {
+		t.Errorf("2^64 / 2^32 = %v", got)
+	}
+}
+
+// mm1 runs an M/M/c fleet (exponential service, mean 1 s) at arrival rate
+// lambda for d, and returns its result.
+func mmc(t *testing.T, c int, lambda float64, d time.Duration, seed sim.Seed) SystemResult {
+	t.Helper()
+	fns := []workloads.Function{{Name: "f", MemoryMB: 128, Weight: 1, Exec: dist.Exponential{MeanS: 1}}}
+	srv, err := models.NewServer(models.ServerConfig{Functions: 1, Seed: seed, Instances: c, WorkersPerInstance: 1,
+		Billing: models.ServerBilling{PricePerHour: 1, Granularity: time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := models.Window{Warmup: time.Minute, Horizon: d}
+	src, err := workloads.NewMixed(seed, workloads.NewPoisson(seed, lambda), fns, w.Horizon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := NewAccumulator(1)
+	a.WatchBacklog(w)
+	sum, err := models.Simulate(context.Background(), srv, src, w, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Result(SystemInfo{Name: "fleet", Type: "server"}, sum)
+}
+
+// TestSaturated: a fleet whose arrivals outpace it is saturated (and
+// unfinished); a stable one is not, even near capacity, where its queue
+// wanders widely: at utilisation 0.95 an M/M/1 queue holds 19 on average
+// with a standard deviation of about 19, and relaxes over ~1/(μ(1-√ρ)²) =
+// 1,600 s, so over 6 h it drifts by tens, under the threshold of 3√(second
+// half's arrivals) + 10 = 360. Ten seeds each way.
+func TestSaturated(t *testing.T) {
+	for seed := sim.Seed(1); seed <= 10; seed++ {
+		// ρ = 1.1: the backlog grows by 0.4 requests/s, 4,300 over the second half.
+		if s := mmc(t, 4, 4.4, 6*time.Hour, seed); !s.Has(Saturated) || !s.Has(Unfinished) {
+			t.Errorf("seed %d: ρ 1.1: warnings %v, want saturated and unfinished", seed, s.Warnings)
+		}
+		if s := mmc(t, 1, 0.95, 6*time.Hour, seed); s.Has(Saturated) {
+			t.Errorf("seed %d: ρ 0.95: saturated: %v", seed, s.Warnings)
+		}
+	}
+	// Without WatchBacklog, no checkpoint is taken and no warning given.
+	a := NewAccumulator(1)
+	for i := 0; i < 1000; i++ {
+		inv := workloads.Invocation{At: sim.Time(i) * time.Second}
+		a.Arrived(&inv)
+	}
+	if s := a.Result(SystemInfo{Name: "x", Type: "server"}, models.Summary{}); s.Has(Saturated) || !s.Has(Unfinished) {
+		t.Errorf("unwatched: %v", s.Warnings)
+	}
+}
+
+// TestCountWarnings: each warning at its threshold.
+func TestCountWarnings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    Counts
+		want []string
+	}{
+		{"healthy", Counts{Requests: 100_000, Completed: 100_000}, nil},
+		{"0.1% unfinished is not", Counts{Requests: 100_000, Completed: 99_900, InFlight: 100}, nil},
+		{"0.11% unfinished", Counts{Requests: 100_000, Completed: 99_890, InFlight: 110}, []string{Unfinished}},
+		{"1% failed is not", Counts{Requests: 100_000, Completed: 99_000, Rejected: 600, TimedOut: 400}, nil},
+		{"1.01% failed", Counts{Requests: 100_000, Completed: 98_990, Rejected: 1010}, []string{Failing}},
+		{"p99.9 from 9,999", Counts{Requests: 9_999, Completed: 9_999}, []string{FewSamples}},
+		{"nothing completed", Counts{Requests: 10, Rejected: 10}, []string{FewSamples, Failing}},
+		{"no requests", Counts{}, nil},
+	} {
+		s := SystemResult{Counts: tc.c}
+		var got []string
+		for _, w := range s.countWarnings() {
+			got = append(got, w.Code)
+		}
+		if len(got) != len(tc.want) || len(got) > 0 && !equalStrings(got, tc.want) {
+			t.Errorf("%s: warnings %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}
