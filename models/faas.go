@@ -195,6 +195,8 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: concurrency limits, burst rate and min instances must be >= 0")
 	case cfg.MaxConcurrency > 0 && cfg.MinInstances > cfg.MaxConcurrency:
 		return nil, fmt.Errorf("faas: min instances %d above max_concurrency %d", cfg.MinInstances, cfg.MaxConcurrency)
+	case cfg.Billing.SavingsPlanDiscount < 0 || cfg.Billing.SavingsPlanDiscount >= 1:
+		return nil, fmt.Errorf("faas: savings plan discount %g, want in [0, 1)", cfg.Billing.SavingsPlanDiscount)
 	case cfg.QueueTimeout < 0:
 		return nil, fmt.Errorf("faas: queue timeout %v, want >= 0", cfg.QueueTimeout)
 	case cfg.MemoryMB < 0 || cfg.EphemeralStorageMB < 0:
@@ -766,6 +768,7 @@ func (f *FaaS) Finish() Summary {
 		Cost:         cost,
 		FunctionCost: per,
 		Policy:       f.policyStats(),
+		Purchase:     f.cfg.Billing.purchase(),
 		Instances: InstanceStats{
 			Mean:          f.alive.mean(w),
 			Max:           f.alive.max,

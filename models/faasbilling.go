@@ -84,6 +84,13 @@ type FaaSBilling struct {
 	BaselinePricePerVCPUSecond float64
 	BaselineIdleOnly           bool
 	Provisioned                ProvisionedRates // Lambda provisioned concurrency (the provisioned keep-alive bills it)
+	// A Compute Savings Plan (SavingsPlan its name, "" = on demand) takes
+	// SavingsPlanDiscount off the compute (duration) and provisioned
+	// concurrency lines, not requests or ephemeral storage. The commitment
+	// is taken to match that usage exactly: the best case (a smaller one
+	// saves less, a larger one pays for what it does not use).
+	SavingsPlan         string
+	SavingsPlanDiscount float64
 	// Ephemeral storage (Lambda): storage configured above EphemeralFreeMB
 	// is billed per GB-s of each request's billed duration.
 	EphemeralPricePerGBSecond float64
@@ -269,7 +276,7 @@ func (b FaaSBilling) bill(u usage) (Cost, []float64) {
 		ghzs = max(0, ghzs-b.Free.GHzSeconds*frac)
 		reqs = max(0, reqs-b.Free.Requests*frac)
 	}
-	compute := b.tiered(gbs, frac) + vcpus*b.PricePerVCPUSecond + ghzs*b.PricePerGHzSecond
+	compute := (b.tiered(gbs, frac) + vcpus*b.PricePerVCPUSecond + ghzs*b.PricePerGHzSecond) * (1 - b.SavingsPlanDiscount)
 	requests := reqs * b.PricePerMillionRequests / 1e6
 	var totalGross, totalReq float64
 	for i := range nfn {
@@ -359,4 +366,12 @@ func (p ProvisionedRates) granule() sim.Time {
 		return 1
 	}
 	return p.Rounding
+}
+
+// purchase is what the savings plan did; nil on demand.
+func (b FaaSBilling) purchase() *PurchaseStats {
+	if b.SavingsPlan == "" {
+		return nil
+	}
+	return &PurchaseStats{Option: b.SavingsPlan, Discount: b.SavingsPlanDiscount}
 }

@@ -81,6 +81,9 @@ type Summary struct {
 	// FrontDoor is what the gateway or load balancer in front saw; nil
 	// without one.
 	FrontDoor *FrontDoorStats
+	// Purchase is what a purchase option other than on demand did (a
+	// fleet's commitment or spot, a FaaS savings plan); nil on demand.
+	Purchase *PurchaseStats
 }
 
 // InstanceStats are time-weighted over the window.

@@ -314,10 +314,14 @@ var costComponents = []costComponent{
 }
 
 // componentOf is the stacked part a breakdown key is drawn in: a front
-// door's lines (api_gateway, load_balancer) together, the others by name.
+// door's lines (api_gateway, load_balancer) together, a fleet's commitment
+// with its servers, the others by name.
 func componentOf(key string) string {
-	if key == "api_gateway" || key == "load_balancer" {
+	switch key {
+	case "api_gateway", "load_balancer":
 		return "front_door"
+	case "commitment":
+		return "servers"
 	}
 	return key
 }

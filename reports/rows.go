@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 )
@@ -103,6 +104,17 @@ func Rows(r *Results, base int) []Row {
 			text := "-"
 			if fd := r.Systems[i].FrontDoor; fd != nil {
 				text = fd.Type
+			}
+			row.Cells = append(row.Cells, Cell{Text: text})
+		}
+		rows = append(rows, row)
+	}
+	if anySystem(r, func(s *SystemResult) bool { return s.Purchase != nil }) {
+		row := Row{Label: "purchase"}
+		for i := range r.Systems {
+			text := "on demand"
+			if p := r.Systems[i].Purchase; p != nil {
+				text = fmt.Sprintf("%s (%s off)", p.Option, pct(p.Discount*100)+"%")
 			}
 			row.Cells = append(row.Cells, Cell{Text: text})
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 )
 
 // billWorkload is the small deterministic workload every preset is billed
@@ -267,4 +268,30 @@ systems: [{name: s, platform: gcp-cloud-run, max_concurrency: 2, instance_concur
 	if rej != 0 || worst < 199_000 {
 		t.Errorf("no bound: %d rejected, worst %v ms; want 0 and about 200 s", rej, worst)
 	}
+}
+
+// TestAzureTimeouts: Consumption runs a function 5 minutes by default and
+// 10 at most, on up to 200 instances (Windows; 100 on Linux); Flex 30
+// minutes by default, up to 1,000 instances (the service limits table,
+// read 2026-12-01). A longer timeout is refused at the system's key.
+func TestAzureTimeouts(t *testing.T) {
+	for _, tt := range []struct {
+		system    string
+		want      time.Duration
+		instances int
+	}{
+		{"{name: a, platform: azure-functions-consumption}", 5 * time.Minute, 200},
+		{"{name: a, platform: azure-functions-consumption, timeout: 10m}", 10 * time.Minute, 200},
+		{"{name: a, platform: azure-functions-flex}", 30 * time.Minute, 1000},
+	} {
+		sc, err := Load(write(t, "s.yaml", head+"systems: ["+tt.system+"]\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sc.Systems[0].FaaS; got.Timeout != tt.want || got.MaxConcurrency != tt.instances {
+			t.Errorf("%s: timeout %v, %d instances; want %v, %d", tt.system, got.Timeout, got.MaxConcurrency, tt.want, tt.instances)
+		}
+	}
+	find(t, problems(t, "s.yaml", head+"systems: [{name: a, platform: azure-functions-consumption, timeout: 11m}]\n"),
+		"systems[0].timeout", "11m0s exceeds platform azure-functions-consumption's limit", "10m0s")
 }

@@ -75,6 +75,7 @@ var (
 		"timeout":              "0s",
 		"billing_minimum":      durationKey(serverDefault.Billing.MinimumBilled),
 		"billing_granularity":  durationKey(serverDefault.Billing.Granularity),
+		"spot_first_hour_free": serverDefault.Purchase.FreeFirstHour,
 	}
 	reportDefaults = map[string]any{
 		"interval": "1m",

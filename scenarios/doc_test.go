@@ -31,6 +31,9 @@ func TestReferenceCoversEveryKey(t *testing.T) {
 		want = append(want, name)
 		want = append(want, k.keys...)
 	}
+	want = append(want, purchaseKeys...)
+	want = append(want, interruptionKeys...)
+	want = append(want, serverPurchaseOptions...)
 	want = append(want, frontDoorKeys...)
 	want = append(want, requestTierKeys...)
 	want = append(want, frontDoorNames()...)

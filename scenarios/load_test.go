@@ -485,7 +485,7 @@ func TestEveryPreset(t *testing.T) {
 		for k := range p.Limits {
 			switch k {
 			case "max_timeout", "min_memory_mb", "max_memory_mb", "max_instance_concurrency",
-				"min_ephemeral_storage_mb", "max_ephemeral_storage_mb":
+				"min_ephemeral_storage_mb", "max_ephemeral_storage_mb", "purchase_options":
 			default:
 				t.Errorf("%s: limit %q is not checked by scenarios", name, k)
 			}

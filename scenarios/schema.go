@@ -14,7 +14,7 @@ var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
 		"ephemeral_storage_mb"}
-	systemKeys = []string{"name", "type", "platform", "front_door"}
+	systemKeys = []string{"name", "type", "platform", "front_door", "purchase"}
 	faasKeys   = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
 		// platform catalogue: docs/platforms.md
@@ -27,9 +27,10 @@ var (
 		"full_vcpu_memory_mb", "vcpu_ceiling",
 		// bills around the function (issue 12): docs/platforms.md
 		"ephemeral_storage_mb", "ephemeral_storage_price_per_gb_second", "ephemeral_storage_free_mb",
-		"queue_timeout", "baseline_idle_only"}
+		"queue_timeout", "baseline_idle_only", "purchase_discounts"}
 	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
-		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule"}
+		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule",
+		"purchase_discounts", "spot_first_hour_free"}
 	priceTierKeys = []string{"above_gb_seconds", "price_per_gb_second"}
 )
 
@@ -217,6 +218,9 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 	}
 	if preset != nil {
 		d.limits(o, preset, sys.Name, fns, timeout, timeoutOK)
+	}
+	if len(d.probs) == n {
+		d.purchase(o, &sys, preset)
 	}
 	if o.has("front_door") {
 		sys.FrontDoor = d.frontDoor(o, typ)
