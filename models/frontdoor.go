@@ -101,6 +101,7 @@ type FrontDoor struct {
 	// order; deadlines are arrival + Timeout, so the first is the earliest.
 	pend     ring[pendingReq]
 	timerSet bool
+	hTimer   sim.HandlerID
 
 	requests, timedOut int64
 	hours              []lbHour // load balancer: usage per clock hour of the window
@@ -151,6 +152,7 @@ func NewFrontDoor(cfg FrontDoorConfig, inner System) (*FrontDoor, error) {
 // Start implements System: the backend reports to the front door.
 func (d *FrontDoor) Start(e *sim.Engine, obs Observer, w Window) {
 	d.e, d.obs, d.w = e, obs, w
+	d.hTimer = e.Register((*frontDoorTimer)(d))
 	if d.cfg.Pricing == FrontDoorLoadBalancer {
 		d.hours = make([]lbHour, (w.Horizon-w.Warmup+time.Hour-1)/time.Hour)
 	}
@@ -168,7 +170,7 @@ func (d *FrontDoor) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 			d.pend.push(pendingReq{at: inv.At, fn: inv.Fn})
 			if !d.timerSet {
 				d.timerSet = true
-				e.Schedule(inv.At+d.cfg.Timeout+1, (*frontDoorTimer)(d), 0)
+				e.ScheduleID(inv.At+d.cfg.Timeout+1, d.hTimer, 0)
 			}
 		}
 	}
@@ -246,7 +248,7 @@ func (h *frontDoorTimer) Fire(e *sim.Engine, _ uint64) {
 	}
 	d.timerSet = q.len() > 0
 	if d.timerSet {
-		e.Schedule(q.peek().at+d.cfg.Timeout+1, h, 0)
+		e.ScheduleID(q.peek().at+d.cfg.Timeout+1, d.hTimer, 0)
 	}
 }
 

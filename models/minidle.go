@@ -13,7 +13,7 @@ import "github.com/faasim/faasim/sim"
 
 // startMinIdle opens fn's count of idle min instances at time 0.
 func (f *FaaS) startMinIdle(fn int32) {
-	g := &f.fns[fn].minIdle
+	g := &f.fx[fn].minIdle
 	g.from = f.w.Warmup
 	g.add(0, f.cfg.MinInstances)
 }
@@ -21,7 +21,7 @@ func (f *FaaS) startMinIdle(fn int32) {
 // busyChanged moves fn's count of instances with a request by delta at now,
 // and with it the idle min instances.
 func (f *FaaS) busyChanged(fn int32, now sim.Time, delta int) {
-	fs := &f.fns[fn]
+	fs := &f.fx[fn]
 	was := max(0, f.cfg.MinInstances-fs.busyN)
 	fs.busyN += delta
 	if is := max(0, f.cfg.MinInstances-fs.busyN); is != was {
@@ -43,7 +43,7 @@ func (f *FaaS) baselineSeconds(now sim.Time) []float64 {
 			out[fn] = float64(f.cfg.MinInstances) * (now - f.w.Warmup).Seconds()
 			continue
 		}
-		g := &f.fns[fn].minIdle
+		g := &f.fx[fn].minIdle
 		g.advance(now)
 		out[fn] = g.area / 1e9
 	}

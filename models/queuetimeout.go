@@ -12,13 +12,13 @@ import "github.com/faasim/faasim/sim"
 
 // armQueueTimeout makes sure a timer is pending for fn's queue.
 func (f *FaaS) armQueueTimeout(e *sim.Engine, fn int32) {
-	fs := &f.fns[fn]
+	fs := &f.fx[fn]
 	if f.cfg.QueueTimeout == 0 || fs.qwake || fs.queue.len() == 0 {
 		return
 	}
 	fs.qwake = true
 	head := f.reqs.items[*fs.queue.peek()].arrival
-	e.Schedule(max(head+f.cfg.QueueTimeout, e.Now()), (*faasQueueTimeout)(f), uint64(fn))
+	e.ScheduleID(max(head+f.cfg.QueueTimeout, e.Now()), f.hQueueTimeout, uint64(fn))
 }
 
 type faasQueueTimeout FaaS
@@ -28,7 +28,7 @@ type faasQueueTimeout FaaS
 func (h *faasQueueTimeout) Fire(e *sim.Engine, arg uint64) {
 	f := (*FaaS)(h)
 	fn := int32(arg)
-	fs := &f.fns[fn]
+	fs := &f.fx[fn]
 	fs.qwake = false
 	now := e.Now()
 	for fs.queue.len() > 0 {
@@ -38,6 +38,7 @@ func (h *faasQueueTimeout) Fire(e *sim.Engine, arg uint64) {
 			break
 		}
 		fs.queue.pop()
+		f.fns[fn].queued--
 		f.queued--
 		rq.out = Rejected
 		rq.wait = now - rq.arrival

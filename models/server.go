@@ -59,6 +59,7 @@ type Server struct {
 	w     Window
 	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 	load  level  // busy workers
+	hDone sim.HandlerID
 
 	fleet
 }
@@ -119,6 +120,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 // Start implements System.
 func (s *Server) Start(e *sim.Engine, obs Observer, w Window) {
 	s.obs, s.w = obs, w
+	s.hDone = e.Register((*serverDone)(s))
 	s.load.from = w.Warmup
 	s.startFleet(e)
 }
@@ -182,7 +184,7 @@ func (s *Server) serve(e *sim.Engine, r int32) {
 		end = rq.arrival + s.cfg.Timeout
 		rq.out = TimedOut
 	}
-	e.Schedule(end, (*serverDone)(s), uint64(r)|uint64(rq.gen)<<32)
+	e.ScheduleID(end, s.hDone, uint64(r)|uint64(rq.gen)<<32)
 }
 
 type serverDone Server
@@ -247,7 +249,7 @@ func (s *Server) Finish() Summary {
 		return Summary{Cost: Cost{Items: items, MonthlyUSD: monthly}, Instances: stats, Purchase: ps}
 	}
 	fs := s.closeBooks(w.Horizon)
-	stats.Mean, stats.Max = s.alive.mean(w), s.alive.max
+	stats.Mean, stats.Max = s.alive.mean(w), int(s.alive.max)
 	stats.Fleet = &fs
 	// A per-instance fleet's month is this window's bill scaled to 30 days.
 	monthly := Cost{Items: items}.Total() * float64(Month) / float64(w.Horizon-w.Warmup)

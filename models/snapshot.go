@@ -54,9 +54,9 @@ func (f *FaaS) Snapshot(now sim.Time) Snapshot {
 			s.Idle++
 		}
 	}
-	s.InService = f.slots.v
+	s.InService = int(f.slots.v)
 	for i := range f.fns {
-		s.Queued += f.fns[i].queue.len()
+		s.Queued += int(f.fns[i].queued)
 	}
 	if now > f.w.Warmup {
 		m := f.meter.clone()

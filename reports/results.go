@@ -262,6 +262,9 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 	if fd := sum.FrontDoor; fd != nil {
 		sr.FrontDoor = &FrontDoorResult{Type: fd.Name, Requests: fd.Requests, TimedOut: fd.TimedOut, LCUHours: sig(fd.LCUHours)}
 	}
+	if len(a.fns) > 0 {
+		sr.Functions = make([]FunctionResult, 0, len(a.fns))
+	}
 	for i, t := range a.fns {
 		fr := FunctionResult{Name: info.Functions[i], Counts: t.counts(), LatencyMS: t.latency()}
 		if i < len(sum.FunctionCost) {

@@ -261,3 +261,35 @@ func ratioOrDash(a, b float64) string {
 	}
 	return ratio(a, b)
 }
+
+// renderGrid prints a plain table: a header and rows of text, the first
+// left columns left-aligned (labels), the rest right-aligned (figures).
+func renderGrid(w io.Writer, head []string, rows [][]string, left int) error {
+	align := make([]tw.Align, len(head))
+	for i := range align {
+		align[i] = tw.AlignRight
+		if i < left {
+			align[i] = tw.AlignLeft
+		}
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+	h := make([]any, len(head))
+	for i, c := range head {
+		h[i] = c
+	}
+	t.Header(h...)
+	for _, r := range rows {
+		cells := make([]any, len(r))
+		for i, c := range r {
+			cells[i] = c
+		}
+		if err := t.Append(cells...); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}

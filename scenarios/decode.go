@@ -17,6 +17,8 @@ type decoder struct {
 	probs Problems
 	// userFunctions: the file gives functions (not the default one).
 	userFunctions bool
+	// traces shares checked traces between decodes (nil: read each time).
+	traces *traceCache
 }
 
 func (d *decoder) problem(path, format string, args ...any) {

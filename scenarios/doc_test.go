@@ -16,7 +16,8 @@ func TestReferenceCoversEveryKey(t *testing.T) {
 	}
 	doc := string(b)
 	var want []string
-	for _, keys := range [][]string{topKeys, functionKeys, systemKeys, faasKeys, serverKeys, plannedWorkloads, plannedKeepAlive} {
+	for _, keys := range [][]string{topKeys, functionKeys, systemKeys, faasKeys, serverKeys, plannedWorkloads, plannedKeepAlive,
+		sweepKeys, goalKeys, rangeKeys} {
 		want = append(want, keys...)
 	}
 	for name, w := range workloadTypes {
@@ -47,7 +48,7 @@ func TestReferenceCoversEveryKey(t *testing.T) {
 		}
 	}
 	// Each default appears in its key's table row as `value`.
-	for _, defaults := range []map[string]any{scenarioDefaults, functionDefaults, faasDefaults, serverDefaults} {
+	for _, defaults := range []map[string]any{scenarioDefaults, functionDefaults, faasDefaults, serverDefaults, sweepDefaults, goalDefaults} {
 		for k, v := range defaults {
 			if k == "functions" || k == "exec" || k == "keep_alive" {
 				continue // maps, written out in the row by hand

@@ -51,7 +51,8 @@ func readFile(path string) (*Document, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &Document{File: path, raw: normalize(v.AllSettings()).(map[string]any)}, nil
+	return &Document{File: path, raw: normalize(v.AllSettings()).(map[string]any), typ: typ,
+		text: func() ([]byte, error) { return os.ReadFile(path) }, traces: newTraceCache()}, nil
 }
 
 // Open loads nameOrPath if it is a file, else the embedded example of that
@@ -74,6 +75,11 @@ func OpenWith(nameOrPath string, ovs ...Override) (*Scenario, error) {
 type Document struct {
 	File string // the path, or "embedded:NAME"
 	raw  map[string]any
+	typ  string                 // yaml | toml | json
+	text func() ([]byte, error) // the file's bytes (KeyOrder reads them)
+	// traces are the checked traces of earlier decodes: the points of a
+	// sweep read and check a trace file once.
+	traces *traceCache
 }
 
 // ReadDocument reads nameOrPath if it is a file, else the embedded example
@@ -84,6 +90,9 @@ func ReadDocument(nameOrPath string) (*Document, error) {
 		return readFile(nameOrPath)
 	}
 	name := strings.TrimSuffix(nameOrPath, ".yaml")
+	if alias, ok := exampleAliases[name]; ok {
+		name = alias
+	}
 	b, err := examples.ReadFile(name + ".yaml")
 	if err != nil {
 		return nil, Problems{{File: nameOrPath, Msg: fmt.Sprintf("no such file, and no example of that name (examples: %s)",
@@ -101,7 +110,7 @@ func (d *Document) Raw() map[string]any { return deepCopy(d.raw).(map[string]any
 // override set names the override ("(from --set workload.rate=-1)").
 func (d *Document) Decode(ovs ...Override) (*Scenario, error) {
 	raw, done, probs := applyOverrides(d.File, d.raw, ovs)
-	s, err := decode(d.File, raw)
+	s, err := decode(d.File, raw, d.traces)
 	var dp Problems
 	if errors.As(err, &dp) {
 		return nil, append(probs, attribute(dp, done)...)
@@ -134,7 +143,8 @@ func readBytes(file string, b []byte) (*Document, error) {
 	if err := v.ReadConfig(bytes.NewReader(b)); err != nil {
 		return nil, syntaxProblems(file, "yaml", err)
 	}
-	return &Document{File: file, raw: normalize(v.AllSettings()).(map[string]any)}, nil
+	return &Document{File: file, raw: normalize(v.AllSettings()).(map[string]any), typ: "yaml",
+		text: func() ([]byte, error) { return b, nil }, traces: newTraceCache()}, nil
 }
 
 // newViper does not split keys at dots, so a percentile key like "99.9"

@@ -11,15 +11,17 @@ import (
 	"github.com/faasim/faasim/models"
 	"github.com/faasim/faasim/reports"
 	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/workloads"
 )
 
 // RunOptions tune how a scenario runs, never what it computes.
 type RunOptions struct {
 	// Seed overrides the scenario's seed when non-nil.
 	Seed *uint64
-	// Jobs is how many systems are simulated at once (default: GOMAXPROCS).
-	// Results do not depend on it: every system runs on its own engine with
-	// its own Source from the same seed, and results are kept in system order.
+	// Jobs is how many systems are simulated at once (default: GOMAXPROCS):
+	// a scenario of S systems uses min(S, Jobs) cores. Results do not depend
+	// on it: every system runs on its own engine, all read one workload
+	// (generated once, share.go), and results are kept in system order.
 	Jobs int
 	// Progress, if set, is called now and then, from several goroutines at
 	// once, with the share of the total simulated time done so far (0 to 1).
@@ -74,14 +76,29 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 			o.Progress(float64(sum) / float64(1000*len(done)))
 		}
 	}
+	src, err := s.NewSource(sim.Seed(seed))
+	if err != nil {
+		return nil, traceProblem(err)
+	}
+	// One system reads the workload itself; several share one reading.
+	srcs := []workloads.Source{src}
+	finished := func(int) {}
 	sem := make(chan struct{}, jobs)
+	if n := len(s.Systems); n > 1 {
+		shared := share(ctx, src, n, sem)
+		srcs = make([]workloads.Source, n)
+		for i, sh := range shared {
+			srcs[i] = sh
+		}
+		finished = func(i int) { shared[i].close() } // what it did not read goes to the others
+	}
 	var wg sync.WaitGroup
 	for i := range s.Systems {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			r, err := s.runSystem(ctx, i, sim.Seed(seed), report(i), o)
+			sem <- struct{}{}
+			defer func() { finished(i); <-sem; wg.Done() }()
+			r, err := s.runSystem(ctx, i, sim.Seed(seed), srcs[i], report(i), o)
 			if err != nil {
 				errs[i] = fmt.Errorf("system %q: %w", s.Systems[i].Name, err)
 				cancel()
@@ -100,11 +117,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 	return res, nil
 }
 
-func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, progress func(sim.Time), o RunOptions) (reports.SystemResult, error) {
-	src, err := s.NewSource(seed)
-	if err != nil {
-		return reports.SystemResult{}, err
-	}
+func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, src workloads.Source, progress func(sim.Time), o RunOptions) (reports.SystemResult, error) {
 	sys, err := s.NewSystem(i, seed)
 	if err != nil {
 		return reports.SystemResult{}, err

@@ -24,6 +24,9 @@ type Scenario struct {
 	Functions []workloads.Function
 	Systems   []System
 	Report    Report
+	// Sweep: the file has a sweep: or goal: section, which package sweep
+	// runs; the rest of the file is its base scenario.
+	Sweep bool
 	// SLO is every system's service-level objective (slo:): constraints
 	// over its metrics; nil without one.
 	SLO []*reports.Expr

@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo"}
+	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
 		"ephemeral_storage_mb"}
 	systemKeys = []string{"name", "type", "platform", "front_door", "purchase"}
@@ -36,8 +36,8 @@ var (
 
 // decode checks raw (keys already lowercased) and returns the Scenario, or
 // every problem found.
-func decode(file string, raw map[string]any) (*Scenario, error) {
-	d := &decoder{file: file}
+func decode(file string, raw map[string]any, traces *traceCache) (*Scenario, error) {
+	d := &decoder{file: file, traces: traces}
 	_, d.userFunctions = raw["functions"]
 	s := d.scenario(d.object("", withDefaults(scenarioDefaults, raw)))
 	if len(d.probs) > 0 {
@@ -54,6 +54,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 		s.Name, _ = o.str("name")
 	}
 	s.Seed, _ = o.uint64("seed")
+	s.Sweep = o.has("sweep") || o.has("goal")
 	var durOK bool
 	if o.require("duration", "the simulated time, a duration like 24h") {
 		s.Duration, durOK = o.positive("duration")

@@ -273,7 +273,7 @@ func (d *decoder) finishWorkload(top *object, s *Scenario) {
 	if d.userFunctions {
 		top.fail("functions", "a trace brings its own functions (names, memory, execution times); leave functions out")
 	}
-	tr, err := workloads.ReadTrace(sim.Seed(s.Seed), *w.trace)
+	tr, err := d.traces.read(sim.Seed(s.Seed), *w.trace)
 	if err != nil {
 		var te *workloads.TraceError
 		if errors.As(err, &te) {

@@ -53,7 +53,9 @@ type Mixed struct {
 	horizon sim.Time
 	cum     []float64 // cumulative weights, last = 1
 	pick    *rand.Rand
-	exec    []dist.Rander
+	seed    sim.Seed
+	fns     []Function
+	exec    []dist.Rander // per function, made at its first call (a stream's draws do not depend on when)
 }
 
 var _ Source = (*Mixed)(nil)
@@ -65,7 +67,8 @@ func NewMixed(seed sim.Seed, arr Arrivals, fns []Function, horizon sim.Time) (*M
 	if len(fns) == 0 {
 		return nil, fmt.Errorf("workloads: no functions")
 	}
-	m := &Mixed{arr: arr, horizon: horizon, pick: seed.Stream("workload/pick")}
+	m := &Mixed{arr: arr, horizon: horizon, pick: seed.Stream("workload/pick"), seed: seed, fns: fns,
+		exec: make([]dist.Rander, len(fns))}
 	var total float64
 	for _, f := range fns {
 		if !(f.Weight > 0) {
@@ -77,7 +80,6 @@ func NewMixed(seed sim.Seed, arr Arrivals, fns []Function, horizon sim.Time) (*M
 	for _, f := range fns {
 		c += f.Weight / total
 		m.cum = append(m.cum, c)
-		m.exec = append(m.exec, f.Exec.New(seed.Source("exec/"+f.Name)))
 	}
 	m.cum[len(m.cum)-1] = 1
 	return m, nil
@@ -96,7 +98,12 @@ func (m *Mixed) Next(inv *Invocation) bool {
 		u := m.pick.Float64()
 		fn = sort.Search(len(m.cum)-1, func(i int) bool { return m.cum[i] > u })
 	}
-	*inv = Invocation{At: t, Exec: dist.Seconds(m.exec[fn].Rand()), Fn: int32(fn)}
+	x := m.exec[fn]
+	if x == nil {
+		x = m.fns[fn].Exec.New(m.seed.Source("exec/" + m.fns[fn].Name))
+		m.exec[fn] = x
+	}
+	*inv = Invocation{At: t, Exec: dist.Seconds(x.Rand()), Fn: int32(fn)}
 	return true
 }
 

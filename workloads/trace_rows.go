@@ -31,6 +31,9 @@ type rowTable struct {
 	lay    rowLayout
 	index  map[string]int32 // function hash -> index in Trace.Functions, -1 if not selected
 	origin int64            // ns, trace time of replay time 0 before the window (timestamps)
+	// sorted: every row arrives no earlier than the row above it, so a
+	// replay streams rows straight through, without the reordering heap.
+	sorted bool
 }
 
 func readRows(seed sim.Seed, o TraceOptions) (*Trace, error) {
@@ -47,6 +50,8 @@ func readRows(seed sim.Seed, o TraceOptions) (*Trace, error) {
 		return nil, err
 	}
 	defer p.c.close()
+	rt.sorted = true
+	prev := int64(math.MinInt64)
 	for {
 		ok, e := p.next()
 		if e != nil {
@@ -58,6 +63,10 @@ func readRows(seed sim.Seed, o TraceOptions) (*Trace, error) {
 		if p.bad {
 			continue
 		}
+		if p.arrival < prev {
+			rt.sorted = false
+		}
+		prev = p.arrival
 		k, seen := rt.index[string(p.hash)]
 		if !seen {
 			h := string(p.hash)
@@ -329,6 +338,9 @@ type rowSource struct {
 	seq     int64
 	eof     bool
 	err     error
+	// a sorted trace's current row, emitted left more times (Scale)
+	left int64
+	cur  rowItem
 }
 
 func (rt *rowTable) source(t *Trace, seed sim.Seed, horizon sim.Time) (Source, error) {
@@ -387,6 +399,9 @@ func (s *rowSource) pop() rowItem {
 
 // Next implements Source.
 func (s *rowSource) Next(inv *Invocation) bool {
+	if s.t.rows.sorted {
+		return s.nextSorted(inv)
+	}
 	for {
 		if len(s.heap) > 0 && (s.eof || int64(s.heap[0].at)+int64(s.t.opts.From) <= s.p.mark) {
 			it := s.pop()
@@ -412,32 +427,69 @@ func (s *rowSource) stop() {
 	}
 }
 
-// read takes one row into the heap (or notes the end of the file).
-func (s *rowSource) read() {
+// nextSorted is Next for a sorted trace: each row is emitted as it is
+// read, in the order the heap would give (time, then row).
+func (s *rowSource) nextSorted(inv *Invocation) bool {
+	for s.left == 0 {
+		if s.eof {
+			return false
+		}
+		fn, ok := s.row()
+		if !ok {
+			continue
+		}
+		at := sim.Time(s.p.arrival - int64(s.t.opts.From))
+		if at >= s.horizon {
+			s.stop()
+			return false
+		}
+		s.left = s.sc.copies(1)
+		s.cur = rowItem{at: at, exec: sim.Time(s.p.duration), fn: fn}
+	}
+	s.left--
+	exec := s.cur.exec
+	if exec < 0 {
+		exec = dist.Seconds(s.exec[s.cur.fn].Rand())
+	}
+	*inv = Invocation{At: s.cur.at, Exec: exec, Fn: s.cur.fn}
+	return true
+}
+
+// row reads the next row and returns its function, or false for a row not
+// replayed (bad, outside the window, not selected) or at the end of the
+// file or an error (s.eof set).
+func (s *rowSource) row() (int32, bool) {
 	ok, e := s.p.next()
 	if e != nil {
 		s.err = e
 		s.stop()
-		return
+		return 0, false
 	}
 	if !ok {
 		s.eof = true
 		s.p.c.close()
-		return
+		return 0, false
 	}
 	p := s.p
 	if p.bad || !p.inWindow() {
-		return
+		return 0, false
 	}
 	fn, known := s.t.rows.index[string(p.hash)]
 	if !known {
 		s.err = &TraceError{File: p.c.name, Line: p.c.line, Msg: "function " + string(p.hash) + " was not in the file when it was first read; has the file changed?"}
 		s.stop()
+		return 0, false
+	}
+	return fn, fn >= 0
+}
+
+// read takes one row into the heap (or notes the end of the file).
+func (s *rowSource) read() {
+	fn, ok := s.row()
+	if !ok {
 		return
 	}
-	if fn < 0 {
-		return
-	}
+	p := s.p
 	n := s.sc.copies(1)
 	at := sim.Time(p.arrival - int64(s.t.opts.From))
 	for range n {

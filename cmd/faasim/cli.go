@@ -44,7 +44,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "faasim:", strings.TrimRight(err.Error(), "\n"))
 	var probs scenarios.Problems
 	var ue usageError
-	if errors.As(err, &probs) || errors.As(err, &ue) {
+	var gu goalUnmet
+	switch {
+	case errors.As(err, &gu):
+		return exitGoalUnmet
+	case errors.As(err, &probs) || errors.As(err, &ue):
 		return exitBadInput
 	}
 	return exitFailure
@@ -73,7 +77,7 @@ examples run by name:  faasim run webhook`,
 		return nil
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd(), newPlotCmd(), newTraceCmd(), newWorkloadCmd())
+	root.AddCommand(newRunCmd(), newValidateCmd(), newPlatformsCmd(), newExamplesCmd(), newVersionCmd(), newPlotCmd(), newTraceCmd(), newWorkloadCmd(), newSweepCmd())
 	return root
 }
 
@@ -110,6 +114,9 @@ func newRunCmd() *cobra.Command {
 			sc, err := sets.open(args[0])
 			if err != nil {
 				return err
+			}
+			if sc.Sweep {
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: %s has a sweep or a goal, which 'faasim sweep %s' runs; this runs its base scenario once\n", sc.File, args[0])
 			}
 			if err := checkRunFlags(sc, base, every); err != nil {
 				return err
@@ -209,6 +216,9 @@ func newValidateCmd() *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s: scenario %q, %d system(s), %d function(s), %v simulated\n",
 				sc.File, sc.Name, len(sc.Systems), len(sc.Functions), sc.Duration)
+			if sc.Sweep {
+				return validateSweep(cmd.OutOrStdout(), args[0], sets)
+			}
 			return nil
 		},
 	}

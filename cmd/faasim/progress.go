@@ -35,7 +35,17 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
-func (p *progress) update(done float64) {
+func (p *progress) update(done float64) { p.show("simulating…", done) }
+
+// runs is update for a sweep: "sweep: 37/120 runs, 31%, about 0:12 left"
+// (a goal's search adds runs as it goes, so the total can grow).
+func (p *progress) runs(done, total int) {
+	if total > 0 {
+		p.show(fmt.Sprintf("sweep: %d/%d runs,", done, total), float64(done)/float64(total))
+	}
+}
+
+func (p *progress) show(what string, done float64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -43,7 +53,7 @@ func (p *progress) update(done float64) {
 		return
 	}
 	p.last = now
-	line := fmt.Sprintf("simulating… %3.0f%%", done*100)
+	line := fmt.Sprintf("%s %3.0f%%", what, done*100)
 	if elapsed := now.Sub(p.start); done >= 0.01 && elapsed >= time.Second {
 		left := time.Duration(float64(elapsed) * (1 - done) / done)
 		line += ", about " + clock(left) + " left"
