@@ -331,17 +331,8 @@ func (b FaaSBilling) ephemeral(u usage, per []float64) float64 {
 // tiered prices gbs GB-seconds over the volume tiers, their monthly
 // thresholds scaled by frac.
 func (b FaaSBilling) tiered(gbs, frac float64) float64 {
-	var usd float64
-	price, from := b.PricePerGBSecond, 0.0
-	for _, t := range b.Tiers {
-		at := t.AboveGBSeconds * frac
-		if gbs <= at {
-			break
-		}
-		usd += (at - from) * price
-		price, from = t.PricePerGBSecond, at
-	}
-	return usd + (gbs-from)*price
+	return tiered(gbs, frac, b.PricePerGBSecond, len(b.Tiers),
+		func(i int) (float64, float64) { return b.Tiers[i].AboveGBSeconds, b.Tiers[i].PricePerGBSecond })
 }
 
 // ProvisionedRates are AWS Lambda's provisioned-concurrency prices: the

@@ -323,7 +323,8 @@ func (d *FrontDoor) bill(now sim.Time) (usd, lcuHours float64) {
 	switch d.cfg.Pricing {
 	case FrontDoorPerRequest:
 		frac := float64(span) / float64(Month)
-		return volumeTiered(float64(d.requests), frac, d.cfg.PricePerMillionRequests, d.cfg.Tiers) / 1e6, 0
+		return tiered(float64(d.requests), frac, d.cfg.PricePerMillionRequests, len(d.cfg.Tiers),
+			func(i int) (float64, float64) { return d.cfg.Tiers[i].AboveRequests, d.cfg.Tiers[i].PricePerMillion }) / 1e6, 0
 	case FrontDoorLoadBalancer:
 		lcuHours = d.lcuHours(now)
 		return span.Hours()*d.cfg.PricePerHour + lcuHours*d.cfg.PricePerLCUHour, lcuHours
@@ -359,22 +360,6 @@ func (d *FrontDoor) lcuHours(now sim.Time) float64 {
 		total += lcu * secs / 3600
 	}
 	return total
-}
-
-// volumeTiered prices units over monthly volume tiers scaled by frac
-// (threshold × window / Month), the first at first.
-func volumeTiered(units, frac, first float64, tiers []VolumeTier) float64 {
-	var usd float64
-	price, from := first, 0.0
-	for _, t := range tiers {
-		at := t.AboveRequests * frac
-		if units <= at {
-			break
-		}
-		usd += (at - from) * price
-		price, from = t.PricePerMillion, at
-	}
-	return usd + (units-from)*price
 }
 
 // Snapshot implements Snapshotter when the backend does: its state, with

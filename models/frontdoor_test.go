@@ -153,3 +153,30 @@ func TestFrontDoorLoadBalancerLCU(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFrontDoorPoisson1000 is BenchmarkFaaSPoisson1000's system behind
+// an HTTP API (per-request tiers, a 30 s timeout, so every request passes
+// the pending FIFO and its timer): the front door's cost per request.
+func BenchmarkFrontDoorPoisson1000(b *testing.B) {
+	const d = 60 * time.Second
+	fns := []workloads.Function{fn("f", 512, dist.LogNormalMedianP99(0.08, 0.4))}
+	w := models.Window{Horizon: d}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		f := newFaaS(b, models.FaaSConfig{Functions: fns, ColdStart: dist.LogNormalMedianP99(0.25, 1.2),
+			KeepAlive: models.FixedKeepAlive{Idle: 10 * time.Minute}, Billing: lambdaBilling(true), Seed: 1})
+		fd, err := models.NewFrontDoor(models.FrontDoorConfig{Name: "aws-api-gateway-http", Pricing: models.FrontDoorPerRequest,
+			PricePerMillionRequests: 1, Timeout: 30 * time.Second, Seed: 1}, f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		src, err := workloads.NewMixed(1, workloads.NewPoisson(1, 1000), fns, w.Horizon)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := models.Simulate(contextBG, fd, src, w, nop{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)*1000*d.Seconds()/b.Elapsed().Seconds(), "req/s")
+}

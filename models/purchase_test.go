@@ -10,16 +10,6 @@ import (
 	"github.com/faasim/faasim/workloads"
 )
 
-func costItem0(s models.Summary, name string) float64 {
-	var usd float64
-	for _, it := range s.Cost.Items {
-		if it.Name == name {
-			usd += it.USD
-		}
-	}
-	return usd
-}
-
 // A static fleet of 3 at $0.096/h for 2 h, bought four ways, by hand:
 // on demand 3 × 2 × 0.096 = $0.576; a commitment of 3 instances at 36.5%
 // off, 3 × 2 × 0.096 × 0.635 = $0.36576 and nothing on demand; of 2,
@@ -50,7 +40,7 @@ func TestPurchaseStaticFleet(t *testing.T) {
 		if c.completed() < 14000 {
 			t.Fatalf("%s: %d completed", tc.name, c.completed())
 		}
-		got := []float64{costItem0(s, "commitment"), costItem0(s, "servers"), s.Cost.MonthlyUSD}
+		got := []float64{costItem(s, "commitment"), costItem(s, "servers"), s.Cost.MonthlyUSD}
 		want := []float64{tc.commitment, tc.servers, tc.monthly}
 		for i := range got {
 			if math.Abs(got[i]-want[i]) > 1e-9 {

@@ -119,23 +119,11 @@ func (d *decoder) frontDoor(sys *object, typ string) *models.FrontDoorConfig {
 
 // requestTiers reads request_tiers: [{above_requests: 333e6, price_per_million_requests: 2.8}, ...].
 func (d *decoder) requestTiers(o *object) []models.VolumeTier {
-	list, _ := o.list("request_tiers")
 	var tiers []models.VolumeTier
-	for _, t := range list {
-		t.allow(requestTierKeys, nil)
-		okA := t.require("above_requests", "the monthly requests above which the price applies, a number > 0")
-		okP := t.require("price_per_million_requests", "USD per million requests in this tier, a number >= 0")
-		above, ok1 := t.num("above_requests", 0, true)
-		price, ok2 := t.num("price_per_million_requests", 0, false)
-		if !(okA && okP && ok1 && ok2) {
-			continue
-		}
-		if n := len(tiers); n > 0 && above <= tiers[n-1].AboveRequests {
-			t.fail("above_requests", "want tiers in ascending order; %g does not exceed the tier before (%g)", above, tiers[n-1].AboveRequests)
-			continue
-		}
-		tiers = append(tiers, models.VolumeTier{AboveRequests: above, PricePerMillion: price})
-	}
+	volumeTiers(o, "request_tiers", requestTierKeys[0], requestTierKeys[1], "requests", "USD per million requests",
+		func(above, price float64) {
+			tiers = append(tiers, models.VolumeTier{AboveRequests: above, PricePerMillion: price})
+		})
 	return tiers
 }
 
