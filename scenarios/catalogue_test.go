@@ -295,3 +295,20 @@ func TestAzureTimeouts(t *testing.T) {
 	find(t, problems(t, "s.yaml", head+"systems: [{name: a, platform: azure-functions-consumption, timeout: 11m}]\n"),
 		"systems[0].timeout", "11m0s exceeds platform azure-functions-consumption's limit", "10m0s")
 }
+
+// TestEphemeralStorageLimit: Lambda's ephemeral storage is 512 to 10,240
+// MB; beyond, an error naming the function, or with override_limits a
+// warning and a run.
+func TestEphemeralStorageLimit(t *testing.T) {
+	fns := "functions: [{name: f, ephemeral_storage_mb: 20480}]\n"
+	find(t, problems(t, "s.yaml", head+fns+"systems: [{name: l, platform: aws-lambda-x86}]\n"),
+		"functions[0].ephemeral_storage_mb", "20480 MB of ephemeral storage is outside what platform aws-lambda-x86", "512 to 10240",
+		"override_limits")
+	sc, err := Load(write(t, "s.yaml", head+fns+"systems: [{name: l, platform: aws-lambda-x86, override_limits: [ephemeral_storage_mb]}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Warnings) != 1 || !strings.Contains(sc.Warnings[0].Msg, "simulated anyway") {
+		t.Errorf("warnings %v, want one saying it is simulated anyway", sc.Warnings)
+	}
+}

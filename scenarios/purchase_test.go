@@ -45,6 +45,10 @@ func TestPurchaseProblems(t *testing.T) {
 		{"bad purchase_discounts", vms + "purchase_discounts: {savings-plan-5y: 0.8}}", "systems[0].purchase_discounts.savings-plan-5y",
 			[]string{"unknown purchase option"}},
 		{"not a map", vms + "purchase: [spot]}", "systems[0].purchase", []string{"want an option"}},
+		{"interruptions a millisecond apart", vms + "purchase: {option: spot, discount: 0.6, interruption: {every: 1ms}}}", "systems[0].purchase.interruption.every",
+			[]string{"too short", "at least 1s"}},
+		{"a commitment beyond any fleet", vms + "purchase: {option: savings-plan-1y, committed_instances: 1e7}}", "systems[0].purchase.committed_instances",
+			[]string{"too large"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			find(t, problems(t, "s.yaml", head+"systems: ["+tt.system+"]\n"), tt.path, tt.msg...)

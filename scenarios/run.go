@@ -37,14 +37,22 @@ type RunOptions struct {
 // Run simulates every system of the scenario on the same workload and
 // returns their results in scenario order.
 func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, error) {
+	states, err := s.RunStates(ctx, o)
+	if err != nil {
+		return nil, err
+	}
 	seed := s.Seed
 	if o.Seed != nil {
 		seed = *o.Seed
 	}
-	jobs := o.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
+	return s.Results(seed, states), nil
+}
+
+// Results are the figures of a run with the given seed whose systems ended
+// in states (RunStates, in scenario order): what Run returns. A sweep
+// computes them from states read back from their encoding, so a shard
+// merged on another machine gives the same bytes.
+func (s *Scenario) Results(seed uint64, states []reports.SystemState) *reports.Results {
 	res := &reports.Results{
 		Scenario:         s.Name,
 		File:             s.File,
@@ -58,6 +66,33 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 	for _, ov := range s.Overrides {
 		res.Overrides = append(res.Overrides, reports.Override{Key: ov.Path, Value: ov.Value})
 	}
+	for i, st := range states {
+		res.Systems[i] = st.Result(s.systemInfo(i))
+	}
+	reports.Assess(res, s.SLO)
+	return res
+}
+
+func (s *Scenario) systemInfo(i int) reports.SystemInfo {
+	info := reports.SystemInfo{Name: s.Systems[i].Name, Type: s.Systems[i].Type, Platform: s.Systems[i].Platform}
+	for _, f := range s.Functions {
+		info.Functions = append(info.Functions, f.Name)
+	}
+	return info
+}
+
+// RunStates simulates every system of the scenario on the same workload
+// and returns the state each ended in, in scenario order.
+func (s *Scenario) RunStates(ctx context.Context, o RunOptions) ([]reports.SystemState, error) {
+	seed := s.Seed
+	if o.Seed != nil {
+		seed = *o.Seed
+	}
+	jobs := o.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	states := make([]reports.SystemState, len(s.Systems))
 	errs := make([]error, len(s.Systems))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -104,7 +139,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 				cancel()
 				return
 			}
-			res.Systems[i] = r
+			states[i] = r
 		}()
 	}
 	wg.Wait()
@@ -113,28 +148,23 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*reports.Results, err
 			return nil, err
 		}
 	}
-	reports.Assess(res, s.SLO)
-	return res, nil
+	return states, nil
 }
 
-func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, src workloads.Source, progress func(sim.Time), o RunOptions) (reports.SystemResult, error) {
+func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, src workloads.Source, progress func(sim.Time), o RunOptions) (reports.SystemState, error) {
 	sys, err := s.NewSystem(i, seed)
 	if err != nil {
-		return reports.SystemResult{}, err
-	}
-	info := reports.SystemInfo{Name: s.Systems[i].Name, Type: s.Systems[i].Type, Platform: s.Systems[i].Platform}
-	for _, f := range s.Functions {
-		info.Functions = append(info.Functions, f.Name)
+		return reports.SystemState{}, err
 	}
 	acc := reports.NewAccumulator(len(s.Functions))
 	acc.WatchBacklog(s.Window())
 	if o.SeriesDir != "" {
-		r, err := s.runWithSeries(ctx, i, sys, src, acc, info, progress, o)
+		r, err := s.runWithSeries(ctx, i, sys, src, acc, progress, o)
 		return r, traceProblem(err)
 	}
 	sum, err := models.SimulateProgress(ctx, sys, src, s.Window(), acc, progress)
 	if err != nil {
-		return reports.SystemResult{}, traceProblem(err)
+		return reports.SystemState{}, traceProblem(err)
 	}
-	return acc.Result(info, sum), nil
+	return reports.NewSystemState(acc, sum), nil
 }

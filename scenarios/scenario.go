@@ -24,6 +24,9 @@ type Scenario struct {
 	Functions []workloads.Function
 	Systems   []System
 	Report    Report
+	// Warnings are figures accepted but beyond anything a real platform
+	// allows (bounds.go), for the caller to show.
+	Warnings Problems
 	// Sweep: the file has a sweep: or goal: section, which package sweep
 	// runs; the rest of the file is its base scenario.
 	Sweep bool
@@ -45,6 +48,7 @@ type Workload struct {
 	gen   func(seed sim.Seed, stream string) workloads.Arrivals
 	Trace *workloads.Trace // type trace: the checked trace
 	trace *workloads.TraceOptions
+	shape shape // for the cost estimate (estimate.go)
 }
 
 // System is one system to compare. Exactly one of FaaS and Server is set,

@@ -67,6 +67,7 @@ func NewMixed(seed sim.Seed, arr Arrivals, fns []Function, horizon sim.Time) (*M
 	if len(fns) == 0 {
 		return nil, fmt.Errorf("workloads: no functions")
 	}
+	stopAt(arr, horizon)
 	m := &Mixed{arr: arr, horizon: horizon, pick: seed.Stream("workload/pick"), seed: seed, fns: fns,
 		exec: make([]dist.Rander, len(fns))}
 	var total float64

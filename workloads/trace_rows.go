@@ -81,6 +81,9 @@ func readRows(seed sim.Seed, o TraceOptions) (*Trace, error) {
 		}
 		if p.inWindow() {
 			cands[k].Calls++
+			if p.duration > 0 {
+				p.st.ExecSeconds += float64(p.duration) / 1e9
+			}
 		} else {
 			outside[k]++
 		}
@@ -139,7 +142,7 @@ type rowParser struct {
 }
 
 func newRowParser(o TraceOptions, rt *rowTable, first bool) (*rowParser, error) {
-	c, err := openCSV(o.Invocations, o.SkipBadRows)
+	c, err := openCSV(o.Invocations, o.SkipBadRows, o.Context)
 	if err != nil {
 		return nil, err
 	}
@@ -214,10 +217,10 @@ var defaultFn = []byte("default")
 
 // next reads a row; bad rows (with SkipBadRows) come back with p.bad set
 // and are counted. The error is for a bad row without SkipBadRows.
-func (p *rowParser) next() (bool, *TraceError) {
+func (p *rowParser) next() (bool, error) {
 	if !p.c.next() {
 		if err := p.c.err(); err != nil {
-			return false, err.(*TraceError)
+			return false, err // a *TraceError, or the context's error
 		}
 		return false, nil
 	}
@@ -261,6 +264,9 @@ func (p *rowParser) parse() *TraceError {
 		}
 		if d < 0 {
 			return c.bad(lay.dur, "negative duration %v s; want >= 0", d)
+		}
+		if d > dist.MaxSeconds {
+			return c.bad(lay.dur, "duration %g s is beyond 50 years; want at most %g s", d, dist.MaxSeconds)
 		}
 		p.duration = int64(math.Round(d * 1e9))
 	}
@@ -310,16 +316,27 @@ func (p *rowParser) time() (int64, *TraceError) {
 		if !p.lay.stamp && !p.lay.end && v < 0 {
 			return 0, c.bad(col, "negative offset %v s; want seconds >= 0 from the start", v)
 		}
+		if math.Abs(v) > maxTraceSeconds {
+			return 0, c.bad(col, "time %g s is beyond %g s (146 years); want seconds from the start, or Unix seconds", v, maxTraceSeconds)
+		}
 		return int64(math.Round(v * 1e9)), nil
 	}
 	if p.lay.stamp {
 		if ts, err := time.Parse(time.RFC3339Nano, string(f)); err == nil {
+			if y := ts.Year(); y < 1900 || y > 2100 { // UnixNano is undefined beyond 1678 to 2262
+				return 0, c.bad(col, "year %d; want a time from 1900 to 2100", y)
+			}
 			return ts.UnixNano(), nil
 		}
 		return 0, c.bad(col, "want an RFC 3339 time (2021-01-31T13:00:00Z) or Unix seconds, found %q", f)
 	}
 	return 0, c.bad(col, "want seconds, a number, found %q", f)
 }
+
+// maxTraceSeconds bounds a time in a row trace: half the range of int64
+// nanoseconds, so a difference of two such times (end − duration, time −
+// origin) cannot overflow.
+const maxTraceSeconds = 4.6e9
 
 // rowItem is one pending invocation in the reordering heap.
 type rowItem struct {

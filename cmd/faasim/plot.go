@@ -36,6 +36,7 @@ func newPlotCmd() *cobra.Command {
 				return usageError{fmt.Errorf("--width %g --height %g: want a width of 4 to 200 cm and a height of 3 to 200 cm", width, height)}
 			}
 			o := reports.PlotOptions{Width: vg.Length(width) * vg.Centimeter, Height: vg.Length(height) * vg.Centimeter, Systems: systems}
+			reports.RemoveStaleTemps(args[0]) // left by a killed run of plot
 			return writeFigures(args[0], o, formats, !noHTML)
 		},
 	}
