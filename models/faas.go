@@ -32,11 +32,16 @@ type FaaSConfig struct {
 	MinInstances        int       // instances per function started at time 0 and never reclaimed; 0 = none
 	InstanceConcurrency int       // requests one instance serves at once; 0 = 1
 	OnThrottle          Throttle  // beyond any of the limits above
-	Timeout             sim.Time  // cuts execution (not the cold start); 0 = none
-	Billing             FaaSBilling
-	CPU                 CPUScaling
-	MemoryMB            int      // overrides every function's memory on this system; 0 = the function's own
-	Seed                sim.Seed // cold starts draw from "coldstart/<function>"
+	// QueueTimeout bounds the wait of a request queued by ThrottleQueue: one
+	// still queued this long after its arrival is rejected then (Cloud Run:
+	// 10 s, then HTTP 429). 0 = it waits without limit.
+	QueueTimeout       sim.Time
+	Timeout            sim.Time // cuts execution (not the cold start); 0 = none
+	Billing            FaaSBilling
+	CPU                CPUScaling
+	MemoryMB           int      // overrides every function's memory on this system; 0 = the function's own
+	EphemeralStorageMB int      // overrides every function's ephemeral storage; 0 = the function's own
+	Seed               sim.Seed // cold starts draw from "coldstart/<function>"
 	// ColdStartPerPackageMB is the cold start added by each MB of a
 	// function's zipped package (its PackageMB); runtimes.go.
 	ColdStartPerPackageMB sim.Time
@@ -62,6 +67,8 @@ func DefaultFaaSConfig() FaaSConfig {
 			InitBilled:  true,
 			VCPU:        1,
 			Provisioned: ProvisionedRates{Rounding: DefaultProvisionedRounding},
+			// Lambda gives every function 512 MB of ephemeral storage free.
+			EphemeralFreeMB: 512,
 		},
 	}
 }
@@ -90,6 +97,7 @@ type FaaS struct {
 	links  []link // list links of insts, by index
 	reqs   arena[request]
 	mem    []int
+	eph    []int     // per function: ephemeral storage configured, MB (0 = the free allowance)
 	scale  []float64 // per function: execution time factor at this system's memory (CPUScaling)
 	meter  faasMeter
 	pol    Policy
@@ -105,11 +113,12 @@ type FaaS struct {
 	// the platform's bill (its state round trips), for the histogram of
 	// request bills; nil without one.
 	extraUSD func(tag uint32) float64
-	rec    Record   // reused for every report (a fresh &Record{} escaped: one allocation per request)
+	rec      Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 
 	// The engine's names for the model's events; idle timers go through a
 	// lane (a fixed TTL schedules them in time order: O(1) each).
 	hDone, hReady, hExpire, hWake sim.HandlerID
+	hQueueTimeout                 sim.HandlerID // queuetimeout.go
 	timers                        sim.Lane
 
 	alive, busy, slots level
@@ -140,12 +149,17 @@ type fnState struct {
 type fnExtra struct {
 	queue ring[int32]
 	cold  dist.Rander // made at the first cold start (a stream's draws do not depend on when)
+	tat   sim.Time    // burst bucket: theoretical arrival time of the next token (GCRA)
+	wake  bool        // a burst wake-up timer is pending
+	qwake bool        // a queue-timeout timer is pending (queuetimeout.go)
+	busyN int         // instances with a request, waiting for their start or in service
+	// minIdle is max(0, MinInstances − busyN): the min instances idle, which
+	// Billing.BaselineIdleOnly bills at the baseline rates (minidle.go).
+	minIdle level
 	// A cold start is a draw of cold × coldScale + coldShift (runtime,
 	// package size, SnapStart: runtimes.go).
 	coldScale float64
 	coldShift sim.Time
-	tat       sim.Time // burst bucket: theoretical arrival time of the next token (GCRA)
-	wake      bool     // a burst wake-up timer is pending
 
 	// counted over the window, for PolicyStats
 	reservedServed int64 // requests served by a reserved instance
@@ -212,8 +226,12 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: concurrency limits, burst rate and min instances must be >= 0")
 	case cfg.MaxConcurrency > 0 && cfg.MinInstances > cfg.MaxConcurrency:
 		return nil, fmt.Errorf("faas: min instances %d above max_concurrency %d", cfg.MinInstances, cfg.MaxConcurrency)
-	case cfg.MemoryMB < 0:
-		return nil, fmt.Errorf("faas: memory_mb %d, want >= 0", cfg.MemoryMB)
+	case cfg.Billing.SavingsPlanDiscount < 0 || cfg.Billing.SavingsPlanDiscount >= 1:
+		return nil, fmt.Errorf("faas: savings plan discount %g, want in [0, 1)", cfg.Billing.SavingsPlanDiscount)
+	case cfg.QueueTimeout < 0:
+		return nil, fmt.Errorf("faas: queue timeout %v, want >= 0", cfg.QueueTimeout)
+	case cfg.MemoryMB < 0 || cfg.EphemeralStorageMB < 0:
+		return nil, fmt.Errorf("faas: memory_mb %d and ephemeral_storage_mb %d, want >= 0", cfg.MemoryMB, cfg.EphemeralStorageMB)
 	case cfg.ColdStart == nil:
 		return nil, fmt.Errorf("faas: a cold start distribution is required")
 	case cfg.ColdStartPerPackageMB < 0:
@@ -249,9 +267,14 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 			mem = cfg.MemoryMB
 		}
 		f.mem = append(f.mem, mem)
+		eph := fn.EphemeralStorageMB
+		if cfg.EphemeralStorageMB > 0 {
+			eph = cfg.EphemeralStorageMB
+		}
+		f.eph = append(f.eph, eph)
 		f.scale = append(f.scale, cfg.CPU.ExecFactor(fn, mem))
 	}
-	f.meter.price(f.mem)
+	f.meter.price(f.mem, f.eph)
 	var err error
 	if f.pol, err = cfg.KeepAlive.NewPolicy(&f.host); err != nil {
 		return nil, fmt.Errorf("faas: keep-alive %w", err)
@@ -270,12 +293,14 @@ func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 	}
 	f.hDone, f.hReady = e.Register((*faasDone)(f)), e.Register((*faasReady)(f))
 	f.hExpire, f.hWake = e.Register((*faasExpire)(f)), e.Register((*faasWake)(f))
+	f.hQueueTimeout = e.Register((*faasQueueTimeout)(f))
 	f.timers = e.NewLane()
 	for _, g := range []*level{&f.alive, &f.busy, &f.slots} {
 		g.from = w.Warmup
 	}
 	for fn := range f.fns {
 		f.fns[fn].idle.from = w.Warmup
+		f.startMinIdle(int32(fn))
 		for range f.cfg.MinInstances {
 			i := f.startInstance(e, int32(fn), true)
 			f.fns[fn].lists[listStarting].pushFront(f.links, i, listStarting) // requests may join it while it starts
@@ -353,6 +378,7 @@ func (f *FaaS) dispatch(e *sim.Engine, r int32) {
 		fs.queued++
 		f.queued++
 		f.wakeForBurst(e, fn)
+		f.armQueueTimeout(e, fn)
 		return
 	}
 	f.reqs.items[r].out = Rejected
@@ -462,6 +488,7 @@ func (f *FaaS) serve(e *sim.Engine, i, r int32) {
 	if in.active == 1 {
 		f.busy.add(now, 1)
 		f.setIdle(in.fn, now, -1)
+		f.busyChanged(in.fn, now, 1)
 		f.inUse++
 		in.busySince = now
 	}
@@ -517,6 +544,7 @@ func (f *FaaS) join(e *sim.Engine, i, r int32) {
 	in.prewarmed = false // it will serve a request that waited for it
 	if in.active == 1 && in.state == instStarting {
 		in.busySince = rq.joined // billed from the request's arrival at a starting instance
+		f.busyChanged(in.fn, rq.joined, 1)
 	}
 	starting := &f.fns[in.fn].lists[listStarting]
 	if in.active == f.ic {
@@ -622,6 +650,7 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	if in.active == 0 {
 		f.busy.add(now, -1)
 		f.setIdle(fn, now, 1)
+		f.busyChanged(fn, now, -1)
 		if f.cfg.Billing.Model == InstanceActive {
 			f.meter.period(fn, in.busySince, now, f.w)
 		}
@@ -815,7 +844,7 @@ func (f *FaaS) Finish() Summary {
 			f.meter.period(in.fn, in.busySince, w.Horizon, w)
 		}
 	}
-	cost, per := f.meter.cost(f.mem, f.cfg.MinInstances, w)
+	cost, per := f.meter.cost(f.mem, f.eph, f.baselineSeconds(w.Horizon), w)
 	items, polPer := f.pol.Cost()
 	if len(items) > 0 {
 		// The policy's lines scale with the window like the rest.
@@ -826,10 +855,11 @@ func (f *FaaS) Finish() Summary {
 		per[i] += polPer[i]
 	}
 	return Summary{
-		Cost:           cost,
-		FunctionCost:   per,
-		RequestCost: f.meter.hist.quantiles(),
-		Policy:         f.policyStats(),
+		Cost:         cost,
+		FunctionCost: per,
+		RequestCost:  f.meter.hist.quantiles(),
+		Policy:       f.policyStats(),
+		Purchase:     f.cfg.Billing.purchase(),
 		Instances: InstanceStats{
 			Mean:          f.alive.mean(w),
 			Max:           int(f.alive.max),

@@ -102,6 +102,12 @@ type Summary struct {
 	// requests billed: an on-demand invocation's bill, shared equally by
 	// the messages of its batch (per-request billing only; nil otherwise).
 	RequestCost *CostQuantiles
+	// FrontDoor is what the gateway or load balancer in front saw; nil
+	// without one.
+	FrontDoor *FrontDoorStats
+	// Purchase is what a purchase option other than on demand did (a
+	// fleet's commitment or spot, a FaaS savings plan); nil on demand.
+	Purchase *PurchaseStats
 }
 
 // InstanceStats are time-weighted over the window.

@@ -99,6 +99,13 @@ var (
 		"free_gb_seconds_per_month":   {max: 1e15, why: "a month"},
 		"free_vcpu_seconds_per_month": {max: 1e15, why: "a month"},
 		"free_ghz_seconds_per_month":  {max: 1e15, why: "a month"},
+
+		// bills around the function (issue 12)
+		"ephemeral_storage_mb":      {max: 1 << 20, why: "1 TB"}, // the preset limits it (Lambda: 10,240 MB)
+		"ephemeral_storage_free_mb": {max: 1 << 20, why: "1 TB"},
+		"above_requests":            {max: 1e18, why: "requests a month"},
+		"kb_per_request":            {max: 1e9, why: "1 TB a request; the load balancer's GB must stay finite", warn: 1e6, warnWhy: "API Gateway and ALB requests are at most a few MB"},
+		"committed_instances":       fleet,
 	}
 
 	// durBounds are the durations bounded below dist.MaxSeconds, which
@@ -112,6 +119,9 @@ var (
 		// A FaaS bill counts granules in int64: at 1 ns, 292 years of
 		// billed time overflow it; at 1 µs, 292,000 years.
 		"billing_granularity": {min: 1e-6, why: "the bill counts granules in 64 bits; platforms bill by 1 ms or more"},
+		// Each spot interruption is two events and a new instance.
+		"interruption.every": {min: 1, why: "each interruption is an event and a launch; spot instances last hours, not seconds"},
+		"queue_timeout":      {warn: 3600, warnWhy: "Cloud Run holds a request for 10 s (3.5 × a slow start at most)"},
 	}
 )
 

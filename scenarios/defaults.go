@@ -37,6 +37,7 @@ var (
 		"exec_reference_memory_mb": 0,
 		"package_mb":               0,
 		"snapstart":                false,
+		"ephemeral_storage_mb":     512,
 	}
 	// defaultFunctionName names the function of a single-function scenario.
 	defaultFunctionName = "default"
@@ -65,6 +66,12 @@ var (
 		"vcpu_ceiling":           0,
 		// the platform's; the presets set it (docs/platforms.md)
 		"cold_start_per_package_mb": "0s",
+		// bills around the function (issue 12)
+		"ephemeral_storage_mb":                  0,
+		"ephemeral_storage_price_per_gb_second": 0,
+		"ephemeral_storage_free_mb":             faasDefault.Billing.EphemeralFreeMB,
+		"queue_timeout":                         "0s",
+		"baseline_idle_only":                    faasDefault.Billing.BaselineIdleOnly,
 	}
 	serverDefaults = map[string]any{
 		"workers_per_instance": serverDefault.WorkersPerInstance,
@@ -73,6 +80,7 @@ var (
 		"billing_minimum":      durationKey(serverDefault.Billing.MinimumBilled),
 		"billing_granularity":  durationKey(serverDefault.Billing.Granularity),
 		"cache_hit_ratio":      0,
+		"spot_first_hour_free": serverDefault.Purchase.FreeFirstHour,
 	}
 	reportDefaults = map[string]any{
 		"interval": "1m",

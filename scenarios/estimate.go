@@ -233,6 +233,9 @@ func (s *Scenario) systemCost(i int, h float64) sysCost {
 	case sys.Server != nil:
 		s.serverCost(&c, sys, loads, h, timers)
 	}
+	if fd := sys.FrontDoor; fd != nil && fd.Timeout > 0 {
+		timers(arrivals, "the front door's deadline timer, one per request") // frontdoor.go
+	}
 	return c
 }
 
@@ -351,6 +354,11 @@ func (s *Scenario) serverCost(c *sysCost, sys System, loads []fnLoad, h float64,
 	}
 	if len(cfg.Schedule) > 0 {
 		timers(h/86400*float64(len(cfg.Schedule))*(1+most), "the schedule's steps")
+	}
+	if in := cfg.Purchase.Interruption; in.After != nil {
+		// each: the notice, the reclaim and the replacement's boot
+		n := 3 * most * h / math.Max(in.After.Mean(), 1)
+		timers(n, fmt.Sprintf("%.3g spot interruptions (purchase.interruption.every) over %v", n/3, s.Duration))
 	}
 	slots := most * float64(cfg.WorkersPerInstance)
 	all := sumLoads(loads, math.Inf(1))

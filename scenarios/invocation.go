@@ -231,6 +231,27 @@ func (d *decoder) checkCron(s *Scenario, names, systems []string) {
 	}
 }
 
+// checkFrontDoors reports a front door before a system whose functions are
+// not all called synchronously: a gateway answers a request with its
+// response, while an asynchronous or queued call's caller sees only that
+// it was accepted (not modelled: put the front door on a system that
+// calls synchronously).
+func (d *decoder) checkFrontDoors(s *Scenario) {
+	for j, sys := range s.Systems {
+		if sys.FrontDoor == nil {
+			continue
+		}
+		for i, c := range s.callsOf(sys) {
+			if c.Type != nil && !c.Type.Direct() {
+				d.problem(fmt.Sprintf("systems[%d].front_door", j),
+					"function %q is called %s here; a front door answers synchronous calls only (remove front_door, or call it sync)",
+					s.Functions[i].Name, c.Type)
+				break
+			}
+		}
+	}
+}
+
 // callsOf are the calls of the scenario's functions on system sys: its
 // invocation, when it sets one, replaces every function's type (the same
 // events read by a fleet from a queue, or polled in batches of another

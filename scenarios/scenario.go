@@ -60,6 +60,7 @@ type System struct {
 	Name, Type, Platform string // Type "faas" | "server"; Platform "" for none
 	FaaS                 *models.FaaSConfig
 	Server               *models.ServerConfig
+	FrontDoor            *models.FrontDoorConfig // nil: clients call the system directly
 	// CacheHitRatio is the share of functions' state round trips a server
 	// fleet answers from memory (cache_hit_ratio).
 	CacheHitRatio float64
@@ -133,6 +134,11 @@ func (s *Scenario) NewSystem(i int, seed sim.Seed) (models.System, error) {
 	}
 	if err == nil {
 		m, err = s.wrapCalls(sys, m, seed)
+	}
+	if err == nil && sys.FrontDoor != nil {
+		fd := *sys.FrontDoor
+		fd.Seed = seed
+		m, err = models.NewFrontDoor(fd, m)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("system %q: %w", sys.Name, err)

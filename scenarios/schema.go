@@ -14,8 +14,8 @@ import (
 var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
-		"invocation", "errors", "state", "runtime", "package_mb", "snapstart"}
-	systemKeys = []string{"name", "type", "platform", "override_limits", "invocation"}
+		"ephemeral_storage_mb", "invocation", "errors", "state", "runtime", "package_mb", "snapstart"}
+	systemKeys = []string{"name", "type", "platform", "override_limits", "front_door", "purchase", "invocation"}
 	faasKeys   = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
 		// platform catalogue: docs/platforms.md
@@ -25,10 +25,13 @@ var (
 		"free_tier", "free_requests_per_month", "free_gb_seconds_per_month", "free_vcpu_seconds_per_month", "free_ghz_seconds_per_month",
 		"baseline_price_per_gb_second", "baseline_price_per_vcpu_second",
 		"provisioned_price_per_gb_second", "provisioned_duration_price_per_gb_second", "provisioned_rounding",
-		"full_vcpu_memory_mb", "vcpu_ceiling", "cold_start_per_package_mb"}
+		"full_vcpu_memory_mb", "vcpu_ceiling",
+		// bills around the function (issue 12): docs/platforms.md
+		"ephemeral_storage_mb", "ephemeral_storage_price_per_gb_second", "ephemeral_storage_free_mb",
+		"queue_timeout", "baseline_idle_only", "purchase_discounts", "cold_start_per_package_mb"}
 	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
 		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule",
-		"cache_hit_ratio"}
+		"purchase_discounts", "spot_first_hour_free", "cache_hit_ratio"}
 	priceTierKeys = []string{"above_gb_seconds", "price_per_gb_second"}
 )
 
@@ -84,6 +87,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 		sysTypes = append(sysTypes, sys.invocationName)
 	}
 	d.checkCron(s, callTypes, sysTypes)
+	d.checkFrontDoors(s)
 	return s
 }
 
@@ -131,6 +135,7 @@ func (d *decoder) functions(top *object) ([]workloads.Function, []models.Functio
 			f.CPUBound = s
 		}
 		f.ExecMemoryMB, _ = o.int("exec_reference_memory_mb", 0)
+		f.EphemeralStorageMB, _ = o.int("ephemeral_storage_mb", 1)
 		d.deployment(o, &f.Runtime, &f.PackageMB, &f.SnapStart)
 		c, typ := d.calls(o)
 		fns = append(fns, f)
@@ -226,7 +231,10 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 		case !ok:
 			return sys, false
 		case !found:
-			o.fail("platform", "unknown platform %q; known: %s", name, strings.Join(models.PresetNames(), ", "))
+			o.fail("platform", "unknown platform %q; known: %s", name, strings.Join(platformNames(), ", "))
+			return sys, false
+		case p.Kind == FrontDoorKind:
+			o.fail("platform", "%s", notAFrontDoor(name))
 			return sys, false
 		case typ != "" && typ != p.Kind:
 			o.fail("type", "%s, but platform %s is a %s platform; want type %s or another platform", typ, name, p.Kind, p.Kind)
@@ -238,7 +246,7 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 		return sys, false
 	}
 	if typ == "" {
-		o.fail("type", "missing; want faas or server, or name a platform (known: %s)", strings.Join(models.PresetNames(), ", "))
+		o.fail("type", "missing; want faas or server, or name a platform (known: %s)", strings.Join(platformNames(), ", "))
 		return sys, false
 	}
 	sys.Type = typ
@@ -280,6 +288,12 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 	case o.has("override_limits"):
 		o.fail("override_limits", "only a platform has limits to override; this system names none")
 	}
+	if len(d.probs) == n {
+		d.purchase(o, &sys, preset)
+	}
+	if o.has("front_door") {
+		sys.FrontDoor = d.frontDoor(o, typ)
+	}
 	return sys, len(d.probs) == n
 }
 
@@ -288,7 +302,7 @@ func needPlatform(o *object, key string) bool {
 	if o.has(key) {
 		return true
 	}
-	o.fail(key, "missing; name a platform (known: %s) or set %s", strings.Join(models.PresetNames(), ", "), key)
+	o.fail(key, "missing; name a platform (known: %s) or set %s", strings.Join(platformNames(), ", "), key)
 	return false
 }
 
@@ -340,7 +354,7 @@ func (d *decoder) server(o *object) *models.ServerConfig {
 }
 
 // limitedKeys are the keys a preset's limits bound, for override_limits.
-var limitedKeys = []string{"instance_concurrency", "memory_mb", "timeout"}
+var limitedKeys = []string{"ephemeral_storage_mb", "instance_concurrency", "memory_mb", "timeout"}
 
 // limits checks the merged keys against the preset's hard limits (a
 // timeout or memory the real platform would refuse). A key listed in
@@ -368,6 +382,7 @@ func (d *decoder) limits(o *object, preset *models.Preset, system string, fns []
 			}
 		}
 	}
+	d.rangeLimit(o, preset, system, fns, "ephemeral_storage_mb", "ephemeral storage", func(f workloads.Function) int { return f.EphemeralStorageMB }, beyond)
 	lo, hasLo := number(preset.Limits["min_memory_mb"])
 	hi, hasHi := number(preset.Limits["max_memory_mb"])
 	if !hasLo && !hasHi {
@@ -413,4 +428,40 @@ func describeTimeout(t time.Duration) string {
 		return "0 (no timeout)"
 	}
 	return t.String()
+}
+
+// rangeLimit checks a per-function size (key on the function, overridable
+// on the system) against the preset's min_KEY and max_KEY limits, reporting
+// through beyond (an error, or a warning where override_limits lists key).
+func (d *decoder) rangeLimit(o *object, preset *models.Preset, system string, fns []workloads.Function, key, what string,
+	of func(workloads.Function) int, beyond func(key, path, format string, args ...any)) {
+	lo, hasLo := number(preset.Limits["min_"+key])
+	hi, hasHi := number(preset.Limits["max_"+key])
+	if !hasLo || !hasHi {
+		return
+	}
+	if m, ok := o.int(key, 0); ok && m != 0 {
+		if float64(m) < lo || float64(m) > hi {
+			beyond(key, o.at(key), "%d MB of %s is outside what platform %s allows; want %g to %g", m, what, preset.Name, lo, hi)
+		}
+		return // the system's value replaces the functions'
+	}
+	for j, f := range fns {
+		if v := of(f); v != 0 && (float64(v) < lo || float64(v) > hi) {
+			beyond(key, fmt.Sprintf("functions[%d].%s", j, key),
+				"%d MB of %s is outside what platform %s (system %q) allows; want %g to %g", v, what, preset.Name, system, lo, hi)
+		}
+	}
+}
+
+// platformNames lists the presets a system may name as its platform (front
+// doors are not platforms), sorted.
+func platformNames() []string {
+	var names []string
+	for _, n := range models.PresetNames() {
+		if p, _ := models.LookupPreset(n); p.Kind != FrontDoorKind {
+			names = append(names, n)
+		}
+	}
+	return names
 }

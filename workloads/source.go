@@ -41,6 +41,9 @@ type Function struct {
 	// follows memory, a platform scales that share (models.CPUScaling).
 	CPUBound     float64
 	ExecMemoryMB int
+	// EphemeralStorageMB is the scratch disk (/tmp) the function is
+	// configured with; 0 = the platform's free allowance (Lambda: 512 MB).
+	EphemeralStorageMB int
 	// Runtime, PackageMB (zipped deployment package) and SnapStart shape
 	// the function's cold starts on a FaaS platform (models.Runtime).
 	Runtime   string
