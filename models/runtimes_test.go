@@ -121,3 +121,41 @@ func TestColdStartShape(t *testing.T) {
 		}
 	}
 }
+
+// TestPackageSlopes: each FaaS preset's cold_start_per_package_mb is the
+// least-squares slope through the medians Shilkov measured for JavaScript
+// functions of 1 KB, 14 MB and 35 MB zipped (github.com/mikhailshilkov/
+// mikhailio-hugo, data/coldstart_{aws,gcp,azure}_bydependencies.json,
+// commit 08635147, 2019), to the millisecond.
+func TestPackageSlopes(t *testing.T) {
+	x := []float64{0.001, 14, 35}
+	medians := map[string][]float64{
+		"aws":   {0.20214466466666667, 1.733562972, 3.8530713},
+		"gcp":   {1.3748662453333331, 4.2622037506666661, 7.2351649139999994},
+		"azure": {3.9668228919999997, 9.1480290833333324, 16.305302606666665},
+	}
+	slope := func(y []float64) float64 {
+		var mx, my float64
+		for i := range x {
+			mx, my = mx+x[i]/3, my+y[i]/3
+		}
+		var num, den float64
+		for i := range x {
+			num += (x[i] - mx) * (y[i] - my)
+			den += (x[i] - mx) * (x[i] - mx)
+		}
+		return num / den
+	}
+	for preset, k := range map[string]string{"aws-lambda-x86": "aws", "aws-lambda-arm": "aws", "gcp-cloud-run": "gcp",
+		"gcp-cloud-run-instance": "gcp", "gcp-functions-gen1": "gcp", "azure-functions-consumption": "azure", "azure-functions-flex": "azure"} {
+		p, ok := models.LookupPreset(preset)
+		if !ok {
+			t.Fatalf("no preset %s", preset)
+		}
+		got, err := time.ParseDuration(p.Keys["cold_start_per_package_mb"].(string))
+		want := time.Duration(math.Round(slope(medians[k])*1000)) * time.Millisecond
+		if err != nil || got != want {
+			t.Errorf("%s: cold_start_per_package_mb %v (%v), want %v", preset, p.Keys["cold_start_per_package_mb"], err, want)
+		}
+	}
+}

@@ -454,7 +454,8 @@ systems:
 			Provisioned: models.ProvisionedRates{PricePerGBSecond: 0.0000041667, DurationPricePerGBSecond: 0.0000097222,
 				Rounding: 5 * time.Minute},
 			EphemeralPricePerGBSecond: 0.0000000309, EphemeralFreeMB: 512},
-		CPU: models.CPUScaling{FullVCPUMemoryMB: 1769, Ceiling: 1},
+		CPU:                   models.CPUScaling{FullVCPUMemoryMB: 1769, Ceiling: 1},
+		ColdStartPerPackageMB: 104 * time.Millisecond,
 	}
 	if !reflect.DeepEqual(*plain, want) {
 		t.Errorf("preset alone:\n got %+v\nwant %+v", *plain, want)
