@@ -52,9 +52,9 @@ type Invoker interface {
 	// Arrive offers one event (a call, a message) of its function at
 	// e.Now() == inv.At.
 	Arrive(e *sim.Engine, inv *workloads.Invocation)
-	// Ended reports the end of an attempt it ran with CallHost.Run; r.Tag
-	// is the tag it gave, r.Arrival the attempt's start.
-	Ended(e *sim.Engine, r *Record)
+	// Ended reports the end of an attempt it ran with CallHost.Run: tag is
+	// the tag it gave, r.Arrival the attempt's start.
+	Ended(e *sim.Engine, tag uint32, r *Record)
 	// Pending is the number of its events neither running nor ended: in
 	// its queue, or waiting for a retry (time series' queue length).
 	Pending() int

@@ -113,7 +113,10 @@ type FaaS struct {
 	// the platform's bill (its state round trips), for the histogram of
 	// request bills; nil without one.
 	extraUSD func(tag uint32) float64
-	rec      Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
+	// tagged receives the records of the invocation layer's attempts
+	// (those with a tag); the others go to obs.
+	tagged func(tag uint32, r *Record)
+	rec    Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 
 	// The engine's names for the model's events; idle timers go through a
 	// lane (a fixed TTL schedules them in time order: O(1) each).
@@ -197,7 +200,7 @@ type request struct {
 	inst    int32
 	fn      int32
 	next    int32  // wait list link
-	tag     uint32 // the invocation layer's attempt (Record.Tag)
+	tag     uint32 // the invocation layer's attempt; 0 = a workload's request
 	msgs    uint16 // requests the invocation serves (a batch's messages); 0 = 1
 	cold    bool
 	starter bool // started its instance: its bill carries the instance's init
@@ -338,8 +341,11 @@ func (f *FaaS) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, msgs int, 
 }
 
 // readAll implements runner: every request is reported, warm-up ones too;
-// extra prices an attempt's charges beyond the platform's.
-func (f *FaaS) readAll(extra func(tag uint32) float64) { f.from, f.extraUSD = reportAll, extra }
+// extra prices an attempt's charges beyond the platform's, tagged receives
+// the attempts' records.
+func (f *FaaS) readAll(extra func(tag uint32) float64, tagged func(tag uint32, r *Record)) {
+	f.from, f.extraUSD, f.tagged = reportAll, extra, tagged
+}
 
 // pulls implements runner: a FaaS platform is invoked, it polls nothing.
 func (f *FaaS) pulls() bool { return false }
@@ -671,11 +677,18 @@ func (f *FaaS) bill(rq *request, in *instance, run, init sim.Time) {
 			return
 		}
 	}
-	var extra float64
-	if rq.tag != 0 && f.extraUSD != nil {
-		extra = f.extraUSD(rq.tag)
+	g, ok := f.meter.bill(rq.fn, run, init)
+	switch {
+	case !ok:
+	case rq.tag == 0:
+		f.meter.count(rq.fn, g)
+	default: // an invocation layer's attempt: maybe a batch, maybe state
+		var extra float64
+		if f.extraUSD != nil {
+			extra = f.extraUSD(rq.tag)
+		}
+		f.meter.addShared(rq.fn, g, rq.msgs, extra)
 	}
-	f.meter.bill(rq.fn, run, init, rq.msgs, extra)
 }
 
 // setIdle moves the function's idle level (ready instances without a request).
@@ -766,8 +779,12 @@ func (f *FaaS) end(now sim.Time, r int32) {
 		}
 		if rq.arrival >= f.from {
 			f.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Init: rq.init,
-				Fn: rq.fn, Tag: rq.tag, Outcome: rq.out, Cold: rq.cold}
-			f.obs.Ended(&f.rec)
+				Fn: rq.fn, Outcome: rq.out, Cold: rq.cold}
+			if rq.tag != 0 {
+				f.tagged(rq.tag, &f.rec)
+			} else {
+				f.obs.Ended(&f.rec)
+			}
 		}
 	}
 	f.reqs.release(r)

@@ -175,7 +175,16 @@ type faasMeter struct {
 	hist     logHist
 	unitPico []float64
 	feePico  float64
+	// The same in integers for the per-request path: a granule costs
+	// unitFix[fn] / 2^fixBits picodollars (a bill of $1 is 6.6e16 of
+	// these: far below 2^64), a request feeFix picodollars. One integer
+	// multiply-shift per request (float arithmetic and its conversions
+	// cost BenchmarkMeterBill ~5 ns more).
+	unitFix []uint64
+	feeFix  uint64
 }
+
+const fixBits = 16
 
 func newFaaSMeter(b FaaSBilling, nfn int) faasMeter {
 	g := b.Granularity
@@ -199,26 +208,43 @@ func (m *faasMeter) price(memMB, ephemeralMB []int) {
 			m.b.VCPU*m.b.PricePerVCPUSecond + m.b.GHz(mb)*m.b.PricePerGHzSecond + eph) / picoUSD
 	}
 	m.feePico = m.b.PricePerMillionRequests / 1e6 / picoUSD
+	m.unitFix = make([]uint64, len(memMB))
+	for fn, u := range m.unitPico {
+		m.unitFix[fn] = uint64(math.Round(u * (1 << fixBits)))
+	}
+	m.feeFix = uint64(math.Round(m.feePico))
+	if m.b.Model == PerRequest {
+		m.hist.init()
+	}
 }
 
 // bill charges one request of function fn that ran for run and (if it
-// started its instance) waited init for it; it served msgs requests (a
-// batch), which share its bill, with extraUSD beyond the platform's (the
-// state store's), in the histogram of request bills. Under the instance models only
-// the request fee is per request.
-func (m *faasMeter) bill(fn int32, run, init sim.Time, msgs uint16, extraUSD float64) {
+// started its instance) waited init for it, and returns its billed
+// granules (false under the instance models, where only the request fee is
+// per request). It stays small enough to inline: the per-request path.
+func (m *faasMeter) bill(fn int32, run, init sim.Time) (int64, bool) {
 	m.requests[fn]++
 	if m.b.Model != PerRequest {
-		return
+		return 0, false
 	}
 	g := m.granules(run, init)
 	m.units[fn] += g
+	return g, true
+}
+
+// count puts the bill of a request of function fn billed g granules in
+// the histogram of request bills.
+func (m *faasMeter) count(fn int32, g int64) {
+	m.hist.add(uint64(g)*m.unitFix[fn]>>fixBits + m.feeFix)
+}
+
+// addShared counts the bill of an invocation of g granules that cost
+// extraUSD more, shared by its msgs requests (the invocation layer's
+// batches and state: off the synchronous path).
+func (m *faasMeter) addShared(fn int32, g int64, msgs uint16, extraUSD float64) {
 	pico := float64(g)*m.unitPico[fn] + m.feePico + extraUSD/picoUSD
-	if msgs <= 1 {
-		m.hist.add(uint64(pico))
-	} else {
-		m.hist.addN(uint64(pico/float64(msgs)), int64(msgs))
-	}
+	n := max(1, int64(msgs))
+	m.hist.addN(uint64(int64(pico/float64(n))), n)
 }
 
 // period charges an instance of function fn for [from, to), clipped to the

@@ -126,8 +126,8 @@ func (a *asyncInvoker) try(e *sim.Engine, i int32) {
 	a.h.Run(e, a.fn, exec, 1, retry, uint32(i))
 }
 
-func (a *asyncInvoker) Ended(e *sim.Engine, r *Record) {
-	i := int32(r.Tag)
+func (a *asyncInvoker) Ended(e *sim.Engine, tag uint32, r *Record) {
+	i := int32(tag)
 	ev := &a.evs.items[i]
 	now := e.Now()
 	ev.cold = ev.cold || r.Cold

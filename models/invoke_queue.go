@@ -229,8 +229,8 @@ func (q *queueInvoker) deliver(e *sim.Engine, m int32) {
 	q.h.Run(e, q.fn, q.execOf(m), 1, retry, uint32(m))
 }
 
-func (q *queueInvoker) endWorker(e *sim.Engine, r *Record) {
-	m := int32(r.Tag)
+func (q *queueInvoker) endWorker(e *sim.Engine, tag uint32, r *Record) {
+	m := int32(tag)
 	msg := &q.msgs.items[m]
 	now := e.Now()
 	msg.cold = msg.cold || r.Cold
@@ -360,12 +360,12 @@ func (h *queueWindow) Fire(e *sim.Engine, arg uint64) {
 	q.kick(e)
 }
 
-func (q *queueInvoker) Ended(e *sim.Engine, r *Record) {
+func (q *queueInvoker) Ended(e *sim.Engine, tag uint32, r *Record) {
 	if q.workers {
-		q.endWorker(e, r)
+		q.endWorker(e, tag, r)
 		return
 	}
-	bi := int32(r.Tag)
+	bi := int32(tag)
 	b := &q.batches.items[bi]
 	now := e.Now()
 	b.running = false

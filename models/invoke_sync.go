@@ -41,12 +41,11 @@ func (s *syncInvoker) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	s.h.Run(e, s.fn, exec, 1, 0, uint32(i))
 }
 
-func (s *syncInvoker) Ended(_ *sim.Engine, r *Record) {
-	i := int32(r.Tag)
+func (s *syncInvoker) Ended(_ *sim.Engine, tag uint32, r *Record) {
+	i := int32(tag)
 	if s.fails.items[i] && r.Outcome == Completed {
 		r.Outcome = Failed
 	}
 	s.fails.release(i)
-	r.Tag = 0
 	s.h.Report(r)
 }

@@ -20,8 +20,9 @@ type runner interface {
 	attempt(e *sim.Engine, fn int32, exec, extra sim.Time, msgs int, tag uint32)
 	// readAll makes the system report every request, those of the
 	// warm-up too (the layer needs every attempt's end; it filters);
-	// extra is what an attempt costs beyond the system's own bill.
-	readAll(extra func(tag uint32) float64)
+	// extra is what an attempt costs beyond the system's own bill; the
+	// records of attempts (tag != 0) go to tagged, not to the observer.
+	readAll(extra func(tag uint32) float64, tagged func(tag uint32, r *Record))
 	// pulls reports whether the system's workers take work from a queue.
 	pulls() bool
 }
@@ -98,6 +99,7 @@ func NewInvoked(cfg InvokedConfig, inner System) (*Invoked, error) {
 		hits: make([]*rand.Rand, n), trips: make([]int64, n)}
 	copy(x.calls, cfg.Calls)
 	x.host.x = x
+	x.age.init()
 	for fn := range n {
 		c := x.calls[fn]
 		x.errKey[fn] = cfg.Seed.Source("errors/" + cfg.Functions[fn].Name).Uint64()
@@ -114,7 +116,7 @@ func NewInvoked(cfg InvokedConfig, inner System) (*Invoked, error) {
 		}
 		x.inv[fn] = v
 	}
-	r.readAll(x.attemptUSD)
+	r.readAll(x.attemptUSD, x.attemptEnded)
 	return x, nil
 }
 
@@ -194,15 +196,16 @@ type invokedObs Invoked
 
 func (o *invokedObs) Arrived(*workloads.Invocation) {} // systems never call it
 
+// Ended: a call straight through ended.
 func (o *invokedObs) Ended(r *Record) {
-	x := (*Invoked)(o)
-	if r.Tag == 0 { // a call straight through
-		if r.Arrival >= x.w.Warmup {
-			x.obs.Ended(r)
-		}
-		return
+	if x := (*Invoked)(o); r.Arrival >= x.w.Warmup {
+		x.obs.Ended(r)
 	}
-	s := int32(r.Tag - 1)
+}
+
+// attemptEnded: the attempt the system knows as tag ended.
+func (x *Invoked) attemptEnded(tag uint32, r *Record) {
+	s := int32(tag - 1)
 	a := x.att.items[s]
 	x.att.release(s)
 	if a.counted {
@@ -216,8 +219,7 @@ func (o *invokedObs) Ended(r *Record) {
 			x.stats.CacheHits += int64(a.hits)
 		}
 	}
-	r.Tag = a.owner
-	x.inv[r.Fn].Ended(x.e, r)
+	x.inv[r.Fn].Ended(x.e, a.owner, r)
 }
 
 // stateCost is the state store's bill per function, US dollars.
@@ -241,8 +243,8 @@ func (x *Invoked) Finish() Summary {
 	for _, n := range x.trips {
 		st.StateRoundTrips += n
 	}
-	if x.age.n > 0 {
-		st.EventAge = &AgeStats{Mean: x.ageSum.Seconds() / float64(x.age.n), P50: x.age.quantile(0.5) / 1e9,
+	if n := x.age.count(); n > 0 {
+		st.EventAge = &AgeStats{Mean: x.ageSum.Seconds() / float64(n), P50: x.age.quantile(0.5) / 1e9,
 			P99: x.age.quantile(0.99) / 1e9, Max: x.ageMax.Seconds()}
 	}
 	sum.Calls = &st

@@ -58,9 +58,11 @@ type Server struct {
 	obs   Observer
 	w     Window
 	from  sim.Time // requests arriving from here are reported: the warm-up, or all (readAll)
-	rec   Record   // reused for every report (a fresh &Record{} escaped: one allocation per request)
-	load  level    // busy workers
-	hDone sim.HandlerID
+	// tagged receives the records of the invocation layer's attempts.
+	tagged func(tag uint32, r *Record)
+	rec    Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
+	load   level  // busy workers
+	hDone  sim.HandlerID
 
 	fleet
 }
@@ -73,7 +75,7 @@ type srvRequest struct {
 	fn            int32
 	inst          int32 // serving on; -1 while queued and once ended
 	gen           uint32
-	tag           uint32 // the invocation layer's attempt (Record.Tag)
+	tag           uint32 // the invocation layer's attempt; 0 = a workload's request
 	out           Outcome
 }
 
@@ -142,7 +144,9 @@ func (s *Server) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, msgs int
 }
 
 // readAll implements runner: every request is reported, warm-up ones too.
-func (s *Server) readAll(func(uint32) float64) { s.from = reportAll }
+func (s *Server) readAll(_ func(uint32) float64, tagged func(tag uint32, r *Record)) {
+	s.from, s.tagged = reportAll, tagged
+}
 
 // pulls implements runner: a fleet's workers take work from a queue.
 func (s *Server) pulls() bool { return true }
@@ -242,8 +246,12 @@ func (s *Server) drainQueue(e *sim.Engine) {
 func (s *Server) end(now sim.Time, r int32) {
 	rq := &s.reqs.items[r]
 	if rq.arrival >= s.from {
-		s.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Fn: rq.fn, Tag: rq.tag, Outcome: rq.out}
-		s.obs.Ended(&s.rec)
+		s.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Fn: rq.fn, Outcome: rq.out}
+		if rq.tag != 0 {
+			s.tagged(rq.tag, &s.rec)
+		} else {
+			s.obs.Ended(&s.rec)
+		}
 	}
 	rq.inst = -1
 	rq.gen++

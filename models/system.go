@@ -51,9 +51,6 @@ type Record struct {
 	Wait    sim.Time // time queued for capacity (throttle queue, server queue)
 	Init    sim.Time // time waiting for a new instance to start (cold start)
 	Fn      int32
-	// Tag is the invocation layer's name for an attempt it ran (calls.go);
-	// 0 for a request that arrived from the workload.
-	Tag     uint32
 	Outcome Outcome
 	Cold    bool // waited for a new instance to start
 }

@@ -21,7 +21,6 @@ const RelativeAccuracy = 0.005
 // tally is the per-function (or whole-system) running state.
 type tally struct {
 	requests, completed, rejected, timedOut, cold int64
-	failed, deadLettered                          int64  // function errors the caller saw; events given up
 	sumLatency                                    sum128 // completed only; ns, exact, cannot overflow
 	maxLatency                                    sim.Time
 	// sketch holds the completed latencies, ms, in a dense store; nil
@@ -33,6 +32,10 @@ type tally struct {
 	pos    *store.DenseStore // the sketch's store of positive values, added to directly
 	lean   bool
 	raw    []float64
+	// With an invocation layer: function errors the caller saw, events
+	// given up. Last, so the fields every request touches keep their
+	// place.
+	failed, deadLettered int64
 }
 
 // rawLimit is the latencies a function's tally keeps raw before it makes
