@@ -271,16 +271,22 @@ func groupName(r *Results, g []int) string {
 // "timed out"); ok is false when none did. A figure of completed requests
 // must not hide the ones that never were.
 func failure(s *SystemResult) (share, how string, ok bool) {
-	n := s.Rejected + s.TimedOut
+	n := s.Rejected + s.TimedOut + s.callFailures()
 	if n == 0 || s.Requests == 0 {
 		return "", "", false
 	}
-	how = "rejected or timed out"
-	switch {
-	case s.TimedOut == 0:
-		how = "rejected"
-	case s.Rejected == 0:
-		how = "timed out"
+	var kinds []string
+	for _, k := range []struct {
+		n    int64
+		what string
+	}{{s.Rejected, "rejected"}, {s.TimedOut, "timed out"}, {s.failedCalls(), "failed"}, {s.deadLetters(), "dead-lettered"}} {
+		if k.n > 0 {
+			kinds = append(kinds, k.what)
+		}
+	}
+	how = strings.Join(kinds, " or ")
+	if len(kinds) > 2 {
+		how = strings.Join(kinds[:len(kinds)-1], ", ") + " or " + kinds[len(kinds)-1]
 	}
 	return pct(100*float64(n)/float64(s.Requests)) + "%", how, true
 }

@@ -100,6 +100,20 @@ func (s *SystemResult) callFailures() int64 {
 	return 0
 }
 
+func (s *SystemResult) failedCalls() int64 {
+	if c := s.CallResult; c != nil {
+		return c.Failed
+	}
+	return 0
+}
+
+func (s *SystemResult) deadLetters() int64 {
+	if c := s.CallResult; c != nil {
+		return c.DeadLettered
+	}
+	return 0
+}
+
 func pctOf(n, of int64) string { return pct(float64(n)/float64(of)*100) + "%" }
 
 // addWarning puts w among s's warnings in the contract's order, replacing
