@@ -12,34 +12,49 @@ import (
 	"github.com/faasim/faasim/models"
 )
 
-// lambdaPerfInits pools the init durations (ms) of every zip record of the
-// lambda-perf files in testdata, per architecture ("x86_64", "arm64").
-func lambdaPerfInits(t *testing.T) map[string][]float64 {
+// lambdaPerfRecord is one configuration's record of the lambda-perf files:
+// its runtime label, package (zip | image), architecture and init
+// durations (ms).
+type lambdaPerfRecord struct {
+	D string    `json:"d"`
+	P string    `json:"p"`
+	A string    `json:"a"`
+	I []float64 `json:"i"`
+}
+
+// lambdaPerfRecords reads every record of the five lambda-perf files in
+// testdata.
+func lambdaPerfRecords(t *testing.T) []lambdaPerfRecord {
 	t.Helper()
 	files, err := filepath.Glob("testdata/lambda-perf/*.json")
 	if err != nil || len(files) != 5 {
 		t.Fatalf("want the five lambda-perf files, found %v (%v)", files, err)
 	}
-	pool := map[string][]float64{}
+	var out []lambdaPerfRecord
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var d struct {
-			RuntimeData []struct {
-				P string    `json:"p"`
-				A string    `json:"a"`
-				I []float64 `json:"i"`
-			} `json:"runtimeData"`
+			RuntimeData []lambdaPerfRecord `json:"runtimeData"`
 		}
 		if err := json.Unmarshal(b, &d); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		for _, r := range d.RuntimeData {
-			if r.P == "zip" {
-				pool[r.A] = append(pool[r.A], r.I...)
-			}
+		out = append(out, d.RuntimeData...)
+	}
+	return out
+}
+
+// lambdaPerfInits pools the init durations (ms) of every zip record of the
+// lambda-perf files in testdata, per architecture ("x86_64", "arm64").
+func lambdaPerfInits(t *testing.T) map[string][]float64 {
+	t.Helper()
+	pool := map[string][]float64{}
+	for _, r := range lambdaPerfRecords(t) {
+		if r.P == "zip" {
+			pool[r.A] = append(pool[r.A], r.I...)
 		}
 	}
 	return pool

@@ -1,10 +1,7 @@
 package models_test
 
 import (
-	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -23,12 +20,7 @@ import (
 func median7(xs []float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
-	h := float64(len(s)-1) * 0.5
-	i := int(h)
-	if i+1 >= len(s) {
-		return s[i]
-	}
-	return s[i] + (h-float64(i))*(s[i+1]-s[i])
+	return quantile7(s, 0.5)
 }
 
 // TestRuntimeFactors re-derives every runtime's cold-start factor from
@@ -36,36 +28,17 @@ func median7(xs []float64) float64 {
 // record, per architecture, geometric mean of the architectures; the table
 // must hold them to its three decimals and count the same cold starts.
 func TestRuntimeFactors(t *testing.T) {
-	files, err := filepath.Glob("testdata/lambda-perf/*.json")
-	if err != nil || len(files) != 5 {
-		t.Fatalf("want the five lambda-perf files, found %v (%v)", files, err)
-	}
 	all := map[string][]float64{}           // arch -> inits
 	by := map[string]map[string][]float64{} // label -> arch -> inits
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	for _, r := range lambdaPerfRecords(t) {
+		if r.P != "zip" {
+			continue
 		}
-		var d struct {
-			RuntimeData []struct {
-				D, P, A string
-				I       []float64
-			} `json:"runtimeData"`
+		all[r.A] = append(all[r.A], r.I...)
+		if by[r.D] == nil {
+			by[r.D] = map[string][]float64{}
 		}
-		if err := json.Unmarshal(b, &d); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range d.RuntimeData {
-			if r.P != "zip" {
-				continue
-			}
-			all[r.A] = append(all[r.A], r.I...)
-			if by[r.D] == nil {
-				by[r.D] = map[string][]float64{}
-			}
-			by[r.D][r.A] = append(by[r.D][r.A], r.I...)
-		}
+		by[r.D][r.A] = append(by[r.D][r.A], r.I...)
 	}
 	for _, name := range models.RuntimeNames() {
 		rt, _ := models.LookupRuntime(name)
