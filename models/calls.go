@@ -45,6 +45,13 @@ func geometric(p float64, r int) float64 {
 	return s
 }
 
+// TimeoutBounded is an InvocationType that only works on a FaaS platform
+// whose function timeout fits it (an event source mapping's visibility
+// timeout): CheckTimeout says why timeout (0 = none) does not.
+type TimeoutBounded interface {
+	CheckTimeout(timeout sim.Time) error
+}
+
 // Invoker is an invocation type at work for one function in one run.
 type Invoker interface {
 	// Start is called once at time 0; the invoker registers its handlers.

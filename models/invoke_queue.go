@@ -67,6 +67,21 @@ func (q QueueInvocation) String() string {
 
 func (QueueInvocation) Direct() bool { return false }
 
+// CheckTimeout implements TimeoutBounded: Lambda refuses an SQS event
+// source mapping whose queue's visibility timeout is shorter than the
+// function's timeout (a batch could then outlive its invisibility and be
+// delivered again while it runs, over and over).
+func (q QueueInvocation) CheckTimeout(timeout sim.Time) error {
+	switch {
+	case timeout == 0:
+		return fmt.Errorf("polled from a queue, a function needs a timeout no longer than the visibility timeout (%v); this system has none", q.VisibilityTimeout)
+	case timeout > q.VisibilityTimeout:
+		return fmt.Errorf("visibility timeout %v is shorter than the function timeout %v: Lambda refuses such a mapping; want a visibility timeout of at least the timeout (AWS advises 6 times it), or a shorter timeout",
+			q.VisibilityTimeout, timeout)
+	}
+	return nil
+}
+
 // Attempts: up to MaxReceiveCount receipts; without a dead-letter queue,
 // as many as it takes (1/(1 - p), p at most 0.999).
 func (q QueueInvocation) Attempts(p float64) float64 {

@@ -13,8 +13,8 @@ import (
 
 // The lambda-perf files in testdata/lambda-perf are the benchmark's daily
 // results (github.com/maxday/lambda-perf, Apache-2.0, commit 6070b794,
-// 2026-08-22), copied byte for byte; /work/shared/data/PROVENANCE.md in the
-// project's notes has their sums.
+// 2026-08-22), copied byte for byte; testdata/lambda-perf/README.md has
+// their sums.
 
 // median7 is the median of xs by type-7 interpolation (numpy's default).
 func median7(xs []float64) float64 {

@@ -252,6 +252,24 @@ func (d *decoder) checkFrontDoors(s *Scenario) {
 	}
 }
 
+// checkTimeouts reports a FaaS system whose timeout does not fit a
+// function's invocation type (a queue's visibility timeout).
+func (d *decoder) checkTimeouts(s *Scenario) {
+	for j, sys := range s.Systems {
+		if sys.FaaS == nil {
+			continue
+		}
+		for i, c := range s.callsOf(sys) {
+			if b, ok := c.Type.(models.TimeoutBounded); ok {
+				if err := b.CheckTimeout(sys.FaaS.Timeout); err != nil {
+					d.problem(fmt.Sprintf("systems[%d].timeout", j), "function %q: %v", s.Functions[i].Name, err)
+					break
+				}
+			}
+		}
+	}
+}
+
 // callsOf are the calls of the scenario's functions on system sys: its
 // invocation, when it sets one, replaces every function's type (the same
 // events read by a fleet from a queue, or polled in batches of another

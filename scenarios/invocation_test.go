@@ -54,6 +54,9 @@ func TestCallProblems(t *testing.T) {
 		{"snapstart on node", fn("runtime: nodejs22.x, snapstart: true"), "functions[0].snapstart", []string{"nodejs22.x has no SnapStart"}},
 		{"cache ratio above 1", head + "systems: [{name: s, platform: aws-ec2-m5.large, instances: 1, cache_hit_ratio: 2}]\n", "systems[0].cache_hit_ratio", []string{"from 0 to 1, found 2"}},
 		{"cache ratio on faas", head + faas("cache_hit_ratio: 0.5"), "systems[0].cache_hit_ratio", []string{"key of server systems"}},
+		{"visibility under the timeout", head + "functions: [{invocation: {type: queue}}]\nsystems: [{name: l, platform: aws-lambda-x86, timeout: 60s}]\n",
+			"systems[0].timeout", []string{`function "default"`, "visibility timeout 30s is shorter than the function timeout 1m0s", "Lambda refuses"}},
+		{"queue on a FaaS without timeout", head + "functions: [{invocation: {type: queue}}]\nsystems: [{name: f, type: faas, cold_start: {dist: constant, value: 1ms}, price_per_gb_second: 0, price_per_million_requests: 0}]\n", "systems[0].timeout", []string{"needs a timeout no longer than the visibility timeout"}},
 		{"package slope not a duration", head + faas("cold_start_per_package_mb: 100"), "systems[0].cold_start_per_package_mb", []string{"want a duration like"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -88,6 +88,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 	}
 	d.checkCron(s, callTypes, sysTypes)
 	d.checkFrontDoors(s)
+	d.checkTimeouts(s)
 	return s
 }
 
