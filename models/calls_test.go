@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"math"
+	"runtime"
 	"sort"
 	"testing"
 	"time"
@@ -547,6 +548,66 @@ func TestRequestCostQuantiles(t *testing.T) {
 	}{{"p50", q.P50, bill(50)}, {"p90", q.P90, bill(90)}, {"p99", q.P99, bill(99)}} {
 		if math.Abs(c.got-c.want) > 0.0078*c.want {
 			t.Errorf("%s: %v, want %v ± 0.78%%", c.name, c.got, c.want)
+		}
+	}
+}
+
+// benchCalls simulates 60 s of 1,000 events/s (Poisson) of a function
+// called through typ, 5% of attempts failing, on an unlimited FaaS
+// platform, and reports events per wall second.
+func benchCalls(b *testing.B, typ models.InvocationType) {
+	fns := []workloads.Function{fn("f", 512, dist.LogNormalMedianP99(0.08, 0.4))}
+	const d = 60 * time.Second
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		x := invoked(b, openFaaS(b, fns), fns, models.FunctionCalls{Type: typ, Errors: models.Errors{Rate: 0.05}})
+		src, err := workloads.NewMixed(1, workloads.NewPoisson(1, 1000), fns, d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := models.Simulate(contextBG, x, src, models.Window{Horizon: d + 10*time.Minute}, nop{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)*1000*d.Seconds()/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkCallsAsync: Lambda's asynchronous invocation with its retries.
+func BenchmarkCallsAsync(b *testing.B) { benchCalls(b, lambdaAsync) }
+
+// BenchmarkCallsQueue: an SQS mapping, batches of 10 within 100 ms.
+func BenchmarkCallsQueue(b *testing.B) { benchCalls(b, sqs(10, 100*time.Millisecond)) }
+
+// BenchmarkCallsSyncErrors: synchronous calls with errors (the layer's
+// cheapest path), beside BenchmarkFaaSPoisson1000 without it.
+func BenchmarkCallsSyncErrors(b *testing.B) { benchCalls(b, models.SyncInvocation{}) }
+
+// TestCallsMemoryFlat: the invocation layers' state is per event in their
+// hands, never per event served: past the few minutes their retries take to
+// reach a steady state (10 min), 10 times the events (100 min) allocate less
+// than twice the bytes. (Not parallel: TotalAlloc is process-wide.)
+func TestCallsMemoryFlat(t *testing.T) {
+	fns := []workloads.Function{fn("f", 512, dist.LogNormalMedianP99(0.08, 0.4))}
+	for _, typ := range []models.InvocationType{lambdaAsync, sqs(10, 100*time.Millisecond)} {
+		runFor := func(d time.Duration) uint64 {
+			var m0, m1 runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m0)
+			x := invoked(t, openFaaS(t, fns), fns, models.FunctionCalls{Type: typ, Errors: models.Errors{Rate: 0.05}})
+			src, err := workloads.NewMixed(1, workloads.NewPoisson(1, 1000), fns, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := models.Simulate(contextBG, x, src, models.Window{Horizon: d + 10*time.Minute}, nop{}); err != nil {
+				t.Fatal(err)
+			}
+			runtime.ReadMemStats(&m1)
+			return m1.TotalAlloc - m0.TotalAlloc
+		}
+		short, long := runFor(10*time.Minute), runFor(100*time.Minute)
+		t.Logf("%s: %d bytes for 10 min, %d for 100 min (ratio %.2f)", typ, short, long, float64(long)/float64(short))
+		if long >= 2*short {
+			t.Errorf("%s: %d bytes for 100 min, %d for 10 min: memory grows with the events", typ, long, short)
 		}
 	}
 }

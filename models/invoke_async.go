@@ -86,7 +86,8 @@ type asyncInvoker struct {
 	fn      int32
 	cfg     AsyncInvocation
 	evs     arena[asyncEvent]
-	pending int // events waiting for a retry, a back-off or their window
+	pending int    // events waiting for a retry, a back-off or their window
+	rec     Record // reused for every report (a fresh &Record{} escapes: one allocation per event)
 
 	hTry, hExpire sim.HandlerID
 
@@ -145,8 +146,9 @@ func (a *asyncInvoker) Ended(e *sim.Engine, tag uint32, r *Record) {
 	ev.ran++
 	switch {
 	case r.Outcome == Completed && !ev.fails:
-		a.h.Report(&Record{Arrival: ev.arrival, End: now, Wait: r.Arrival - ev.arrival + r.Wait, Init: r.Init,
-			Fn: a.fn, Outcome: Completed, Cold: ev.cold})
+		a.rec = Record{Arrival: ev.arrival, End: now, Wait: r.Arrival - ev.arrival + r.Wait, Init: r.Init,
+			Fn: a.fn, Outcome: Completed, Cold: ev.cold}
+		a.h.Report(&a.rec)
 		a.evs.release(i)
 	case int(ev.ran) > a.cfg.Retries:
 		a.deadLetter(now, i)
@@ -168,7 +170,8 @@ func (a *asyncInvoker) later(e *sim.Engine, i int32, at sim.Time) {
 
 func (a *asyncInvoker) deadLetter(now sim.Time, i int32) {
 	ev := &a.evs.items[i]
-	a.h.Report(&Record{Arrival: ev.arrival, End: now, Wait: now - ev.arrival, Fn: a.fn, Outcome: DeadLettered, Cold: ev.cold})
+	a.rec = Record{Arrival: ev.arrival, End: now, Wait: now - ev.arrival, Fn: a.fn, Outcome: DeadLettered, Cold: ev.cold}
+	a.h.Report(&a.rec)
 	a.evs.release(i)
 }
 

@@ -152,9 +152,10 @@ type queueInvoker struct {
 	open    int32 // the batch a poller is gathering; -1 none
 	held    int   // messages received, not running, waiting for their visibility timeout
 
-	limit, busy, peak int  // pollers: batches allowed at once, gathering or running, most since the last step
-	waited            bool // a message waited for a poller since the last step
-	polling           bool // a poll is deferred to the end of this instant
+	limit, busy, peak int    // pollers: batches allowed at once, gathering or running, most since the last step
+	waited            bool   // a message waited for a poller since the last step
+	polling           bool   // a poll is deferred to the end of this instant
+	rec               Record // reused for every report (no allocation per message)
 
 	hPoll, hWindow, hVisible, hStep, hReturn sim.HandlerID
 }
@@ -219,14 +220,16 @@ func (q *queueInvoker) execOf(m int32) sim.Time {
 
 func (q *queueInvoker) deadLetter(now sim.Time, m int32) {
 	msg := &q.msgs.items[m]
-	q.h.Report(&Record{Arrival: msg.arrival, End: now, Wait: now - msg.arrival, Fn: q.fn, Outcome: DeadLettered, Cold: msg.cold})
+	q.rec = Record{Arrival: msg.arrival, End: now, Wait: now - msg.arrival, Fn: q.fn, Outcome: DeadLettered, Cold: msg.cold}
+	q.h.Report(&q.rec)
 	q.msgs.release(m)
 }
 
 func (q *queueInvoker) complete(now sim.Time, m int32, r *Record, start sim.Time) {
 	msg := &q.msgs.items[m]
-	q.h.Report(&Record{Arrival: msg.arrival, End: now, Wait: start - msg.arrival + r.Wait, Init: r.Init,
-		Fn: q.fn, Outcome: Completed, Cold: msg.cold || r.Cold})
+	q.rec = Record{Arrival: msg.arrival, End: now, Wait: start - msg.arrival + r.Wait, Init: r.Init,
+		Fn: q.fn, Outcome: Completed, Cold: msg.cold || r.Cold}
+	q.h.Report(&q.rec)
 	q.msgs.release(m)
 }
 
