@@ -109,7 +109,7 @@ func (s *Scenario) runSystem(ctx context.Context, i int, seed sim.Seed, progress
 	if err != nil {
 		return reports.SystemResult{}, err
 	}
-	info := reports.SystemInfo{Name: s.Systems[i].Name, Type: s.Systems[i].Type, Platform: s.Systems[i].Platform}
+	info := reports.SystemInfo{Name: s.Systems[i].Name, Type: s.Systems[i].Type, Platform: s.Systems[i].Platform, Params: s.Systems[i].Params}
 	for _, f := range s.Functions {
 		info.Functions = append(info.Functions, f.Name)
 	}

@@ -53,6 +53,9 @@ type System struct {
 	Name, Type, Platform string // Type "faas" | "server"; Platform "" for none
 	FaaS                 *models.FaaSConfig
 	Server               *models.ServerConfig
+	// Params are the system's keys as it runs (resolved.go): results.json
+	// records them so a reader needs no scenario to know what ran.
+	Params map[string]any
 }
 
 // Problem is one thing wrong with a scenario.

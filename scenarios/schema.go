@@ -211,7 +211,11 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 	if preset != nil {
 		d.limits(o, preset, sys.Name, fns, timeout, timeoutOK)
 	}
-	return sys, len(d.probs) == n
+	ok := len(d.probs) == n
+	if ok {
+		sys.Params = resolvedParams(o.m, sys, fns)
+	}
+	return sys, ok
 }
 
 // needPlatform reports a key that only a preset could have supplied.
