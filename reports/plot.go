@@ -54,8 +54,9 @@ type PlotOptions struct {
 
 // Figure is one plot, ready to render as PNG or SVG.
 type Figure struct {
-	Name  string // file name without extension: latency_cdf, cost_breakdown, timeline, cold_starts_by_function
+	Name  string // file name without extension: latency_cdf, tradeoff, power_tuning, ... (docs/reports.md)
 	Title string // the finding, as the figure's title states it
+	Read  string // how to read it, for report.html's "how to read this"
 	W, H  vg.Length
 	draw  func(c draw.Canvas)
 }
@@ -85,6 +86,17 @@ func Figures(run *Run, o PlotOptions) ([]Figure, error) {
 	}
 	if f, ok := coldStartsByFunction(run.Results, idx, w, h); ok {
 		figs = append(figs, f)
+	}
+	// The answer figures a run has the data for.
+	d := fromRun(run.Results, idx)
+	for _, f := range []func() (Figure, bool){
+		func() (Figure, bool) { return tradeoff(d, w, h) },
+		func() (Figure, bool) { return keepAliveFrontier(d, w, h) },
+		func() (Figure, bool) { return runPowerTuning(d, run.Results, w, h) },
+	} {
+		if fig, ok := f(); ok {
+			figs = append(figs, fig)
+		}
 	}
 	return figs, nil
 }

@@ -240,7 +240,7 @@ func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
 			pl.X.Min = 0
 			if logAxis {
 				pl.X.Scale = plot.LogScale{}
-				pl.X.Tick.Marker = logMoneyTicks{}
+				pl.X.Tick.Marker = logTicks{Format: moneyLabel}
 				pl.X.Min = math.Pow10(int(math.Floor(math.Log10(minPos / 2))))
 			}
 			labelSt := textStyle(tickSize, ink)

@@ -86,8 +86,8 @@ func TestTickers(t *testing.T) {
 		{"tail top", labels(tailTicks{}.Ticks(0, 1-1.0/950)), "0% 50% 90% 99% 99.89%"},
 		// 1,100 end just above p99.9: the nine labels the top.
 		{"tail top near a nine", labels(tailTicks{}.Ticks(0, 1-1.0/1100)), "0% 50% 90% 99% 99.9%"},
-		{"money log", labels(logMoneyTicks{}.Ticks(0.01, 20)), "$0.01 $0.1 $1 $10"},
-		{"money log fine", labels(logMoneyTicks{}.Ticks(0.1, 5)), "$0.1 $0.2 $0.5 $1 $2 $5"},
+		{"money log", labels(logTicks{Format: moneyLabel}.Ticks(0.01, 20)), "$0.01 $0.1 $1 $10"},
+		{"money log fine", labels(logTicks{Format: moneyLabel}.Ticks(0.1, 5)), "$0.1 $0.2 $0.5 $1 $2 $5"},
 	} {
 		if got := strings.Join(c.got, " "); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)

@@ -138,8 +138,34 @@ func benchUnit(path string) string {
 	return benchValue(strings.NewReplacer(".", "-", "[", "-", "]", "").Replace(path))
 }
 
-// WriteSweepDir writes sweep.json and sweep.csv into dir, each atomically.
+// WriteSweepDir writes everything `faasim sweep --out DIR` writes into
+// dir, each file atomically: sweep.json, sweep.csv, and the figures and
+// report.html that WriteSweepFigures draws (at the default size, PNG and
+// SVG). Merged shards are written by it too, so they get the same files.
 func WriteSweepDir(dir string, s *Sweep) error {
+	if err := writeSweepData(dir, s); err != nil {
+		return err
+	}
+	_, err := WriteSweepFigures(dir, s, PlotOptions{}, []string{"png", "svg"}, true)
+	return err
+}
+
+// WriteSweepFigures draws a sweep's figures (SweepFigures) into dir in
+// every format, and with html its report.html; it returns the figures.
+// faasim plot DIR redraws a sweep directory with it, from sweep.json alone.
+func WriteSweepFigures(dir string, s *Sweep, o PlotOptions, formats []string, html bool) ([]Figure, error) {
+	figs, err := SweepFigures(s, o)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := WritePlots(dir, figs, formats); err != nil {
+		return nil, err
+	}
+	return figs, nil
+}
+
+// writeSweepData writes sweep.json and sweep.csv into dir.
+func writeSweepData(dir string, s *Sweep) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
