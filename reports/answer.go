@@ -327,13 +327,25 @@ func (d *answerData) naming(o obs, shown []obs, say func(key string, v any) stri
 	return strings.Join(parts, " ")
 }
 
-// tagLabel is label with a run's system's warnings beside its name: a
-// figure never names a warned system without them. Warnings every system
-// shown has are said once, in the legend (commonNote), not on each.
-func (d *answerData) tagLabel(o obs, shown []obs) string {
-	if !d.run {
-		return d.label(o, shown)
+// warningCodes lists the warning codes of the observations, sorted.
+func warningCodes(d *answerData) string {
+	var codes []string
+	for _, o := range d.obs {
+		for _, w := range o.warn {
+			if !slices.Contains(codes, w) {
+				codes = append(codes, w)
+			}
+		}
 	}
+	slices.Sort(codes)
+	return strings.Join(codes, ", ")
+}
+
+// tagLabel is label with the system's warnings there beside it: a figure
+// never names a warned system, or a warned point, without them. Warnings
+// every point shown has are said once, in the legend (commonNote), not on
+// each.
+func (d *answerData) tagLabel(o obs, shown []obs) string {
 	common := commonWarnings(shown)
 	var own []string
 	for _, w := range o.warn {
@@ -341,10 +353,11 @@ func (d *answerData) tagLabel(o obs, shown []obs) string {
 			own = append(own, w)
 		}
 	}
+	l := d.label(o, shown)
 	if len(own) == 0 {
-		return o.name
+		return l
 	}
-	return o.name + " (" + strings.Join(own, ", ") + ")"
+	return l + " (" + strings.Join(own, ", ") + ")"
 }
 
 // commonWarnings are the warning codes every observation has.
@@ -365,10 +378,14 @@ func commonWarnings(os []obs) []string {
 // "every system shown: unfinished (see the footnotes)"; none without.
 func commonNote(d *answerData, os []obs) []legendEntry {
 	c := commonWarnings(os)
-	if !d.run || len(c) == 0 {
+	if len(c) == 0 {
 		return nil
 	}
-	return []legendEntry{{"every system here is " + strings.Join(c, " and ") + " (the table's footnotes say why)",
+	what := "every system here is "
+	if !d.run {
+		what = "every point here is "
+	}
+	return []legendEntry{{what + strings.Join(c, " and ") + " (the report's warnings say why)",
 		[]plot.Thumbnailer{glyphThumb{draw.GlyphStyle{Color: ink, Radius: 0, Shape: draw.CircleGlyph{}}}}}}
 }
 

@@ -201,6 +201,29 @@ func WritePlots(dir string, figs []Figure, formats []string) ([]string, error) {
 	return names, nil
 }
 
+// WriteRunFigures draws a run's figures (Figures) into dir in every
+// format and, with html, its report.html (RunReport); it returns the
+// figures. faasim run --out and faasim plot DIR both write with it.
+func WriteRunFigures(dir string, run *Run, o PlotOptions, formats []string, html bool) ([]Figure, error) {
+	figs, err := Figures(run, o)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := WritePlots(dir, figs, formats); err != nil {
+		return nil, err
+	}
+	if html {
+		page, err := RunReport(run, o)
+		if err != nil {
+			return nil, err
+		}
+		if err := WriteFileAtomic(filepath.Join(dir, "report.html"), page); err != nil {
+			return nil, err
+		}
+	}
+	return figs, nil
+}
+
 // plotterGrid is a light grid behind the data.
 func plotterGrid() *plotter.Grid {
 	g := plotter.NewGrid()

@@ -134,9 +134,9 @@ func memoryChart(d *answerData, ss []series, a SweepAxis, memOf func(obs) (float
 				}
 				if q.path != "latency_ms.p50" {
 					answer := d.isAnswer(o)
-					m.dots = append(m.dots, dotMark{x: pointEst(x), y: pointEst(e.mean), c: col, hollow: !o.sound(), square: q.right,
+					m.dots = append(m.dots, dotMark{x: pointEst(x), y: pointEst(e.mean), c: col, hollow: len(o.warn) > 0, square: q.right,
 						ring: answer, right: q.right})
-					warned = warned || !o.sound()
+					warned = warned || len(o.warn) > 0
 				}
 			}
 			if len(xs) == 0 {
@@ -167,7 +167,7 @@ func memoryChart(d *answerData, ss []series, a SweepAxis, memOf func(obs) (float
 		}
 	}
 	if warned {
-		legend = append(legend, legendEntry{"hollow: the system has a warning at that size (failing, saturated, ...)",
+		legend = append(legend, legendEntry{"hollow: the system has a warning at that size (" + warningCodes(d) + ")",
 			[]plot.Thumbnailer{glyphThumb{draw.GlyphStyle{Color: ink, Radius: vg.Points(dotRadius), Shape: draw.RingGlyph{}}}}})
 	}
 	logLat, logCost := spans(lat, 10), spans(cost, 20)

@@ -83,7 +83,7 @@ func SweepAxisFigure(s *Sweep, key, metric string, o PlotOptions) (Figure, error
 		for _, x := range d.axes {
 			keys = append(keys, x.Key)
 		}
-		return Figure{}, fmt.Errorf("--x %s is not an axis of the sweep; axes: %s", key, strings.Join(keys, ", "))
+		return Figure{}, fmt.Errorf("--x %s --y %s: %s is not an axis of the sweep; axes: %s", key, metric, key, strings.Join(keys, ", "))
 	}
 	var refs []string
 	for _, sys := range d.systems {
@@ -302,7 +302,7 @@ func metricsAgainst(d *answerData, a SweepAxis, refs []string, name string, w, h
 				lx, ly, lo, hi = append(lx, x), append(ly, e.mean), append(lo, e.lo), append(hi, e.hi)
 				pn.ys = append(pn.ys, e.lo, e.hi)
 				answer := d.isAnswer(o)
-				dm := dotMark{x: pointEst(x), y: est{e.mean, e.mean, e.mean}, c: SystemColor(s.sys), hollow: !o.sound(), ring: answer, first: answer}
+				dm := dotMark{x: pointEst(x), y: est{e.mean, e.mean, e.mean}, c: SystemColor(s.sys), hollow: len(o.warn) > 0, ring: answer, first: answer}
 				if answer && len(panels) == 0 {
 					dm.label = "answer: " + axisLabel(a.Key, v) // once, in the top panel
 				}
@@ -356,7 +356,7 @@ func metricsAgainst(d *answerData, a SweepAxis, refs []string, name string, w, h
 			Radius: vg.Points(ringRadius), Shape: draw.RingGlyph{}}}}})
 	}
 	if warned {
-		legend = append(legend, legendEntry{"hollow: the system has a warning there (failing, saturated, ...)",
+		legend = append(legend, legendEntry{"hollow: the system has a warning there (" + warningCodes(d) + ")",
 			[]plot.Thumbnailer{glyphThumb{draw.GlyphStyle{Color: ink, Radius: vg.Points(dotRadius), Shape: draw.RingGlyph{}}}}})
 	}
 	xl := axisName(a.Key)
@@ -461,35 +461,66 @@ func metricHeading(path string) string {
 // bandTint is a confidence band's fill.
 func bandTint(c color.RGBA) color.NRGBA { return color.NRGBA{R: c.R, G: c.G, B: c.B, A: 0x30} }
 
+// goalHeadline is one of the goal's answers in a sentence: "3 instances
+// is the fewest instances of vms meeting every constraint", with the
+// warnings of the system there beside it.
+func goalHeadline(d *answerData, ans GoalAnswer) string {
+	g := d.goal
+	at := ""
+	if len(ans.Params) > 0 {
+		var l []string
+		for _, p := range ans.Params {
+			l = append(l, shortKey(p.Key, d.axes)+" = "+axisLabel(p.Key, p.Value))
+		}
+		at = " at " + strings.Join(l, ", ")
+	}
+	noun := axisNoun(g.Vary)
+	if !ans.Met || ans.Answer == nil {
+		return "no " + noun + " meets the goal" + at
+	}
+	v := valueName(g.Vary, ans.Answer)
+	var t string
+	switch g.Find {
+	case "min":
+		t = fmt.Sprintf("%s is the least %s meeting every constraint%s", v, noun, at)
+	case "max":
+		t = fmt.Sprintf("%s is the most %s meeting every constraint%s", v, noun, at)
+	case "root":
+		t = fmt.Sprintf("%s changes sign at %s%s", g.Expr, v, at)
+	default:
+		what := map[string]string{"cost": "cheapest", "speed": "fastest", "balanced": "best-balanced"}[g.Strategy]
+		if what == "" {
+			what = "best"
+		}
+		t = fmt.Sprintf("%s is the %s %s", v, what, noun)
+		if len(g.SubjectTo) > 0 {
+			t += " meeting every constraint"
+		}
+		t += at
+	}
+	// The system's warnings at the answer, as the goal's sentence gives them.
+	for _, o := range d.obs {
+		if d.isAnswer(o) && sameParams(o.params, ans.Params) && len(o.warn) > 0 && strings.Contains(g.Vary, "["+o.name+"]") {
+			t += fmt.Sprintf(" (%s is %s there)", o.name, strings.Join(o.warn, " and "))
+		}
+	}
+	return t
+}
+
+// axisNoun names what a sweep axis varies: "memory size of lambda",
+// "request rate", "instances of vms", else the key.
+func axisNoun(key string) string {
+	name := axisName(key)
+	return strings.NewReplacer("memory (MB)", "memory size", "request rate (per second)", "request rate").Replace(name)
+}
+
 // metricsTitle states the answer: the goal's on this axis, else the range
 // of the first metric.
 func metricsTitle(d *answerData, a SweepAxis, path string, systems []string) string {
 	if g := d.goal; g != nil && g.Vary == a.Key {
 		var parts []string
 		for _, ans := range d.goal.Answers {
-			at := ""
-			if len(ans.Params) > 0 {
-				var l []string
-				for _, p := range ans.Params {
-					l = append(l, shortKey(p.Key, d.axes)+"="+axisLabel(p.Key, p.Value))
-				}
-				at = " at " + strings.Join(l, ", ")
-			}
-			if !ans.Met || ans.Answer == nil {
-				parts = append(parts, "no "+axisName(a.Key)+" meets the goal"+at)
-				continue
-			}
-			v := valueName(a.Key, ans.Answer)
-			switch g.Find {
-			case "min":
-				parts = append(parts, fmt.Sprintf("%s is the least %s meeting every constraint%s", v, axisName(a.Key), at))
-			case "max":
-				parts = append(parts, fmt.Sprintf("%s is the most %s meeting every constraint%s", v, axisName(a.Key), at))
-			case "root":
-				parts = append(parts, fmt.Sprintf("%s changes sign at %s%s", g.Expr, v, at))
-			default:
-				parts = append(parts, fmt.Sprintf("%s is the best %s%s", v, axisName(a.Key), at))
-			}
+			parts = append(parts, goalHeadline(d, ans))
 		}
 		return capitalize(strings.Join(parts, "; "))
 	}

@@ -151,8 +151,9 @@ func WriteSweepDir(dir string, s *Sweep) error {
 }
 
 // WriteSweepFigures draws a sweep's figures (SweepFigures) into dir in
-// every format, and with html its report.html; it returns the figures.
-// faasim plot DIR redraws a sweep directory with it, from sweep.json alone.
+// every format, and with html its report.html (SweepReport); it returns
+// the figures. faasim plot DIR redraws a sweep directory with it, from
+// sweep.json alone, and WriteSweepDir calls it after writing the data.
 func WriteSweepFigures(dir string, s *Sweep, o PlotOptions, formats []string, html bool) ([]Figure, error) {
 	figs, err := SweepFigures(s, o)
 	if err != nil {
@@ -161,7 +162,30 @@ func WriteSweepFigures(dir string, s *Sweep, o PlotOptions, formats []string, ht
 	if _, err := WritePlots(dir, figs, formats); err != nil {
 		return nil, err
 	}
+	if html {
+		page, err := SweepReport(s, o)
+		if err != nil {
+			return nil, err
+		}
+		if err := WriteFileAtomic(filepath.Join(dir, "report.html"), page); err != nil {
+			return nil, err
+		}
+	}
 	return figs, nil
+}
+
+// ReadSweepDir reads dir/sweep.json.
+func ReadSweepDir(dir string) (*Sweep, error) {
+	path := filepath.Join(dir, "sweep.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sweep{}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
 }
 
 // writeSweepData writes sweep.json and sweep.csv into dir.

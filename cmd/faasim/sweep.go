@@ -126,7 +126,7 @@ power-tuning), keep-alive-frontier.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&out, "out", "", "also write sweep.json and sweep.csv into this directory")
+	f.StringVar(&out, "out", "", "also write sweep.json, sweep.csv, the figures and report.html into this directory")
 	f.StringVar(&format, "format", "table", "output on stdout: table, json, csv or bench (Go benchmark lines for benchstat)")
 	f.StringVar(&metrics, "metrics", "", "the table's (and bench's) metrics, comma-separated: PATH or SYSTEM.PATH (default: the goal's, else p99 latency and total cost)")
 	f.IntVar(&jobs, "jobs", 0, "runs at once (default: number of CPUs; the output never depends on it)")
