@@ -197,6 +197,9 @@ func crossings(d *answerData, a SweepAxis, ss []series, yp string, logX bool) []
 			v, _ := costAt(byName[a1], x)
 			return u - v
 		}
+		if f(x0) >= 0 || f(x1) <= 0 {
+			continue // the cheapest changed because a system failed there, not because the costs crossed
+		}
 		lo, hi := x0, x1
 		for range 60 {
 			mid := (lo + hi) / 2
@@ -283,24 +286,63 @@ func breakEvenTitle(d *answerData, a SweepAxis, ss []series, yp string, cross []
 		}
 		return "Cost against request rate, per system"
 	}
+	// Where a cheaper side's system fails or saturates, it is not cheaper
+	// there: say so beside its name.
+	rate := func(o obs) float64 { v, _ := o.params.Get(a.Key); f, _ := v.(float64); return f }
+	said := map[int]bool{}
+	unsound := func(name string, lo, hi float64) string {
+		var at []string
+		codes := map[string]bool{}
+		for k, o := range d.obs {
+			if r := rate(o); o.name == name && !o.sound() && r >= lo && r <= hi {
+				at = append(at, sigTrim(r, 3))
+				for _, w := range o.warn {
+					codes[w] = w == Failing || w == Saturated
+				}
+				said[k] = true
+			}
+		}
+		if len(at) == 0 {
+			return ""
+		}
+		var cs []string
+		for _, w := range []string{Failing, Saturated} {
+			if codes[w] {
+				cs = append(cs, w)
+			}
+		}
+		return fmt.Sprintf(" (%s at %s req/s)", strings.Join(cs, " and "), strings.Join(at, ", "))
+	}
 	var parts []string
 	for k, c := range cross {
 		at := fmt.Sprintf("%s requests per second (%s a month)", sigTrim(c.at, 3), millions(c.at*month))
 		if !c.goal {
 			at = "about " + at
 		}
+		next := math.Inf(1)
+		if k+1 < len(cross) {
+			next = cross[k+1].at
+		}
+		prev := math.Inf(-1)
+		if k > 0 {
+			prev = cross[k-1].at
+		}
 		switch {
 		case k == 0 && c.below != "" && c.over != "":
-			parts = append(parts, fmt.Sprintf("%s is cheaper below %s, %s above", c.below, at, c.over))
+			parts = append(parts, fmt.Sprintf("%s%s is cheaper below %s, %s%s above", c.below, unsound(c.below, prev, c.at), at,
+				c.over, unsound(c.over, c.at, next)))
 		case c.over != "":
-			parts = append(parts, fmt.Sprintf("%s from %s", c.over, at))
+			parts = append(parts, fmt.Sprintf("%s%s from %s", c.over, unsound(c.over, c.at, next), at))
 		default:
 			parts = append(parts, "the costs cross at "+at)
 		}
 	}
 	t := strings.Join(parts, "; ") // it starts with a system's name, as written
-	if slices.ContainsFunc(d.obs, func(o obs) bool { return !o.sound() }) {
-		t += "; hollow points failed or saturated and do not count"
+	for k, o := range d.obs {
+		if !o.sound() && !said[k] {
+			t += "; hollow points failed or saturated and do not count"
+			break
+		}
 	}
 	return t
 }

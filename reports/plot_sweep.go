@@ -482,9 +482,9 @@ func goalHeadline(d *answerData, ans GoalAnswer) string {
 	var t string
 	switch g.Find {
 	case "min":
-		t = fmt.Sprintf("%s is the least %s meeting every constraint%s", v, noun, at)
+		t = fmt.Sprintf("%s is the smallest %s meeting every constraint%s", v, noun, at)
 	case "max":
-		t = fmt.Sprintf("%s is the most %s meeting every constraint%s", v, noun, at)
+		t = fmt.Sprintf("%s is the largest %s meeting every constraint%s", v, noun, at)
 	case "root":
 		t = fmt.Sprintf("%s changes sign at %s%s", g.Expr, v, at)
 	default:
@@ -510,6 +510,16 @@ func goalHeadline(d *answerData, ans GoalAnswer) string {
 // axisNoun names what a sweep axis varies: "memory size of lambda",
 // "request rate", "instances of vms", else the key.
 func axisNoun(key string) string {
+	sys := ""
+	if m := systemKey.FindStringSubmatch(key); m != nil {
+		sys = " of " + m[1]
+	}
+	switch {
+	case strings.HasSuffix(key, ".keep_alive.instances"):
+		return "provisioned concurrency" + sys
+	case systemKey.MatchString(key) && strings.HasSuffix(key, "].instances"):
+		return "fleet" + sys
+	}
 	name := axisName(key)
 	return strings.NewReplacer("memory (MB)", "memory size", "request rate (per second)", "request rate").Replace(name)
 }

@@ -204,7 +204,7 @@ func TestSweepReportHTML(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	page := checkReport(t, out, []string{"vms"}, []string{"tradeoff", "sweep"})
-	for _, want := range []string{"<p>3 instances is the least instances of vms meeting every constraint.</p>",
+	for _, want := range []string{"<p>3 instances is the smallest fleet of vms meeting every constraint.</p>",
 		"<code>failing</code> at instances = 1, instances = 2", "vms: failing (in 5 of 5 replications)", "Every metric at every point"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report.html lacks %q", want)
