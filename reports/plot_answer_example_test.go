@@ -62,7 +62,7 @@ func memorySweep() *reports.Sweep {
 			warn = []string{reports.Failing}
 		}
 		return []reports.SweepSystem{system("lambda", "faas", warn, map[string]float64{"completed": 36000, "latency_ms.p50": p50,
-			"latency_ms.p99": 3 * p50, "cost_usd.per_million_requests": m / 1024 * p50 / 1e3 * 16.67 + 0.2})}
+			"latency_ms.p99": 3 * p50, "cost_usd.per_million_requests": m/1024*p50/1e3*16.67 + 0.2})}
 	})
 	s.Goal = &reports.GoalResult{Find: "best", Vary: "systems[lambda].memory_mb", Strategy: "cost",
 		SubjectTo: []string{"lambda.latency_ms.p99 < 2000"}, Answer: 1024.0, Met: true,
@@ -195,7 +195,9 @@ func ExampleSweepFigures_powerTuning() { writeSweepFigure(memorySweep(), "power_
 
 // Cold starts against idle memory per keep-alive policy, in all calls
 // and for the 75th-percentile function.
-func ExampleSweepFigures_keepAliveFrontier() { writeSweepFigure(keepAliveSweep(), "keep_alive_frontier") }
+func ExampleSweepFigures_keepAliveFrontier() {
+	writeSweepFigure(keepAliveSweep(), "keep_alive_frontier")
+}
 
 // Each of the sweep's metrics against its axis, with confidence bands and
 // the goal's answer.
