@@ -91,7 +91,7 @@ func Figures(run *Run, o PlotOptions) ([]Figure, error) {
 	d := fromRun(run.Results, idx)
 	for _, f := range []func() (Figure, bool){
 		func() (Figure, bool) { return tradeoff(d, w, h) },
-		func() (Figure, bool) { return keepAliveFrontier(d, w, h) },
+		func() (Figure, bool) { return keepAliveFrontier(d, run.Results, w, h) },
 		func() (Figure, bool) { return runPowerTuning(d, run.Results, w, h) },
 	} {
 		if fig, ok := f(); ok {

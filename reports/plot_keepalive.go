@@ -14,8 +14,8 @@ import (
 // points, or a run's FaaS systems when their keep-alives differ), the
 // frontier ringed and joined; a second panel gives the 75th percentile
 // over functions (Shahrad et al.'s yardstick) when the workload has
-// several.
-func keepAliveFrontier(d *answerData, w, h vg.Length) (Figure, bool) {
+// several. r is the run (nil for a sweep).
+func keepAliveFrontier(d *answerData, r *Results, w, h vg.Length) (Figure, bool) {
 	const xp, yp, fp = "keep_alive.idle_gb_seconds", "cold_start_ratio", "function_cold_start_ratio_p75"
 	var os []obs
 	for _, o := range d.obs {
@@ -29,12 +29,13 @@ func keepAliveFrontier(d *answerData, w, h vg.Length) (Figure, bool) {
 		return Figure{}, false
 	}
 	if d.run {
-		// A run compares keep-alives only when its systems differ in them.
+		// A run compares keep-alives only when its systems differ in them
+		// and in nothing else (not platforms, whose keep-alives differ too).
 		seen := map[string]bool{}
 		for _, o := range os {
 			seen[ParamLabel(o.keepAlive)] = true
 		}
-		if len(seen) < 2 {
+		if len(seen) < 2 || !sameBut(r, os, "keep_alive") {
 			return Figure{}, false
 		}
 	}
@@ -107,8 +108,10 @@ func keepAliveFrontier(d *answerData, w, h vg.Length) (Figure, bool) {
 		xl += ", log scale"
 	}
 	legend := systemLegend(d, os)
-	legend = append(legend, legendEntry{"ringed, joined: the frontier (nothing with both fewer cold starts and less idle memory)",
-		[]plot.Thumbnailer{lineThumb{Color: frontierInk, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}}})
+	if len(front0) > 0 {
+		legend = append(legend, legendEntry{"ringed, joined: the frontier (nothing with both fewer cold starts and less idle memory)",
+			[]plot.Thumbnailer{lineThumb{Color: frontierInk, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}}})
+	}
 	legend = append(legend, commonNote(d, os)...)
 	if warned {
 		legend = append(legend, legendEntry{"hollow: failing or saturated; never on the frontier",

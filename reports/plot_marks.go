@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"slices"
@@ -150,8 +151,9 @@ func (m *marks) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 	}
 	type at struct {
-		pt vg.Point
-		d  *dotMark
+		pt    vg.Point
+		d     *dotMark
+		label string
 	}
 	var placed []at
 	for k := range m.dots {
@@ -167,7 +169,25 @@ func (m *marks) Plot(c draw.Canvas, p *plot.Plot) {
 		if d.y.lo < d.y.hi {
 			bar(d.c, vg.Point{X: pt.X, Y: ty(d.y.lo)}, vg.Point{X: pt.X, Y: ty(d.y.hi)})
 		}
-		placed = append(placed, at{pt, d})
+		placed = append(placed, at{pt, d, d.label})
+	}
+	// Points drawn on one another share one label: "provisioned-1,
+	// pinged", or beyond two "fixed 1m and 6 more".
+	for i := range placed {
+		var with []string
+		for j := i + 1; j < len(placed); j++ {
+			a, b := &placed[i], &placed[j]
+			if a.label != "" && b.label != "" && math.Hypot(float64(a.pt.X-b.pt.X), float64(a.pt.Y-b.pt.Y)) < dotRadius {
+				with = append(with, b.label)
+				b.label = ""
+			}
+		}
+		switch {
+		case len(with) == 1:
+			placed[i].label += ", " + with[0]
+		case len(with) > 1:
+			placed[i].label += fmt.Sprintf(" and %d more", len(with))
+		}
 	}
 	// Hollow (warned) points last: a ring stays visible on a disc it shares
 	// a place with.
@@ -235,7 +255,7 @@ func (m *marks) Plot(c draw.Canvas, p *plot.Plot) {
 		return 0
 	})
 	for _, a := range placed {
-		if a.d.label == "" {
+		if a.label == "" {
 			continue
 		}
 		r := vg.Points(dotRadius)
@@ -247,8 +267,8 @@ func (m *marks) Plot(c draw.Canvas, p *plot.Plot) {
 		rc := reach{diag: e,
 			right: max(e, tx(a.d.x.hi)-a.pt.X+labelGap), left: max(e, a.pt.X-tx(a.d.x.lo)+labelGap),
 			up: max(e, ty(a.d.y.hi)-a.pt.Y+labelGap), down: max(e, a.pt.Y-ty(a.d.y.lo)+labelGap)}
-		if !pl.place(c, st, a.d.label, around(a.pt, rc)) {
-			pl.placeLeader(c, st, a.d.label, a.pt, r)
+		if !pl.place(c, st, a.label, around(a.pt, rc)) {
+			pl.placeLeader(c, st, a.label, a.pt, r)
 		}
 	}
 }
@@ -289,7 +309,7 @@ func around(p vg.Point, r reach) []anchor {
 // where a crowd leaves no room beside it.
 func leaders(p vg.Point, r vg.Length) []anchor {
 	var out []anchor
-	for _, dist := range []vg.Length{28, 44, 64} {
+	for _, dist := range []vg.Length{28, 44, 64, 90, 120} {
 		for k := range 16 {
 			a := 2 * math.Pi * float64(k) / 16
 			dx, dy := math.Cos(a), math.Sin(a)
@@ -315,10 +335,21 @@ func leaders(p vg.Point, r vg.Length) []anchor {
 
 // obstacle is ink a label must not cover: a box, or a segment drawn w wide.
 type obstacle struct {
-	seg  bool
-	box  vg.Rectangle
-	a, b vg.Point
-	w    vg.Length
+	seg    bool
+	leader bool // a label's leader line: another must not cross it
+	box    vg.Rectangle
+	a, b   vg.Point
+	w      vg.Length
+}
+
+// intersects: segments p1-p2 and q1-q2 cross.
+func intersects(p1, p2, q1, q2 vg.Point) bool {
+	cross := func(a, b, c vg.Point) float64 {
+		return float64((b.X-a.X)*(c.Y-a.Y) - (b.Y-a.Y)*(c.X-a.X))
+	}
+	d1, d2 := cross(q1, q2, p1), cross(q1, q2, p2)
+	d3, d4 := cross(p1, p2, q1), cross(p1, p2, q2)
+	return (d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0)
 }
 
 func (o obstacle) hits(r vg.Rectangle) bool {
@@ -379,13 +410,16 @@ func (p *placer) placeLeader(c draw.Canvas, st text.Style, s string, pt vg.Point
 			continue
 		}
 		from := vg.Point{X: pt.X + vg.Length(dx/n)*(r*1.45+1), Y: pt.Y + vg.Length(dy/n)*(r*1.45+1)} // outside its mark's box
-		lead := obstacle{seg: true, a: from, b: to, w: 0.6}
+		lead := obstacle{seg: true, leader: true, a: from, b: to, w: 0.6}
 		if slices.ContainsFunc(p.obstacles, func(o obstacle) bool {
-			if o.hits(rect) {
+			near := func(u, v vg.Point) bool { return math.Hypot(float64(u.X-v.X), float64(u.Y-v.Y)) < 10 }
+			if o.hits(rect) || o.leader && (intersects(o.a, o.b, lead.a, lead.b) || near(o.b, lead.b)) {
 				return true
 			}
-			// The line may start beside its own mark, never cross a label.
-			return !o.seg && lead.crosses(o.box)
+			// The line may leave its own mark (and any drawn on it), never
+			// cross another mark or a label.
+			own := !o.seg && o.box.Min.X <= pt.X && pt.X <= o.box.Max.X && o.box.Min.Y <= pt.Y && pt.Y <= o.box.Max.Y
+			return !o.seg && !own && lead.crosses(o.box)
 		}) {
 			continue
 		}
@@ -460,17 +494,46 @@ func setAxis(a *plot.Axis, vals []float64, unit string, log bool, length, perLab
 	if lo == 0 {
 		a.Min = -pad / 2
 	}
-	t := niceTicks{Max: n, Format: func(v, step float64) string { return linearTick(v, step, unit) }}
 	if unit == "ms" {
-		t.Steps = msSteps
+		a.Tick.Marker = msTicks{Max: n}
+		return
 	}
-	a.Tick.Marker = t
+	a.Tick.Marker = niceTicks{Max: n, Format: func(v, step float64) string { return linearTick(v, step, unit) }}
 }
 
-// msSteps are the tick steps of a linear latency axis, milliseconds: round
-// in the unit humanMS prints them in (never 2.33 min).
-var msSteps = []float64{0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 5e3, 10e3, 15e3, 30e3,
-	60e3, 120e3, 300e3, 600e3, 900e3, 1800e3, 3600e3, 7200e3, 4 * 3600e3, 6 * 3600e3, 12 * 3600e3, 86400e3}
+// msTicks labels a linear latency axis (milliseconds) in one unit, the
+// one humanMS gives its largest value (ms, s, min, h), at round steps of
+// that unit: "2.6 min, 2.7 min", never "2.83 min".
+type msTicks struct{ Max int }
+
+var _ plot.Ticker = msTicks{}
+
+// Ticks implements plot.Ticker.
+func (t msTicks) Ticks(lo, hi float64) []plot.Tick {
+	name, per := "ms", 1.0
+	for _, u := range []struct {
+		name string
+		per  float64
+	}{{"s", 1e3}, {"min", 60e3}, {"h", 3600e3}} {
+		if math.Max(math.Abs(lo), math.Abs(hi)) >= u.per {
+			name, per = u.name, u.per
+		}
+	}
+	ts := niceTicks{Max: t.Max}.Ticks(lo/per, hi/per)
+	step := 1.0
+	if len(ts) > 1 {
+		step = ts[1].Value - ts[0].Value
+	}
+	for i := range ts {
+		v := ts[i].Value
+		ts[i].Value = v * per
+		ts[i].Label = grouped(v, decimalsFor(step)) + " " + name
+		if v == 0 {
+			ts[i].Label = "0"
+		}
+	}
+	return ts
+}
 
 // zeroTick adds a "0" tick at a log axis' floor, where zeros are drawn.
 type zeroTick struct{ plot.Ticker }
@@ -504,8 +567,6 @@ func linearTick(v, step float64, unit string) string {
 		return moneyTick(v, step)
 	case "ratio":
 		return grouped(100*v, decimalsFor(100*step)) + "%"
-	case "ms":
-		return humanMS(v)
 	}
 	return grouped(v, decimalsFor(step))
 }

@@ -47,7 +47,7 @@ func runPowerTuning(d *answerData, r *Results, w, h vg.Length) (Figure, bool) {
 	for _, o := range os {
 		mems[o.memory] = true
 	}
-	if len(os) < 3 || len(mems) != len(os) || !sameButMemory(r, os) {
+	if len(os) < 3 || len(mems) != len(os) || !sameBut(r, os, "memory_mb") {
 		return Figure{}, false
 	}
 	slices.SortStableFunc(os, func(a, b obs) int { return cmpFloat(a.memory, b.memory) })
@@ -61,8 +61,9 @@ func runPowerTuning(d *answerData, r *Results, w, h vg.Length) (Figure, bool) {
 	return memoryChart(d, []series{s}, SweepAxis{Key: "memory_mb", Values: values}, func(o obs) (float64, bool) { return o.memory, true }, w, h)
 }
 
-// sameButMemory: the systems' params agree on every key but memory_mb.
-func sameButMemory(r *Results, os []obs) bool {
+// sameBut: the systems are on one platform and their params agree on
+// every key but key: the figure compares that key, not platforms.
+func sameBut(r *Results, os []obs, key string) bool {
 	var first map[string]any
 	for _, o := range os {
 		p := r.Systems[o.sys].Params
@@ -74,7 +75,7 @@ func sameButMemory(r *Results, os []obs) bool {
 			continue
 		}
 		for k, v := range p {
-			if k != "memory_mb" && ParamLabel(v) != ParamLabel(first[k]) {
+			if k != key && ParamLabel(v) != ParamLabel(first[k]) {
 				return false
 			}
 		}

@@ -58,7 +58,7 @@ func SweepFigures(s *Sweep, o PlotOptions) ([]Figure, error) {
 	}
 	for _, a := range d.axes {
 		if keepAliveKey.MatchString(a.Key) {
-			add(keepAliveFrontier(d, w, h))
+			add(keepAliveFrontier(d, nil, w, h))
 			break
 		}
 	}

@@ -111,7 +111,7 @@ func TestFigureTitles(t *testing.T) {
 		"cold_starts_by_function": "fn-04 has the most cold starts: 4 of its 140 requests on lambda",
 		// vms's p99 rests on 980 completions, fewer than a p99 needs: never
 		// on the frontier; lambda-arm costs less than lambda at the same p99.
-		"tradeoff": "Cost against p99 latency: lambda-arm is the cheapest of those that serve the load, and as fast as any of them within the noise",
+		"tradeoff": "Cost against p99 latency: lambda-arm is the cheapest of those that serve the load, and as fast as any of them within the sketch's error",
 	}
 	if len(figs) != len(want) {
 		t.Errorf("%d figures, want %d", len(figs), len(want))

@@ -125,8 +125,10 @@ func tradeoff(d *answerData, w, h vg.Length) (Figure, bool) {
 	}
 
 	legend := systemLegend(d, os)
-	legend = append(legend, legendEntry{"ringed, joined: the frontier (nothing both cheaper and faster)",
-		[]plot.Thumbnailer{lineThumb{Color: frontierInk, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}}})
+	if slices.Contains(on, true) {
+		legend = append(legend, legendEntry{"ringed, joined: the frontier (nothing both cheaper and faster)",
+			[]plot.Thumbnailer{lineThumb{Color: frontierInk, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}}})
+	}
 	legend = append(legend, commonNote(d, os)...)
 	if warned {
 		legend = append(legend, legendEntry{"hollow: failing, saturated, missing the SLO, or too few requests for a p99",
@@ -204,7 +206,11 @@ func tradeoffTitle(d *answerData, os []obs, on []bool, best int, ths []threshold
 	case len(front) == 1 && fastest(os, front[0]):
 		f = names[0] + " is both the cheapest and the fastest of those that serve the load"
 	case len(front) == 1:
-		f = names[0] + " is the cheapest of those that serve the load, and as fast as any of them within the noise"
+		noise := "the noise"
+		if d.run {
+			noise = "the sketch's error"
+		}
+		f = names[0] + " is the cheapest of those that serve the load, and as fast as any of them within " + noise
 	case len(front) == 2:
 		// The trade itself: how much faster, for how much more.
 		a, b := &os[front[0]], &os[front[1]]
