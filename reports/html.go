@@ -31,13 +31,7 @@ const (
 // RunReport renders a run's report.html, its figures drawn as Figures(run,
 // o) draws them and again at phone width.
 func RunReport(run *Run, o PlotOptions) ([]byte, error) {
-	figs, err := Figures(run, o)
-	if err != nil {
-		return nil, err
-	}
-	no := o
-	no.Width, no.Height = narrowWidth, narrowHeight
-	narrow, err := Figures(run, no)
+	figs, narrow, err := bothWidths(o, func(o PlotOptions) ([]Figure, error) { return Figures(run, o) })
 	if err != nil {
 		return nil, err
 	}
@@ -90,13 +84,7 @@ func RunReport(run *Run, o PlotOptions) ([]byte, error) {
 // SweepReport renders a sweep's report.html from sweep.json alone, its
 // figures drawn as SweepFigures(s, o) draws them and again at phone width.
 func SweepReport(s *Sweep, o PlotOptions) ([]byte, error) {
-	figs, err := SweepFigures(s, o)
-	if err != nil {
-		return nil, err
-	}
-	no := o
-	no.Width, no.Height = narrowWidth, narrowHeight
-	narrow, err := SweepFigures(s, no)
+	figs, narrow, err := bothWidths(o, func(o PlotOptions) ([]Figure, error) { return SweepFigures(s, o) })
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +154,16 @@ func SweepReport(s *Sweep, o PlotOptions) ([]byte, error) {
 		return nil, err
 	}
 	return p.render()
+}
+
+// bothWidths draws the figures as o asks and at phone width.
+func bothWidths(o PlotOptions, draw func(PlotOptions) ([]Figure, error)) (wide, narrow []Figure, err error) {
+	if wide, err = draw(o); err != nil {
+		return nil, nil, err
+	}
+	o.Width, o.Height = narrowWidth, narrowHeight
+	narrow, err = draw(o)
+	return wide, narrow, err
 }
 
 // page is what the template draws.

@@ -205,7 +205,14 @@ func WritePlots(dir string, figs []Figure, formats []string) ([]string, error) {
 // format and, with html, its report.html (RunReport); it returns the
 // figures. faasim run --out and faasim plot DIR both write with it.
 func WriteRunFigures(dir string, run *Run, o PlotOptions, formats []string, html bool) ([]Figure, error) {
-	figs, err := Figures(run, o)
+	return writeFiguresAndPage(dir, formats, html, func() ([]Figure, error) { return Figures(run, o) },
+		func() ([]byte, error) { return RunReport(run, o) })
+}
+
+// writeFiguresAndPage writes the figures in every format and, with html,
+// the page.
+func writeFiguresAndPage(dir string, formats []string, html bool, figures func() ([]Figure, error), page func() ([]byte, error)) ([]Figure, error) {
+	figs, err := figures()
 	if err != nil {
 		return nil, err
 	}
@@ -213,11 +220,11 @@ func WriteRunFigures(dir string, run *Run, o PlotOptions, formats []string, html
 		return nil, err
 	}
 	if html {
-		page, err := RunReport(run, o)
+		b, err := page()
 		if err != nil {
 			return nil, err
 		}
-		if err := WriteFileAtomic(filepath.Join(dir, "report.html"), page); err != nil {
+		if err := WriteFileAtomic(filepath.Join(dir, "report.html"), b); err != nil {
 			return nil, err
 		}
 	}

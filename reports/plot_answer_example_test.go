@@ -1,11 +1,7 @@
 package reports_test
 
 import (
-	"log"
 	"math"
-	"os"
-
-	"gonum.org/v1/plot/vg"
 
 	"github.com/faasim/faasim/reports"
 )
@@ -147,37 +143,9 @@ func fleetSweep() *reports.Sweep {
 }
 
 // writeSweepFigure renders the named figure of a sweep into testdata at
-// the default size as name.png and at 10 cm × 7 cm as name_small.png.
+// both sizes.
 func writeSweepFigure(s *reports.Sweep, name string) {
-	for _, size := range []struct {
-		file string
-		o    reports.PlotOptions
-	}{
-		{name + ".png", reports.PlotOptions{}},
-		{name + "_small.png", reports.PlotOptions{Width: 10 * vg.Centimeter, Height: 7 * vg.Centimeter}},
-	} {
-		figs, err := reports.SweepFigures(s, size.o)
-		if err != nil {
-			log.Panic(err)
-		}
-		found := false
-		for _, f := range figs {
-			if f.Name != name {
-				continue
-			}
-			b, err := f.Render("png")
-			if err != nil {
-				log.Panic(err)
-			}
-			if err := os.WriteFile("testdata/"+size.file, b, 0o644); err != nil {
-				log.Panic(err)
-			}
-			found = true
-		}
-		if !found {
-			log.Panicf("no figure %q", name)
-		}
-	}
+	writeFigureOf(name, func(o reports.PlotOptions) ([]reports.Figure, error) { return reports.SweepFigures(s, o) })
 }
 
 // Cost per million requests against p99 for each fleet size: the failing

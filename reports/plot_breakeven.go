@@ -8,7 +8,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // month is 30 days of seconds: a rate's requests a month.
@@ -75,28 +74,13 @@ func breakEven(d *answerData, a SweepAxis, w, h vg.Length) (Figure, bool) {
 			[]plot.Thumbnailer{boxThumb{bandTint(SystemColor(0))}}})
 	}
 	if warned {
-		legend = append(legend, legendEntry{"hollow: the system is failing or saturated at that rate",
-			[]plot.Thumbnailer{glyphThumb{draw.GlyphStyle{Color: ink, Radius: vg.Points(dotRadius), Shape: draw.RingGlyph{}}}}})
-	}
-	xl, yl := "requests per second", "cost per 30 days (US dollars, the run's bill extrapolated)"
-	if logX {
-		xl += " (log scale)"
-	}
-	if logY {
-		yl += " (log scale)"
+		legend = append(legend, hollowEntry("hollow: the system is failing or saturated at that rate"))
 	}
 	return frame{
 		title:  breakEvenTitle(d, a, ss, yp, cross),
 		legend: legend,
-		body: func(c draw.Canvas) {
-			c = heading(c, yl)
-			p := newAxes(xl, "")
-			setAxis(&p.X, xs, "req/s", logX, c.Max.X-c.Min.X, vg.Points(55))
-			setAxis(&p.Y, ys, "USD", logY, c.Max.Y-c.Min.Y, vg.Points(28))
-			p.Add(m)
-			fitAxes(p, c)
-			p.Draw(c)
-		},
+		body: scatterBody(m, xs, ys, "req/s", "USD", "requests per second",
+			"cost per 30 days (US dollars, the run's bill extrapolated)", logX, logY),
 	}.figure("break_even", w, h, minPlotBody), true
 }
 

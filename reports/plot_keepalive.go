@@ -44,19 +44,13 @@ func keepAliveFrontier(d *answerData, r *Results, w, h vg.Length) (Figure, bool)
 		paths = append(paths, fp)
 	}
 	eligible := func(o *obs) bool { return o.sound() }
-	type panel struct {
-		heading string
-		m       *marks
-		ys      []float64
-		log     bool
-	}
 	var xs []float64
 	var panels []panel
 	var front0 []int // the first panel's frontier, by idle memory
 	warned := false
 	for pi, path := range paths {
 		on := frontier(os, eligible, lowerBetter(xp, path))
-		pn := panel{m: &marks{}}
+		pn := panel{m: &marks{}, unit: "ratio"}
 		var order []int
 		for k := range os {
 			o := &os[k]
@@ -114,36 +108,14 @@ func keepAliveFrontier(d *answerData, r *Results, w, h vg.Length) (Figure, bool)
 	}
 	legend = append(legend, commonNote(d, os)...)
 	if warned {
-		legend = append(legend, legendEntry{"hollow: failing or saturated; never on the frontier",
-			[]plot.Thumbnailer{glyphThumb{draw.GlyphStyle{Color: ink, Radius: vg.Points(dotRadius), Shape: draw.RingGlyph{}}}}})
+		legend = append(legend, hollowEntry("hollow: failing or saturated; never on the frontier"))
 	}
 	return frame{
 		title:  keepAliveTitle(d, os, front0),
 		legend: legend,
-		body: func(c draw.Canvas) {
-			n := len(panels)
-			tiles := draw.Tiles{Rows: n, Cols: 1, PadY: vg.Points(6)}
-			plots := make([][]*plot.Plot, n)
-			for k, pn := range panels {
-				p := newAxes("", "")
-				tile := headingCrop(tiles.At(c, 0, k), pn.heading)
-				setAxis(&p.X, xs, "GB-s", logX, c.Max.X-c.Min.X, vg.Points(60))
-				setAxis(&p.Y, pn.ys, "ratio", pn.log, tile.Max.Y-tile.Min.Y, vg.Points(26))
-				if k == n-1 {
-					p.X.Label.Text = xl
-				} else {
-					p.X.Tick.Marker = unlabelled{p.X.Tick.Marker}
-					p.X.Tick.Length = 0
-				}
-				p.Add(pn.m)
-				plots[k] = []*plot.Plot{p}
-				fitAxes(p, tile)
-			}
-			cs := plot.Align(plots, tiles, c)
-			for k := range plots {
-				plots[k][0].Draw(heading(cs[k][0], panels[k].heading))
-			}
-		},
+		body: stackedBody(panels, xl, func(a *plot.Axis, length vg.Length) {
+			setAxis(a, xs, "GB-s", logX, length, vg.Points(60))
+		}),
 	}.figure("keep_alive_frontier", w, h, vg.Length(len(panels))*minPlotBody), true
 }
 

@@ -370,13 +370,10 @@ type placer struct {
 // place draws s at the first anchor where it fits and reports whether
 // it found one. A label that fits nowhere is left out.
 func (p *placer) place(c draw.Canvas, st text.Style, s string, cands []anchor) bool {
-	const pad = 1 // points of air around a label
 	for _, a := range cands {
 		st.XAlign, st.YAlign = a.xa, a.ya
-		r := st.Rectangle(s)
-		r = vg.Rectangle{Min: vg.Point{X: r.Min.X + a.pt.X - pad, Y: r.Min.Y + a.pt.Y - pad},
-			Max: vg.Point{X: r.Max.X + a.pt.X + pad, Y: r.Max.Y + a.pt.Y + pad}}
-		if r.Min.X < p.area.Min.X || r.Min.Y < p.area.Min.Y || r.Max.X > p.area.Max.X || r.Max.Y > p.area.Max.Y {
+		r, ok := p.box(st, s, a)
+		if !ok {
 			continue
 		}
 		if slices.ContainsFunc(p.obstacles, func(o obstacle) bool { return o.hits(r) }) {
@@ -389,17 +386,25 @@ func (p *placer) place(c draw.Canvas, st text.Style, s string, cands []anchor) b
 	return false
 }
 
+// box is where s drawn in st at a lies, with a point of air around it;
+// false when it leaves the area.
+func (p *placer) box(st text.Style, s string, a anchor) (vg.Rectangle, bool) {
+	const pad = 1
+	r := st.Rectangle(s)
+	r = vg.Rectangle{Min: vg.Point{X: r.Min.X + a.pt.X - pad, Y: r.Min.Y + a.pt.Y - pad},
+		Max: vg.Point{X: r.Max.X + a.pt.X + pad, Y: r.Max.Y + a.pt.Y + pad}}
+	in := r.Min.X >= p.area.Min.X && r.Min.Y >= p.area.Min.Y && r.Max.X <= p.area.Max.X && r.Max.Y <= p.area.Max.Y
+	return r, in
+}
+
 // placeLeader puts s farther from p, with a thin line from p's mark (of
 // radius r) to the label, where neither the label nor the line covers
 // other marks or labels.
 func (p *placer) placeLeader(c draw.Canvas, st text.Style, s string, pt vg.Point, r vg.Length) bool {
-	const pad = 1
 	for _, a := range leaders(pt, r) {
 		st.XAlign, st.YAlign = a.xa, a.ya
-		rect := st.Rectangle(s)
-		rect = vg.Rectangle{Min: vg.Point{X: rect.Min.X + a.pt.X - pad, Y: rect.Min.Y + a.pt.Y - pad},
-			Max: vg.Point{X: rect.Max.X + a.pt.X + pad, Y: rect.Max.Y + a.pt.Y + pad}}
-		if rect.Min.X < p.area.Min.X || rect.Min.Y < p.area.Min.Y || rect.Max.X > p.area.Max.X || rect.Max.Y > p.area.Max.Y {
+		rect, ok := p.box(st, s, a)
+		if !ok {
 			continue
 		}
 		// The line runs from the mark's edge to the label's nearest point.
@@ -580,4 +585,71 @@ func boolCmp(a, b bool) int {
 		return 1
 	}
 	return -1
+}
+
+// logNote adds " (log scale)" to an axis' name when it is one.
+func logNote(name string, log bool) string {
+	if log {
+		return name + " (log scale)"
+	}
+	return name
+}
+
+// scatterBody draws one panel of marks: x and y read xs and ys in their
+// units. The y axis is named above it, level: gonum centres a rotated
+// label by the axis' arithmetic mid-value, which on a log axis is near its
+// top and pushes the data down.
+func scatterBody(m *marks, xs, ys []float64, xunit, yunit, xl, yl string, logX, logY bool) func(c draw.Canvas) {
+	return func(c draw.Canvas) {
+		c = heading(c, logNote(yl, logY))
+		p := newAxes(logNote(xl, logX), "")
+		setAxis(&p.X, xs, xunit, logX, c.Max.X-c.Min.X, vg.Points(58))
+		setAxis(&p.Y, ys, yunit, logY, c.Max.Y-c.Min.Y, vg.Points(28))
+		p.Add(m)
+		fitAxes(p, c)
+		p.Draw(c)
+	}
+}
+
+// panel is one strip of a stacked figure: its heading, marks and y axis.
+type panel struct {
+	heading string
+	m       *marks
+	ys      []float64
+	unit    string
+	log     bool
+}
+
+// stackedBody draws panels stacked over one x axis (set by setX for a
+// length), labelled xl under the bottom one.
+func stackedBody(panels []panel, xl string, setX func(a *plot.Axis, length vg.Length)) func(c draw.Canvas) {
+	return func(c draw.Canvas) {
+		n := len(panels)
+		tiles := draw.Tiles{Rows: n, Cols: 1, PadY: vg.Points(6)}
+		plots := make([][]*plot.Plot, n)
+		for k, pn := range panels {
+			p := newAxes("", "")
+			tile := headingCrop(tiles.At(c, 0, k), pn.heading)
+			setAxis(&p.Y, pn.ys, pn.unit, pn.log, tile.Max.Y-tile.Min.Y, vg.Points(26))
+			setX(&p.X, c.Max.X-c.Min.X)
+			if k == n-1 {
+				p.X.Label.Text = xl
+			} else {
+				p.X.Tick.Marker = unlabelled{p.X.Tick.Marker}
+				p.X.Tick.Length = 0
+			}
+			p.Add(pn.m)
+			plots[k] = []*plot.Plot{p}
+			fitAxes(p, tile)
+		}
+		cs := plot.Align(plots, tiles, c)
+		for k := range plots {
+			plots[k][0].Draw(heading(cs[k][0], panels[k].heading))
+		}
+	}
+}
+
+// hollowEntry is the legend's entry for hollow points.
+func hollowEntry(text string) legendEntry {
+	return legendEntry{text, []plot.Thumbnailer{glyphThumb{draw.GlyphStyle{Color: ink, Radius: vg.Points(dotRadius), Shape: draw.RingGlyph{}}}}}
 }

@@ -168,8 +168,7 @@ func memoryChart(d *answerData, ss []series, a SweepAxis, memOf func(obs) (float
 		}
 	}
 	if warned {
-		legend = append(legend, legendEntry{"hollow: the system has a warning at that size (" + warningCodes(d) + ")",
-			[]plot.Thumbnailer{glyphThumb{draw.GlyphStyle{Color: ink, Radius: vg.Points(dotRadius), Shape: draw.RingGlyph{}}}}})
+		legend = append(legend, hollowEntry("hollow: the system has a warning at that size ("+warningCodes(d)+")"))
 	}
 	logLat, logCost := spans(lat, 10), spans(cost, 20)
 	left, right := "latency", "cost per 1M requests"

@@ -276,19 +276,14 @@ func metricsAgainst(d *answerData, a SweepAxis, refs []string, name string, w, h
 	}
 	logX := numeric && spans(xs, 10) && !slices.ContainsFunc(xs, func(x float64) bool { return x <= 0 })
 
-	type panel struct {
-		path, heading string
-		m             *marks
-		ys            []float64
-		log           bool
-	}
 	var panels []panel
+	var paths0 []string // each panel's metric
 	var legend []legendEntry
 	seenSys := map[string]bool{}
 	warned, ringed := false, false
 	for _, path := range paths {
 		ss := d.alongAxis(a, systemsOf[path])
-		pn := panel{path: path, m: &marks{}}
+		pn := panel{m: &marks{}, unit: metricUnit(path)}
 		for k, s := range ss {
 			st := styleFor(s, k)
 			var lx, ly, lo, hi []float64
@@ -340,6 +335,7 @@ func metricsAgainst(d *answerData, a SweepAxis, refs []string, name string, w, h
 			pn.heading += " (log scale)"
 		}
 		panels = append(panels, pn)
+		paths0 = append(paths0, path)
 	}
 	if len(panels) == 0 {
 		return Figure{}, false
@@ -356,40 +352,18 @@ func metricsAgainst(d *answerData, a SweepAxis, refs []string, name string, w, h
 			Radius: vg.Points(ringRadius), Shape: draw.RingGlyph{}}}}})
 	}
 	if warned {
-		legend = append(legend, legendEntry{"hollow: the system has a warning there (" + warningCodes(d) + ")",
-			[]plot.Thumbnailer{glyphThumb{draw.GlyphStyle{Color: ink, Radius: vg.Points(dotRadius), Shape: draw.RingGlyph{}}}}})
+		legend = append(legend, hollowEntry("hollow: the system has a warning there ("+warningCodes(d)+")"))
 	}
 	xl := axisName(a.Key)
 	if logX {
 		xl += " (log scale)"
 	}
 	return frame{
-		title:  metricsTitle(d, a, panels[0].path, systemsOf[panels[0].path]),
+		title:  metricsTitle(d, a, paths0[0], systemsOf[paths0[0]]),
 		legend: legend,
-		body: func(c draw.Canvas) {
-			n := len(panels)
-			tiles := draw.Tiles{Rows: n, Cols: 1, PadY: vg.Points(6)}
-			plots := make([][]*plot.Plot, n)
-			for k, pn := range panels {
-				p := newAxes("", "")
-				tile := headingCrop(tiles.At(c, 0, k), pn.heading)
-				setAxis(&p.Y, pn.ys, metricUnit(pn.path), pn.log, tile.Max.Y-tile.Min.Y, vg.Points(26))
-				setCategoryAxis(&p.X, a, xs, numeric, logX, c.Max.X-c.Min.X)
-				if k == n-1 {
-					p.X.Label.Text = xl
-				} else {
-					p.X.Tick.Marker = unlabelled{p.X.Tick.Marker}
-					p.X.Tick.Length = 0
-				}
-				p.Add(pn.m)
-				plots[k] = []*plot.Plot{p}
-				fitAxes(p, tile)
-			}
-			cs := plot.Align(plots, tiles, c)
-			for k := range plots {
-				plots[k][0].Draw(heading(cs[k][0], panels[k].heading))
-			}
-		},
+		body: stackedBody(panels, xl, func(x *plot.Axis, length vg.Length) {
+			setCategoryAxis(x, a, xs, numeric, logX, length)
+		}),
 	}.figure(name, w, h, vg.Length(len(panels))*minSweepPanel), true
 }
 

@@ -131,35 +131,16 @@ func tradeoff(d *answerData, w, h vg.Length) (Figure, bool) {
 	}
 	legend = append(legend, commonNote(d, os)...)
 	if warned {
-		legend = append(legend, legendEntry{"hollow: failing, saturated, missing the SLO, or too few requests for a p99",
-			[]plot.Thumbnailer{glyphThumb{draw.GlyphStyle{Color: ink, Radius: vg.Points(dotRadius), Shape: draw.RingGlyph{}}}}})
+		legend = append(legend, hollowEntry("hollow: failing, saturated, missing the SLO, or too few requests for a p99"))
 	}
 	if len(ths) > 0 {
 		legend = append(legend, legendEntry{"dashed: " + thresholdsName(ths), []plot.Thumbnailer{lineThumb(guideStyle())}})
 	}
 	logX, logY := spans(xs, 10), spans(ys, 10)
-	xl, yl := "p99 latency of completed requests", "cost per 1M requests"
-	if logX {
-		xl += " (log scale)"
-	}
-	if logY {
-		yl += " (log scale)"
-	}
 	return frame{
 		title:  tradeoffTitle(d, os, on, best, ths),
 		legend: legend,
-		body: func(c draw.Canvas) {
-			// The y axis is named above it, level: gonum centres a rotated
-			// label by the axis' arithmetic mid-value, which on a log axis
-			// is near its top and pushes the data down.
-			c = heading(c, yl)
-			p := newAxes(xl, "")
-			setAxis(&p.X, xs, "ms", logX, c.Max.X-c.Min.X, vg.Points(60))
-			setAxis(&p.Y, ys, "USD", logY, c.Max.Y-c.Min.Y, vg.Points(28))
-			p.Add(m)
-			fitAxes(p, c)
-			p.Draw(c)
-		},
+		body:   scatterBody(m, xs, ys, "ms", "USD", "p99 latency of completed requests", "cost per 1M requests", logX, logY),
 	}.figure("tradeoff", w, h, minPlotBody), true
 }
 

@@ -155,23 +155,8 @@ func WriteSweepDir(dir string, s *Sweep) error {
 // the figures. faasim plot DIR redraws a sweep directory with it, from
 // sweep.json alone, and WriteSweepDir calls it after writing the data.
 func WriteSweepFigures(dir string, s *Sweep, o PlotOptions, formats []string, html bool) ([]Figure, error) {
-	figs, err := SweepFigures(s, o)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := WritePlots(dir, figs, formats); err != nil {
-		return nil, err
-	}
-	if html {
-		page, err := SweepReport(s, o)
-		if err != nil {
-			return nil, err
-		}
-		if err := WriteFileAtomic(filepath.Join(dir, "report.html"), page); err != nil {
-			return nil, err
-		}
-	}
-	return figs, nil
+	return writeFiguresAndPage(dir, formats, html, func() ([]Figure, error) { return SweepFigures(s, o) },
+		func() ([]byte, error) { return SweepReport(s, o) })
 }
 
 // ReadSweepDir reads dir/sweep.json.
