@@ -60,3 +60,23 @@ func (b ServerBilling) round(d sim.Time) sim.Time {
 func (b ServerBilling) cost(n int, d sim.Time) float64 {
 	return float64(n) * b.round(d).Seconds() / 3600 * b.PricePerHour
 }
+
+// tiered prices units over n monthly volume tiers (tier(i) is the i-th's
+// threshold and price, ascending): units beyond a threshold, scaled to the
+// window by frac (threshold × window / Month), cost its price; those below
+// the first threshold cost first. Lambda's GB-s and API Gateway's requests
+// are both tiered this way.
+func tiered(units, frac, first float64, n int, tier func(i int) (above, price float64)) float64 {
+	var usd float64
+	price, from := first, 0.0
+	for i := range n {
+		above, next := tier(i)
+		at := above * frac
+		if units <= at {
+			break
+		}
+		usd += (at - from) * price
+		price, from = next, at
+	}
+	return usd + (units-from)*price
+}

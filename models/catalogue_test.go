@@ -231,3 +231,138 @@ func TestMinInstances(t *testing.T) {
 		t.Errorf("bill %v, want %v", got, want)
 	}
 }
+
+// TestInstanceLifetimeMinimum: Cloud Run instance-based billing bills each
+// instance life at least one minute. At $1 per vCPU-s, 1 vCPU, 100 ms
+// granules, keep-alive none, start 0.5 s, execution 1 s:
+//   - a request at 10 s: the instance lives 10 to 11.5 s, 1.5 s, billed 60 s;
+//   - a request at 100 s: another life, 60 s;
+//   - a request at 299.5 s: born 0.5 s before the horizon (300 s) and alive
+//     there, billed the minimum it incurred at its start, 60 s;
+//   - a request at 4 s with a warm-up of 10 s: that instance (4 to 5.5 s)
+//     ends before the window and bills nothing.
+//
+// So 3 × 60 = $180. With a warm-up of 10.8 s instead, the life of a 10-s
+// request (10 to 11.5 s) began before the window: its 0.7 s in the window
+// round up to 0.7 s, without the minimum; the other two still bill 60 s each.
+func TestInstanceLifetimeMinimum(t *testing.T) {
+	run := func(warmup time.Duration) float64 {
+		fns := []workloads.Function{fn("f", 1024, dist.Constant{Value: 1})}
+		f := newFaaS(t, models.FaaSConfig{
+			Functions: fns, ColdStart: dist.Constant{Value: 0.5}, KeepAlive: models.NoKeepAlive{},
+			Billing: models.FaaSBilling{Model: models.InstanceLifetime, PricePerVCPUSecond: 1, VCPU: 1,
+				Granularity: 100 * time.Millisecond, MinimumBilled: time.Minute},
+		})
+		s, _ := simulate(t, f, 1, secs(4, 10, 100, 299.5), fns, models.Window{Warmup: warmup, Horizon: 300 * time.Second}, false)
+		return s.Cost.Total()
+	}
+	if got, want := run(10*time.Second), 3*60.0; math.Abs(got-want) > 1e-9 {
+		t.Errorf("warm-up 10 s: bill $%v, want $%v (three lives at the one-minute minimum)", got, want)
+	}
+	if got, want := run(10800*time.Millisecond), 0.7+2*60.0; math.Abs(got-want) > 1e-9 {
+		t.Errorf("warm-up 10.8 s: bill $%v, want $%v (a life begun before the window bills its part, no minimum)", got, want)
+	}
+}
+
+// TestEphemeralStorage: storage configured above the free allowance is
+// billed per GB-s of each request's billed duration. Two functions, six
+// requests of 1.5 s shared between them by the workload's pick, at $1 per
+// GB-s of storage with 512 MB free: "big" has 2,560 MB (2 GB billed, $3 a
+// request), "small" 512 MB ($0). With the system overriding every function
+// to 1,536 MB, 1 GB is billed on all six: 6 × 1.5 = $9.
+func TestEphemeralStorage(t *testing.T) {
+	run := func(override int) (usd float64, per []float64, nbig int) {
+		big, small := fn("big", 128, dist.Constant{Value: 1.5}), fn("small", 128, dist.Constant{Value: 1.5})
+		big.EphemeralStorageMB, small.EphemeralStorageMB = 2560, 512
+		fns := []workloads.Function{big, small}
+		f := newFaaS(t, models.FaaSConfig{
+			Functions: fns, ColdStart: dist.Constant{Value: 0}, KeepAlive: models.ForeverKeepAlive{},
+			EphemeralStorageMB: override,
+			Billing:            models.FaaSBilling{Granularity: time.Millisecond, EphemeralPricePerGBSecond: 1, EphemeralFreeMB: 512},
+		})
+		s, c := simulate(t, f, 1, secs(0, 2, 4, 6, 8, 10), fns, models.Window{Horizon: 20 * time.Second}, true)
+		for _, r := range c.records {
+			if r.Fn == 0 {
+				nbig++
+			}
+		}
+		for _, it := range s.Cost.Items {
+			if it.Name == "ephemeral_storage" {
+				usd = it.USD
+			}
+		}
+		return usd, s.FunctionCost, nbig
+	}
+	got, per, nbig := run(0)
+	if want := float64(nbig) * 1.5 * 2; nbig == 0 || nbig == 6 || math.Abs(got-want) > 1e-9 || math.Abs(per[0]-want) > 1e-9 || per[1] != 0 {
+		t.Errorf("%d of 6 requests big: ephemeral storage $%v (per function %v), want $%v, all of it the big function's", nbig, got, per, want)
+	}
+	if got, _, _ := run(1536); math.Abs(got-9) > 1e-9 {
+		t.Errorf("system override 1,536 MB: $%v, want 6 × 1.5 s × 1 GB = $9", got)
+	}
+}
+
+// TestQueueTimeout: one instance (max_concurrency 1), requests of 4 s, five
+// arriving at once, queued at most 10 s. The first runs 0-4 s, the second
+// waits 4 s (4-8), the third 8 s (8-12); the fourth and fifth are still
+// queued at 10 s and rejected then (HTTP 429), having waited 10 s. Without
+// the bound all five complete, the last after 20 s.
+func TestQueueTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		bound    time.Duration
+		latency  []time.Duration // completed, in order
+		rejected int
+	}{
+		{10 * time.Second, []time.Duration{4 * time.Second, 8 * time.Second, 12 * time.Second}, 2},
+		{0, []time.Duration{4 * time.Second, 8 * time.Second, 12 * time.Second, 16 * time.Second, 20 * time.Second}, 0},
+	} {
+		fns := []workloads.Function{fn("f", 128, dist.Constant{Value: 4})}
+		f := newFaaS(t, models.FaaSConfig{
+			Functions: fns, ColdStart: dist.Constant{Value: 0}, KeepAlive: models.ForeverKeepAlive{},
+			MaxConcurrency: 1, OnThrottle: models.ThrottleQueue, QueueTimeout: tc.bound,
+		})
+		_, c := simulate(t, f, 1, secs(0, 0, 0, 0, 0), fns, models.Window{Horizon: 60 * time.Second}, true)
+		var done []time.Duration
+		for _, r := range c.records {
+			switch r.Outcome {
+			case models.Completed:
+				done = append(done, r.Latency())
+			case models.Rejected:
+				if r.End != tc.bound || r.Wait != tc.bound {
+					t.Errorf("bound %v: rejected at %v after waiting %v", tc.bound, r.End, r.Wait)
+				}
+			}
+		}
+		if !slices.Equal(done, tc.latency) || c.rejected() != tc.rejected {
+			t.Errorf("bound %v: completed after %v, %d rejected; want %v, %d", tc.bound, done, c.rejected(), tc.latency, tc.rejected)
+		}
+	}
+}
+
+// TestMinInstancesIdleRate: with BaselineIdleOnly (Cloud Run), a min
+// instance is billed the baseline only while it has no request. One min
+// instance of 1 GB, started at 0 with a 0.5 s start, requests of 1 s at 2,
+// 5 and 8 s, instance-active billing at $1 per GB-s active and $0.01
+// idle, window 10 s: active 3 × 1 s = $3; idle the other 7 s (its start
+// included), $0.07. The whole-window rule bills $0.10.
+func TestMinInstancesIdleRate(t *testing.T) {
+	for _, tc := range []struct {
+		idleOnly bool
+		baseline float64
+	}{{true, 7 * 0.01}, {false, 10 * 0.01}} {
+		fns := []workloads.Function{fn("f", 1024, dist.Constant{Value: 1})}
+		f := newFaaS(t, models.FaaSConfig{
+			Functions: fns, ColdStart: dist.Constant{Value: 0.5}, KeepAlive: models.NoKeepAlive{}, MinInstances: 1,
+			Billing: models.FaaSBilling{Model: models.InstanceActive, PricePerGBSecond: 1, Granularity: time.Millisecond,
+				BaselinePricePerGBSecond: 0.01, BaselineIdleOnly: tc.idleOnly},
+		})
+		s, c := simulate(t, f, 1, secs(2, 5, 8), fns, models.Window{Horizon: 10 * time.Second}, false)
+		got := map[string]float64{}
+		for _, it := range s.Cost.Items {
+			got[it.Name] = it.USD
+		}
+		if c.cold != 0 || math.Abs(got["compute"]-3) > 1e-9 || math.Abs(got["baseline"]-tc.baseline) > 1e-12 {
+			t.Errorf("idle only %v: %d cold, compute $%v, baseline $%v; want 0, $3, $%v", tc.idleOnly, c.cold, got["compute"], got["baseline"], tc.baseline)
+		}
+	}
+}

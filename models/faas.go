@@ -31,11 +31,16 @@ type FaaSConfig struct {
 	MinInstances        int       // instances per function started at time 0 and never reclaimed; 0 = none
 	InstanceConcurrency int       // requests one instance serves at once; 0 = 1
 	OnThrottle          Throttle  // beyond any of the limits above
-	Timeout             sim.Time  // cuts execution (not the cold start); 0 = none
-	Billing             FaaSBilling
-	CPU                 CPUScaling
-	MemoryMB            int      // overrides every function's memory on this system; 0 = the function's own
-	Seed                sim.Seed // cold starts draw from "coldstart/<function>"
+	// QueueTimeout bounds the wait of a request queued by ThrottleQueue: one
+	// still queued this long after its arrival is rejected then (Cloud Run:
+	// 10 s, then HTTP 429). 0 = it waits without limit.
+	QueueTimeout       sim.Time
+	Timeout            sim.Time // cuts execution (not the cold start); 0 = none
+	Billing            FaaSBilling
+	CPU                CPUScaling
+	MemoryMB           int      // overrides every function's memory on this system; 0 = the function's own
+	EphemeralStorageMB int      // overrides every function's ephemeral storage; 0 = the function's own
+	Seed               sim.Seed // cold starts draw from "coldstart/<function>"
 }
 
 // DefaultIdle is the default keep-alive: AWS Lambda's observed idle
@@ -58,6 +63,8 @@ func DefaultFaaSConfig() FaaSConfig {
 			InitBilled:  true,
 			VCPU:        1,
 			Provisioned: ProvisionedRates{Rounding: DefaultProvisionedRounding},
+			// Lambda gives every function 512 MB of ephemeral storage free.
+			EphemeralFreeMB: 512,
 		},
 	}
 }
@@ -81,10 +88,12 @@ type FaaS struct {
 	cfg    FaaSConfig
 	ic     int32
 	fns    []fnState
+	fx     []fnExtra // by function, beside fns
 	insts  arena[instance]
 	links  []link // list links of insts, by index
 	reqs   arena[request]
 	mem    []int
+	eph    []int     // per function: ephemeral storage configured, MB (0 = the free allowance)
 	scale  []float64 // per function: execution time factor at this system's memory (CPUScaling)
 	meter  faasMeter
 	pol    Policy
@@ -96,6 +105,12 @@ type FaaS struct {
 	obs    Observer
 	w      Window
 	rec    Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
+
+	// The engine's names for the model's events; idle timers go through a
+	// lane (a fixed TTL schedules them in time order: O(1) each).
+	hDone, hReady, hExpire, hWake sim.HandlerID
+	hQueueTimeout                 sim.HandlerID // queuetimeout.go
+	timers                        sim.Lane
 
 	alive, busy, slots level
 }
@@ -110,14 +125,28 @@ const (
 	nLists
 )
 
+// fnState is what every request of a function touches, in one 64-byte
+// cache line: with 100,000 functions these lines, not the instances, are
+// what a request misses in cache (fnExtra holds the rest).
 type fnState struct {
-	alive int
-	lists [nLists]ilist // by listTag; lists[listNone] is unused
+	lists  [nLists]ilist // by listTag; lists[listNone] is unused
+	alive  int32
+	queued int32 // requests in its throttle queue
+	idle   level // ready instances with no request in service
+	_      [8]byte
+}
+
+// fnExtra is the rest of a function's state.
+type fnExtra struct {
 	queue ring[int32]
-	cold  dist.Rander
-	tat   sim.Time // burst bucket: theoretical arrival time of the next token (GCRA)
-	wake  bool     // a burst wake-up timer is pending
-	idle  level    // ready instances with no request in service
+	cold  dist.Rander // made at the first cold start (a stream's draws do not depend on when)
+	tat   sim.Time    // burst bucket: theoretical arrival time of the next token (GCRA)
+	wake  bool        // a burst wake-up timer is pending
+	qwake bool        // a queue-timeout timer is pending (queuetimeout.go)
+	busyN int         // instances with a request, waiting for their start or in service
+	// minIdle is max(0, MinInstances − busyN): the min instances idle, which
+	// Billing.BaselineIdleOnly bills at the baseline rates (minidle.go).
+	minIdle level
 
 	// counted over the window, for PolicyStats
 	reservedServed int64 // requests served by a reserved instance
@@ -182,8 +211,12 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: concurrency limits, burst rate and min instances must be >= 0")
 	case cfg.MaxConcurrency > 0 && cfg.MinInstances > cfg.MaxConcurrency:
 		return nil, fmt.Errorf("faas: min instances %d above max_concurrency %d", cfg.MinInstances, cfg.MaxConcurrency)
-	case cfg.MemoryMB < 0:
-		return nil, fmt.Errorf("faas: memory_mb %d, want >= 0", cfg.MemoryMB)
+	case cfg.Billing.SavingsPlanDiscount < 0 || cfg.Billing.SavingsPlanDiscount >= 1:
+		return nil, fmt.Errorf("faas: savings plan discount %g, want in [0, 1)", cfg.Billing.SavingsPlanDiscount)
+	case cfg.QueueTimeout < 0:
+		return nil, fmt.Errorf("faas: queue timeout %v, want >= 0", cfg.QueueTimeout)
+	case cfg.MemoryMB < 0 || cfg.EphemeralStorageMB < 0:
+		return nil, fmt.Errorf("faas: memory_mb %d and ephemeral_storage_mb %d, want >= 0", cfg.MemoryMB, cfg.EphemeralStorageMB)
 	case cfg.ColdStart == nil:
 		return nil, fmt.Errorf("faas: a cold start distribution is required")
 	}
@@ -198,17 +231,26 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 	if cfg.BurstRate > 0 {
 		f.burstT = max(1, BurstWindow/sim.Time(cfg.BurstRate))
 	}
+	n := len(cfg.Functions)
+	f.fns, f.fx = make([]fnState, 0, n), make([]fnExtra, 0, n)
+	f.mem, f.scale = make([]int, 0, n), make([]float64, 0, n)
 	for _, fn := range cfg.Functions {
-		fs := fnState{cold: cfg.ColdStart.New(cfg.Seed.Source("coldstart/" + fn.Name))}
+		fs := fnState{}
 		for t := range fs.lists {
 			fs.lists[t] = newIList()
 		}
 		f.fns = append(f.fns, fs)
+		f.fx = append(f.fx, fnExtra{})
 		mem := fn.MemoryMB
 		if cfg.MemoryMB > 0 {
 			mem = cfg.MemoryMB
 		}
 		f.mem = append(f.mem, mem)
+		eph := fn.EphemeralStorageMB
+		if cfg.EphemeralStorageMB > 0 {
+			eph = cfg.EphemeralStorageMB
+		}
+		f.eph = append(f.eph, eph)
 		f.scale = append(f.scale, cfg.CPU.ExecFactor(fn, mem))
 	}
 	var err error
@@ -224,11 +266,16 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 // its own (provisioned instances, pings).
 func (f *FaaS) Start(e *sim.Engine, obs Observer, w Window) {
 	f.obs, f.w = obs, w
+	f.hDone, f.hReady = e.Register((*faasDone)(f)), e.Register((*faasReady)(f))
+	f.hExpire, f.hWake = e.Register((*faasExpire)(f)), e.Register((*faasWake)(f))
+	f.hQueueTimeout = e.Register((*faasQueueTimeout)(f))
+	f.timers = e.NewLane()
 	for _, g := range []*level{&f.alive, &f.busy, &f.slots} {
 		g.from = w.Warmup
 	}
 	for fn := range f.fns {
 		f.fns[fn].idle.from = w.Warmup
+		f.startMinIdle(int32(fn))
 		for range f.cfg.MinInstances {
 			i := f.startInstance(e, int32(fn), true)
 			f.fns[fn].lists[listStarting].pushFront(f.links, i, listStarting) // requests may join it while it starts
@@ -279,9 +326,11 @@ func (f *FaaS) dispatch(e *sim.Engine, r int32) {
 		return
 	}
 	if f.cfg.OnThrottle == ThrottleQueue {
-		fs.queue.push(r)
+		f.fx[fn].queue.push(r)
+		fs.queued++
 		f.queued++
 		f.wakeForBurst(e, fn)
+		f.armQueueTimeout(e, fn)
 		return
 	}
 	f.reqs.items[r].out = Rejected
@@ -297,32 +346,32 @@ func (f *FaaS) accountFree() bool {
 // its own limit, the account's, and with a burst token.
 func (f *FaaS) canStart(fn int32, now sim.Time) bool {
 	fs := &f.fns[fn]
-	return (f.cfg.MaxConcurrency == 0 || fs.alive < f.cfg.MaxConcurrency) && f.accountFree() &&
+	return (f.cfg.MaxConcurrency == 0 || int(fs.alive) < f.cfg.MaxConcurrency) && f.accountFree() &&
 		(f.burstT == 0 || f.nextToken(fn) <= now)
 }
 
 // The burst limit is a token bucket of BurstRate tokens refilled one per
 // burstT, kept as GCRA: a token is available from nextToken on.
 func (f *FaaS) nextToken(fn int32) sim.Time {
-	return f.fns[fn].tat + f.burstT - BurstWindow
+	return f.fx[fn].tat + f.burstT - BurstWindow
 }
 
 func (f *FaaS) takeToken(fn int32, now sim.Time) {
 	if f.burstT > 0 {
-		fs := &f.fns[fn]
-		fs.tat = max(fs.tat, now) + f.burstT
+		fx := &f.fx[fn]
+		fx.tat = max(fx.tat, now) + f.burstT
 	}
 }
 
 // wakeForBurst schedules a retry of fn's queue when its next burst token is
 // due, if the burst limit is what holds it back.
 func (f *FaaS) wakeForBurst(e *sim.Engine, fn int32) {
-	fs := &f.fns[fn]
-	if f.burstT == 0 || fs.wake || (f.cfg.MaxConcurrency > 0 && fs.alive >= f.cfg.MaxConcurrency) || !f.accountFree() {
+	fx := &f.fx[fn]
+	if f.burstT == 0 || fx.wake || (f.cfg.MaxConcurrency > 0 && int(f.fns[fn].alive) >= f.cfg.MaxConcurrency) || !f.accountFree() {
 		return
 	}
-	fs.wake = true
-	e.Schedule(max(f.nextToken(fn), e.Now()), (*faasWake)(f), uint64(fn))
+	fx.wake = true
+	e.ScheduleID(max(f.nextToken(fn), e.Now()), f.hWake, uint64(fn))
 }
 
 type faasWake FaaS
@@ -331,21 +380,20 @@ type faasWake FaaS
 func (h *faasWake) Fire(e *sim.Engine, arg uint64) {
 	f := (*FaaS)(h)
 	fn := int32(arg)
-	f.fns[fn].wake = false
+	f.fx[fn].wake = false
 	f.drain(e, fn)
 }
 
 // drain dispatches fn's queued requests while they can be served.
 func (f *FaaS) drain(e *sim.Engine, fn int32) {
 	fs := &f.fns[fn]
-	for fs.queue.len() > 0 {
+	for fs.queued > 0 {
 		i := fs.lists[listReady].head
 		if !(i >= 0 && (f.insts.items[i].active > 0 || f.accountFree())) && fs.lists[listStarting].head < 0 && !f.canStart(fn, e.Now()) {
 			f.wakeForBurst(e, fn)
 			return
 		}
-		f.queued--
-		f.dispatch(e, fs.queue.pop())
+		f.dispatch(e, f.dequeue(fn))
 	}
 }
 
@@ -357,13 +405,20 @@ func (f *FaaS) released(e *sim.Engine) {
 		return
 	}
 	for fn := range f.fns {
-		if f.fns[fn].queue.len() > 0 {
+		if f.fns[fn].queued > 0 {
 			f.drain(e, int32(fn))
 			if !f.accountFree() {
 				return
 			}
 		}
 	}
+}
+
+// dequeue takes the head of fn's throttle queue.
+func (f *FaaS) dequeue(fn int32) int32 {
+	f.fns[fn].queued--
+	f.queued--
+	return f.fx[fn].queue.pop()
 }
 
 // readyList is the list a ready instance with a free slot belongs in:
@@ -385,19 +440,20 @@ func (f *FaaS) serve(e *sim.Engine, i, r int32) {
 	if in.active == 1 {
 		f.busy.add(now, 1)
 		f.setIdle(in.fn, now, -1)
+		f.busyChanged(in.fn, now, 1)
 		f.inUse++
 		in.busySince = now
 	}
 	if in.active == f.ic {
 		f.fns[in.fn].lists[readyList(in)].remove(f.links, i)
 	}
-	if rq := &f.reqs.items[r]; rq.arrival >= f.w.Warmup && !rq.own {
-		fs := &f.fns[in.fn]
+	if rq := &f.reqs.items[r]; (in.reserved || in.prewarmed) && rq.arrival >= f.w.Warmup && !rq.own {
+		fx := &f.fx[in.fn]
 		if in.reserved {
-			fs.reservedServed++
+			fx.reservedServed++
 		}
 		if in.prewarmed {
-			fs.prewarmHits++
+			fx.prewarmHits++
 		}
 	}
 	in.prewarmed = false
@@ -410,11 +466,12 @@ func (f *FaaS) start(e *sim.Engine, i, r int32) {
 	rq.inst = i
 	rq.joined = e.Now()
 	rq.wait = rq.joined - rq.arrival
-	f.run(e, r)
+	f.run(e, r, i)
 }
 
-// run schedules the end of request r, whose execution starts now.
-func (f *FaaS) run(e *sim.Engine, r int32) {
+// run schedules the end of request r on instance i, whose execution starts
+// now. The event carries both, so its handler loads them independently.
+func (f *FaaS) run(e *sim.Engine, r, i int32) {
 	f.slots.add(e.Now(), 1)
 	rq := &f.reqs.items[r]
 	d := rq.exec
@@ -422,7 +479,7 @@ func (f *FaaS) run(e *sim.Engine, r int32) {
 		d = f.cfg.Timeout
 		rq.out = TimedOut
 	}
-	e.After(d, (*faasDone)(f), uint64(r))
+	e.AfterID(d, f.hDone, uint64(r)|uint64(i)<<32)
 }
 
 // join assigns r to starting instance i: r waits for the cold start.
@@ -439,6 +496,7 @@ func (f *FaaS) join(e *sim.Engine, i, r int32) {
 	in.prewarmed = false // it will serve a request that waited for it
 	if in.active == 1 && in.state == instStarting {
 		in.busySince = rq.joined // billed from the request's arrival at a starting instance
+		f.busyChanged(in.fn, rq.joined, 1)
 	}
 	starting := &f.fns[in.fn].lists[listStarting]
 	if in.active == f.ic {
@@ -460,8 +518,12 @@ func (f *FaaS) startInstance(e *sim.Engine, fn int32, cold bool) int32 {
 	f.inUse++
 	f.alive.add(now, 1)
 	if cold {
-		d := dist.Seconds(f.fns[fn].cold.Rand())
-		e.After(d, (*faasReady)(f), uint64(i)|uint64(in.gen)<<32)
+		fx := &f.fx[fn]
+		if fx.cold == nil {
+			fx.cold = f.cfg.ColdStart.New(f.cfg.Seed.Source("coldstart/" + f.cfg.Functions[fn].Name))
+		}
+		d := dist.Seconds(fx.cold.Rand())
+		e.AfterID(d, f.hReady, uint64(i)|uint64(in.gen)<<32)
 	}
 	return i
 }
@@ -484,7 +546,7 @@ func (h *faasReady) Fire(e *sim.Engine, arg uint64) {
 	}
 	for r := in.waitHead; r >= 0; r = f.reqs.items[r].next {
 		f.reqs.items[r].init = now - f.reqs.items[r].joined
-		f.run(e, r)
+		f.run(e, r, i)
 	}
 	in.waitHead = -1
 	if in.active < f.ic {
@@ -503,12 +565,11 @@ type faasDone FaaS
 // Fire: request arg ends (completed or timed out).
 func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	f := (*FaaS)(h)
-	r := int32(arg)
+	r, i := int32(arg), int32(arg>>32)
 	now := e.Now()
 	rq := &f.reqs.items[r]
-	i := rq.inst
 	in := &f.insts.items[i]
-	fn := in.fn
+	fn := rq.fn
 	if rq.arrival >= f.w.Warmup {
 		// One instance start is billed once, to the request that caused it,
 		// even when instance concurrency lets others wait for it too.
@@ -522,10 +583,9 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	f.end(now, r)
 
 	fs := &f.fns[fn]
-	if fs.queue.len() > 0 {
+	if fs.queued > 0 {
 		// A queue means every instance is full: hand the slot straight over.
-		f.queued--
-		f.start(e, i, fs.queue.pop())
+		f.start(e, i, f.dequeue(fn))
 		return
 	}
 	in.active--
@@ -538,6 +598,7 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	if in.active == 0 {
 		f.busy.add(now, -1)
 		f.setIdle(fn, now, 1)
+		f.busyChanged(fn, now, -1)
 		if f.cfg.Billing.Model == InstanceActive {
 			f.meter.period(fn, in.busySince, now, f.w)
 		}
@@ -569,7 +630,7 @@ func (f *FaaS) setIdle(fn int32, now sim.Time, delta int) {
 // idle applies the keep-alive policy to instance i, which just went idle.
 func (f *FaaS) idle(e *sim.Engine, i int32) {
 	in := &f.insts.items[i]
-	if f.fns[in.fn].alive <= f.cfg.MinInstances {
+	if int(f.fns[in.fn].alive) <= f.cfg.MinInstances {
 		return // kept: min instances are never reclaimed
 	}
 	ttl := f.pol.Idle(e, IdleInstance{Fn: in.fn, Reserved: in.reserved, Prewarmed: in.prewarmed})
@@ -585,7 +646,7 @@ func (f *FaaS) idle(e *sim.Engine, i int32) {
 		// is superseded by a new timer and ignored when it fires.
 		if !in.timerPending || in.expireAt < in.timerAt {
 			in.timerPending, in.timerAt = true, in.expireAt
-			e.Schedule(in.expireAt, (*faasExpire)(f), uint64(i)|uint64(in.gen)<<32)
+			e.ScheduleLane(f.timers, in.expireAt, f.hExpire, uint64(i)|uint64(in.gen)<<32)
 		}
 	}
 }
@@ -607,14 +668,14 @@ func (h *faasExpire) Fire(e *sim.Engine, arg uint64) {
 		return
 	}
 	if e.Now() >= in.expireAt {
-		if f.fns[in.fn].alive <= f.cfg.MinInstances {
+		if int(f.fns[in.fn].alive) <= f.cfg.MinInstances {
 			return
 		}
 		f.destroy(e, i)
 		return
 	}
 	in.timerPending, in.timerAt = true, in.expireAt
-	e.Schedule(in.expireAt, h, arg)
+	e.ScheduleLane(f.timers, in.expireAt, f.hExpire, arg)
 }
 
 // destroy reclaims idle instance i; freed capacity goes to queued requests.
@@ -635,7 +696,7 @@ func (f *FaaS) destroy(e *sim.Engine, i int32) {
 	fs.alive--
 	f.alive.add(e.Now(), -1)
 	f.insts.release(i)
-	if fs.queue.len() > 0 {
+	if fs.queued > 0 {
 		f.drain(e, in.fn)
 	}
 }
@@ -665,7 +726,7 @@ func (f *FaaS) startAhead(e *sim.Engine, fn int32, reserved, readyNow bool) {
 	in := &f.insts.items[i]
 	in.reserved, in.prewarmed = reserved, !reserved
 	if !reserved && e.Now() >= f.w.Warmup {
-		f.fns[fn].prewarms++
+		f.fx[fn].prewarms++
 	}
 	fs := &f.fns[fn]
 	if readyNow {
@@ -727,7 +788,7 @@ func (f *FaaS) Finish() Summary {
 			f.meter.period(in.fn, in.busySince, w.Horizon, w)
 		}
 	}
-	cost, per := f.meter.cost(f.mem, f.cfg.MinInstances, w)
+	cost, per := f.meter.cost(f.mem, f.eph, f.baselineSeconds(w.Horizon), w)
 	items, polPer := f.pol.Cost()
 	if len(items) > 0 {
 		// The policy's lines scale with the window like the rest.
@@ -741,9 +802,10 @@ func (f *FaaS) Finish() Summary {
 		Cost:         cost,
 		FunctionCost: per,
 		Policy:       f.policyStats(),
+		Purchase:     f.cfg.Billing.purchase(),
 		Instances: InstanceStats{
 			Mean:          f.alive.mean(w),
-			Max:           f.alive.max,
+			Max:           int(f.alive.max),
 			MeanBusy:      f.busy.mean(w),
 			MeanBusySlots: f.slots.mean(w),
 		},
@@ -753,16 +815,16 @@ func (f *FaaS) Finish() Summary {
 // policyStats reports what the policy cost and bought: the figures common
 // to every policy here, the policy's own from it.
 func (f *FaaS) policyStats() PolicyStats {
-	st := PolicyStats{Policy: f.cfg.KeepAlive.String()}
+	st := PolicyStats{Policy: f.cfg.KeepAlive.String(), Functions: make([]FunctionPolicyStats, 0, len(f.fns))}
 	for fn := range f.fns {
-		fs := &f.fns[fn]
-		idle := fs.idle.mean(f.w) * (f.w.Horizon - f.w.Warmup).Seconds()
+		fx := &f.fx[fn]
+		idle := f.fns[fn].idle.mean(f.w) * (f.w.Horizon - f.w.Warmup).Seconds()
 		s := FunctionPolicyStats{
 			IdleInstanceSeconds: idle,
 			IdleGBSeconds:       idle * float64(f.mem[fn]) / 1024,
-			Prewarms:            fs.prewarms,
-			PrewarmHits:         fs.prewarmHits,
-			ProvisionedServed:   fs.reservedServed,
+			Prewarms:            fx.prewarms,
+			PrewarmHits:         fx.prewarmHits,
+			ProvisionedServed:   fx.reservedServed,
 		}
 		st.Functions = append(st.Functions, s)
 		st.IdleInstanceSeconds += s.IdleInstanceSeconds

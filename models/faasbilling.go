@@ -76,16 +76,31 @@ type FaaSBilling struct {
 	FreeTier                bool        // apply Free (off by default, as the contract says)
 	Free                    FreeTier
 	// Baseline prices bill every min instance (always-ready, min-instances)
-	// for the whole measured window, idle or not, on top of its use.
+	// for the whole measured window, idle or not, on top of its use (Azure
+	// Flex); with BaselineIdleOnly only while it is not processing requests
+	// (Cloud Run's idle rate: a min instance with a request is billed at the
+	// active rate like any instance).
 	BaselinePricePerGBSecond   float64
 	BaselinePricePerVCPUSecond float64
+	BaselineIdleOnly           bool
 	Provisioned                ProvisionedRates // Lambda provisioned concurrency (the provisioned keep-alive bills it)
+	// A Compute Savings Plan (SavingsPlan its name, "" = on demand) takes
+	// SavingsPlanDiscount off the compute (duration) and provisioned
+	// concurrency lines, not requests or ephemeral storage. The commitment
+	// is taken to match that usage exactly: the best case (a smaller one
+	// saves less, a larger one pays for what it does not use).
+	SavingsPlan         string
+	SavingsPlanDiscount float64
+	// Ephemeral storage (Lambda): storage configured above EphemeralFreeMB
+	// is billed per GB-s of each request's billed duration.
+	EphemeralPricePerGBSecond float64
+	EphemeralFreeMB           int
 }
 
 // Validate reports a billing setting that cannot be used.
 func (b FaaSBilling) Validate() error {
 	for _, p := range []float64{b.PricePerGBSecond, b.PricePerVCPUSecond, b.PricePerGHzSecond, b.PricePerMillionRequests,
-		b.BaselinePricePerGBSecond, b.BaselinePricePerVCPUSecond, b.VCPU, b.Free.Requests, b.Free.GBSeconds,
+		b.BaselinePricePerGBSecond, b.BaselinePricePerVCPUSecond, b.EphemeralPricePerGBSecond, b.VCPU, b.Free.Requests, b.Free.GBSeconds,
 		b.Free.VCPUSeconds, b.Free.GHzSeconds} {
 		if p < 0 || math.IsNaN(p) {
 			return fmt.Errorf("prices, vCPUs and allowances must be >= 0")
@@ -94,8 +109,8 @@ func (b FaaSBilling) Validate() error {
 	switch {
 	case b.Granularity < 0 || b.MinimumBilled < 0:
 		return fmt.Errorf("granularity and minimum must be >= 0")
-	case b.MemoryStepMB < 0 || b.MemoryMaxMB < 0:
-		return fmt.Errorf("memory step and cap must be >= 0")
+	case b.MemoryStepMB < 0 || b.MemoryMaxMB < 0 || b.EphemeralFreeMB < 0:
+		return fmt.Errorf("memory step and cap and the free ephemeral storage must be >= 0")
 	case b.Model > InstanceLifetime:
 		return fmt.Errorf("unknown billing model %d", b.Model)
 	case b.PricePerGHzSecond > 0 && len(b.CPUTiers) == 0:
@@ -171,25 +186,24 @@ func (m *faasMeter) bill(fn int32, run, init sim.Time) {
 	if m.b.Model != PerRequest {
 		return
 	}
-	d := run
-	if m.b.InitBilled {
-		d += init
-	}
-	m.charge(fn, d)
+	m.units[fn] += m.granules(run, init)
 }
 
 // period charges an instance of function fn for [from, to), clipped to the
-// window (instance models).
+// window (instance models). The minimum (Cloud Run instance-based: one
+// minute per instance life; Flex: one second per activity period) is
+// incurred when the period begins, so it applies to periods that begin in
+// the window, even one cut short by the horizon, and not to one already
+// running at the warm-up.
 func (m *faasMeter) period(fn int32, from, to sim.Time, w Window) {
-	from = max(from, w.Warmup)
-	to = min(to, w.Horizon)
-	if to > from {
-		m.charge(fn, to-from)
+	began := from >= w.Warmup && from < w.Horizon
+	d := max(min(to, w.Horizon)-max(from, w.Warmup), 0)
+	switch {
+	case began:
+		m.units[fn] += m.granules(d, 0)
+	case d > 0:
+		m.units[fn] += int64((d + m.gran - 1) / m.gran)
 	}
-}
-
-func (m *faasMeter) charge(fn int32, d sim.Time) {
-	m.units[fn] += m.granules(d, 0)
 }
 
 // granules is a per-request billed duration (run, plus init where billed)
@@ -204,29 +218,25 @@ func (m *faasMeter) granules(run, init sim.Time) int64 {
 }
 
 // usage is what a bill is computed from: per function, billed compute
-// seconds and requests; the memory each function runs with; min instances
-// kept per function; the measured window, and how much of it has passed
-// (the min instances' baseline accrues with it; tiers and free allowances
-// are the whole window's).
+// seconds and requests; the memory and ephemeral storage each function runs
+// with; the min instances' instance-seconds billed at the baseline rates;
+// the measured window.
 type usage struct {
-	seconds      []float64
-	requests     []int64
-	memMB        []int
-	minInstances int
-	window       sim.Time
-	elapsed      sim.Time
+	seconds     []float64
+	requests    []int64
+	memMB       []int
+	ephemeralMB []int     // nil: none configured
+	baseline    []float64 // per function, instance-seconds; nil: none
+	window      sim.Time
 }
 
 // cost turns the units into dollars: one Cost and each function's share.
-func (m *faasMeter) cost(memMB []int, minInstances int, w Window) (Cost, []float64) {
-	return m.costAt(memMB, minInstances, w, w.Horizon)
-}
-
-// costAt is cost with the window passed up to t: the bill of what has been
-// incurred by then (a time series' cumulative cost).
-func (m *faasMeter) costAt(memMB []int, minInstances int, w Window, t sim.Time) (Cost, []float64) {
-	u := usage{seconds: make([]float64, len(m.units)), requests: m.requests, memMB: memMB,
-		minInstances: minInstances, window: w.Horizon - w.Warmup, elapsed: min(t, w.Horizon) - w.Warmup}
+// With baseline up to t < the horizon, it is the bill of what has been
+// incurred by t (a time series' cumulative cost): tiers and free allowances
+// stay the whole window's.
+func (m *faasMeter) cost(memMB, ephemeralMB []int, baseline []float64, w Window) (Cost, []float64) {
+	u := usage{seconds: make([]float64, len(m.units)), requests: m.requests, memMB: memMB, ephemeralMB: ephemeralMB,
+		baseline: baseline, window: w.Horizon - w.Warmup}
 	for i, n := range m.units {
 		u.seconds[i] = float64(n) * m.gran.Seconds()
 	}
@@ -266,7 +276,7 @@ func (b FaaSBilling) bill(u usage) (Cost, []float64) {
 		ghzs = max(0, ghzs-b.Free.GHzSeconds*frac)
 		reqs = max(0, reqs-b.Free.Requests*frac)
 	}
-	compute := b.tiered(gbs, frac) + vcpus*b.PricePerVCPUSecond + ghzs*b.PricePerGHzSecond
+	compute := (b.tiered(gbs, frac) + vcpus*b.PricePerVCPUSecond + ghzs*b.PricePerGHzSecond) * (1 - b.SavingsPlanDiscount)
 	requests := reqs * b.PricePerMillionRequests / 1e6
 	var totalGross, totalReq float64
 	for i := range nfn {
@@ -282,33 +292,47 @@ func (b FaaSBilling) bill(u usage) (Cost, []float64) {
 		if totalReq > 0 {
 			per[i] += requests * float64(u.requests[i]) / totalReq
 		}
-		bl := float64(u.minInstances) * u.elapsed.Seconds() *
-			(float64(b.BilledMemoryMB(u.memMB[i]))/1024*b.BaselinePricePerGBSecond + b.VCPU*b.BaselinePricePerVCPUSecond)
-		per[i] += bl
-		baseline += bl
+		if u.baseline != nil {
+			bl := u.baseline[i] * (float64(b.BilledMemoryMB(u.memMB[i]))/1024*b.BaselinePricePerGBSecond + b.VCPU*b.BaselinePricePerVCPUSecond)
+			per[i] += bl
+			baseline += bl
+		}
 	}
 	c := Cost{Items: []CostItem{{"compute", compute}, {"requests", requests}}}
 	if baseline > 0 {
 		c.Items = append(c.Items, CostItem{"baseline", baseline})
 	}
+	if eph := b.ephemeral(u, per); eph > 0 {
+		c.Items = append(c.Items, CostItem{"ephemeral_storage", eph})
+	}
 	c.MonthlyUSD = c.Total() * float64(Month) / float64(u.window)
 	return c, per
+}
+
+// ephemeral is the bill of ephemeral storage above the free allowance:
+// each function's billed seconds × the storage beyond EphemeralFreeMB, at
+// EphemeralPricePerGBSecond (no free tier or volume tier applies). Each
+// function's share is added to per.
+func (b FaaSBilling) ephemeral(u usage, per []float64) float64 {
+	if b.EphemeralPricePerGBSecond == 0 || u.ephemeralMB == nil {
+		return 0
+	}
+	var usd float64
+	for i, mb := range u.ephemeralMB {
+		if extra := mb - b.EphemeralFreeMB; extra > 0 {
+			x := u.seconds[i] * float64(extra) / 1024 * b.EphemeralPricePerGBSecond
+			per[i] += x
+			usd += x
+		}
+	}
+	return usd
 }
 
 // tiered prices gbs GB-seconds over the volume tiers, their monthly
 // thresholds scaled by frac.
 func (b FaaSBilling) tiered(gbs, frac float64) float64 {
-	var usd float64
-	price, from := b.PricePerGBSecond, 0.0
-	for _, t := range b.Tiers {
-		at := t.AboveGBSeconds * frac
-		if gbs <= at {
-			break
-		}
-		usd += (at - from) * price
-		price, from = t.PricePerGBSecond, at
-	}
-	return usd + (gbs-from)*price
+	return tiered(gbs, frac, b.PricePerGBSecond, len(b.Tiers),
+		func(i int) (float64, float64) { return b.Tiers[i].AboveGBSeconds, b.Tiers[i].PricePerGBSecond })
 }
 
 // ProvisionedRates are AWS Lambda's provisioned-concurrency prices: the
@@ -333,4 +357,12 @@ func (p ProvisionedRates) granule() sim.Time {
 		return 1
 	}
 	return p.Rounding
+}
+
+// purchase is what the savings plan did; nil on demand.
+func (b FaaSBilling) purchase() *PurchaseStats {
+	if b.SavingsPlan == "" {
+		return nil
+	}
+	return &PurchaseStats{Option: b.SavingsPlan, Discount: b.SavingsPlanDiscount}
 }

@@ -143,6 +143,9 @@ type fleetInst struct {
 	busy     int32
 	launch   sim.Time
 	idleFrom sim.Time // ready with busy == 0 since
+	// interrupted: spot reclaimed it (purchase.go); it ends at the notice's
+	// end, not with its last request.
+	interrupted bool
 }
 
 // fleet is the instance side of a Server: the instances, the scaling
@@ -169,6 +172,12 @@ type fleet struct {
 	stats            FleetStats
 	billed           durSum // billed durations of terminated instances
 	idle, booting    durSum
+
+	// purchase options (purchase.go): instances alive per clock-hour, for a
+	// commitment; spot interruptions drawn, counted and the requests cut
+	hours              hourly
+	interrupt          dist.Rander
+	interruptions, cut int
 }
 
 func (f *fleet) init(c *ServerConfig) {
@@ -178,12 +187,16 @@ func (f *fleet) init(c *ServerConfig) {
 	if c.Boot != nil {
 		f.boot = c.Boot.New(c.Seed.Source("server/boot"))
 	}
+	if c.Purchase.interrupts() {
+		f.interrupt = c.Purchase.Interruption.After.New(c.Seed.Source("server/interruption"))
+	}
 }
 
 func (s *Server) startFleet(e *sim.Engine) {
 	f := &s.fleet
 	f.srv, f.win = s, s.w
 	f.alive.from = s.w.Warmup
+	f.hours.init(s.w)
 	f.lastOut, f.lastAct = -1<<62, -1<<62
 	for range s.cfg.Instances {
 		f.launch(e, true)
@@ -214,10 +227,12 @@ func (f *fleet) launch(e *sim.Engine, up bool) {
 	f.nextID++
 	f.count++
 	f.alive.add(now, 1)
+	f.hours.add(now, 1)
 	if now >= f.win.Warmup {
 		f.stats.Launched++
 	}
 	f.event(now, i, FleetLaunch)
+	f.startInterruption(e, i)
 	var d sim.Time
 	if !up && f.boot != nil {
 		d = dist.Seconds(f.boot.Rand())
@@ -273,7 +288,7 @@ func (f *fleet) release(e *sim.Engine, i int32) {
 	in := &f.insts.items[i]
 	in.busy--
 	if in.state == fiDraining {
-		if in.busy == 0 {
+		if in.busy == 0 && !in.interrupted {
 			f.terminate(e.Now(), i)
 		}
 		return
@@ -354,8 +369,9 @@ func (f *fleet) terminate(now sim.Time, i int32) {
 	if f.links[i].tag == listAvail {
 		f.avail.remove(f.links, i)
 	}
-	f.billed.add(f.bill(in.launch, now))
+	f.billed.add(f.billOf(in, now))
 	f.alive.add(now, -1)
+	f.hours.add(now, -1)
 	if now >= f.win.Warmup {
 		f.stats.Terminated++
 	}
@@ -479,7 +495,7 @@ func (f *fleet) upTo(t sim.Time) (billed, idle, booting durSum) {
 		if in.state == fiGone {
 			continue
 		}
-		billed.add(f.bill(in.launch, t))
+		billed.add(f.billOf(in, t))
 		switch {
 		case in.state == fiBooting:
 			booting.add(f.clip(in.launch, t))

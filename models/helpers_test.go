@@ -1,8 +1,10 @@
 package models_test
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"testing"
 
@@ -273,3 +275,119 @@ func TestClosedFormHelpers(t *testing.T) {
 }
 
 var contextBG = context.Background()
+
+// Cold starts under a fixed keep-alive T with Poisson arrivals (rate λ),
+// constant execution e and no start-up time (docs/validation.md): an
+// arrival finding k requests in service is cold exactly when, in the
+// mirrored M/D/∞ queue Q of the same points, Q(y) <= Q(0) = k for all y in
+// [0, T]. These helpers evaluate that characterization.
+
+// spacedFree is H(L): the probability that a Poisson(λ) process on an
+// interval of length L has no two points closer than e,
+// e^{−λL} Σ_n λ^n (L − (n−1)e)^n / n! over the n with (n−1)e < L.
+func spacedFree(lambda, e, L float64) float64 {
+	if L <= 0 {
+		return 1
+	}
+	sum, term := 1.0, 1.0 // n = 0
+	for n := 1; float64(n-1)*e < L; n++ {
+		term = math.Pow(lambda*(L-float64(n-1)*e), float64(n))
+		for j := 2; j <= n; j++ {
+			term /= float64(j)
+		}
+		sum += term
+	}
+	return math.Exp(-lambda*L) * sum
+}
+
+// coldGivenOne is P(cold and exactly one request in service): λe e^{−λe} ×
+// E_R[e^{−λR} H(T − R)], the one in service ending at R ~ U(0, e) (no
+// arrival may come before, and none two less than e apart after), by
+// Simpson's rule on 2,000 intervals (error far below 1e-9 here).
+func coldGivenOne(lambda, e, T float64) float64 {
+	f := func(r float64) float64 {
+		if r > T {
+			return math.Exp(-lambda * T)
+		}
+		return math.Exp(-lambda*r) * spacedFree(lambda, e, T-r)
+	}
+	const n = 2000
+	h := e / n
+	s := f(0) + f(e)
+	for i := 1; i < n; i++ {
+		w := 2.0
+		if i%2 == 1 {
+			w = 4
+		}
+		s += w * f(float64(i)*h)
+	}
+	return lambda * e * math.Exp(-lambda*e) * s * h / 3 / e
+}
+
+// coldByQueue estimates P(cold) from the characterization alone, with its
+// own random numbers and no instances: n draws of the Poisson points on
+// (−e, T], each cold when the mirrored queue never exceeds its start.
+func coldByQueue(lambda, e, T float64, n int, seed sim.Seed) (p, se float64) {
+	r := seed.Stream("test/mirrored-queue")
+	type step struct {
+		at float64
+		d  int
+	}
+	var pts []float64
+	var steps []step
+	cold := 0
+	for range n {
+		pts, steps = pts[:0], steps[:0]
+		for x := -e + r.ExpFloat64()/lambda; x <= T; x += r.ExpFloat64() / lambda {
+			pts = append(pts, x)
+		}
+		k := 0
+		for _, a := range pts {
+			if a <= 0 {
+				k++
+			} else {
+				steps = append(steps, step{a, 1})
+			}
+			if a+e <= T {
+				steps = append(steps, step{a + e, -1})
+			}
+		}
+		slices.SortFunc(steps, func(x, y step) int { return cmp.Compare(x.at, y.at) })
+		q, ok := k, true
+		for _, s := range steps {
+			if q += s.d; q > k {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			cold++
+		}
+	}
+	p = float64(cold) / float64(n)
+	return p, math.Sqrt(p * (1 - p) / float64(n))
+}
+
+// mmcdLost is the share of arrivals lost in M/M/c+D (Poisson arrivals λ, c
+// servers of exponential rate μ, FIFO, each customer leaving after waiting
+// τ), and the share that find every server busy. The virtual waiting time
+// V has P(V = 0, n busy) = p_n ∝ (λ/μ)^n/n! for n < c, density
+// λ p_{c−1} e^{−(cμ−λ)x} on (0, τ] (level crossing: a customer joining
+// adds an Exp(cμ) wait) and f(τ) e^{−cμ(x−τ)} beyond; a customer arriving
+// at V > τ is lost: P(lost) = f(τ)/(cμ).
+func mmcdLost(c int, lambda, mu, tau float64) (lost, wait float64) {
+	a := lambda / mu
+	p, sum := 1.0, 1.0
+	for n := 1; n < c; n++ {
+		p *= a / float64(n)
+		sum += p
+	}
+	k := float64(c)*mu - lambda
+	body := lambda * p * tau
+	if math.Abs(k) > 1e-12 {
+		body = lambda * p * (1 - math.Exp(-k*tau)) / k
+	}
+	tail := lambda * p * math.Exp(-k*tau) / (float64(c) * mu)
+	norm := sum + body + tail
+	return tail / norm, (body + tail) / norm
+}

@@ -33,7 +33,7 @@ func (h *PolicyHost) Granule() sim.Time { return h.f.meter.gran }
 func (h *PolicyHost) Granules(run, init sim.Time) int64 { return h.f.meter.granules(run, init) }
 
 // Alive is the number of instances of fn alive (starting or ready).
-func (h *PolicyHost) Alive(fn int32) int { return h.f.fns[fn].alive }
+func (h *PolicyHost) Alive(fn int32) int { return int(h.f.fns[fn].alive) }
 
 // StartAhead starts an instance of fn ahead of demand. A reserved one is
 // routed to first, never idles out while reserved (Idle is told) and is

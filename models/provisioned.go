@@ -174,13 +174,14 @@ func (p *provisionedPolicy) costOf(units func(*provisionedFn) int64) ([]CostItem
 	b := p.h.Billing()
 	gran := p.h.Granule().Seconds()
 	pg := b.Provisioned.granule().Seconds()
+	keep := 1 - b.SavingsPlanDiscount // a Compute Savings Plan covers both lines
 	per := make([]float64, len(p.fns))
 	var capacity, run float64
 	for fn := range p.fns {
 		pf := &p.fns[fn]
 		gb := float64(p.h.MemoryMB(int32(fn))) / 1024
-		c := float64(units(pf)) * pg * gb * b.Provisioned.PricePerGBSecond
-		r := float64(pf.runUnit) * gran * gb * b.Provisioned.DurationPricePerGBSecond
+		c := float64(units(pf)) * pg * gb * b.Provisioned.PricePerGBSecond * keep
+		r := float64(pf.runUnit) * gran * gb * b.Provisioned.DurationPricePerGBSecond * keep
 		per[fn] = c + r
 		capacity += c
 		run += r

@@ -20,6 +20,7 @@ type ServerConfig struct {
 	QueueLimit         int      // waiting requests at most; 0 = unbounded; beyond: reject
 	Timeout            sim.Time // from arrival, queueing included; 0 = none
 	Billing            ServerBilling
+	Purchase           Purchase // on demand, a commitment or spot (purchase.go); zero = on demand
 
 	// Boot is the time from an instance's launch until it serves, for
 	// instances launched after time 0 (those of time 0 are already up);
@@ -58,6 +59,7 @@ type Server struct {
 	w     Window
 	rec   Record // reused for every report (a fresh &Record{} escaped: one allocation per request)
 	load  level  // busy workers
+	hDone sim.HandlerID
 
 	fleet
 }
@@ -68,7 +70,8 @@ type srvRequest struct {
 	arrival, exec sim.Time
 	wait          sim.Time
 	fn            int32
-	inst          int32
+	inst          int32 // serving on; -1 while queued and once ended
+	gen           uint32
 	out           Outcome
 }
 
@@ -106,6 +109,9 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	if err := checkScaling(&cfg); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	if err := cfg.Purchase.check(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	s := &Server{cfg: cfg, wpi: int32(cfg.WorkersPerInstance)}
 	s.fleet.init(&s.cfg)
 	return s, nil
@@ -114,6 +120,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 // Start implements System.
 func (s *Server) Start(e *sim.Engine, obs Observer, w Window) {
 	s.obs, s.w = obs, w
+	s.hDone = e.Register((*serverDone)(s))
 	s.load.from = w.Warmup
 	s.startFleet(e)
 }
@@ -123,7 +130,7 @@ func (s *Server) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	now := e.Now()
 	s.expire(now)
 	r := s.reqs.alloc()
-	s.reqs.items[r] = srvRequest{arrival: inv.At, exec: inv.Exec, fn: inv.Fn, inst: -1}
+	s.reqs.items[r] = srvRequest{arrival: inv.At, exec: inv.Exec, fn: inv.Fn, inst: -1, gen: s.reqs.items[r].gen}
 	switch {
 	case s.avail.head >= 0:
 		s.serve(e, r)
@@ -177,7 +184,7 @@ func (s *Server) serve(e *sim.Engine, r int32) {
 		end = rq.arrival + s.cfg.Timeout
 		rq.out = TimedOut
 	}
-	e.Schedule(end, (*serverDone)(s), uint64(r))
+	e.ScheduleID(end, s.hDone, uint64(r)|uint64(rq.gen)<<32)
 }
 
 type serverDone Server
@@ -187,6 +194,9 @@ func (h *serverDone) Fire(e *sim.Engine, arg uint64) {
 	s := (*Server)(h)
 	now := e.Now()
 	r := int32(arg)
+	if s.reqs.items[r].gen != uint32(arg>>32) {
+		return // cut by a spot interruption (purchase.go)
+	}
 	s.busy--
 	s.load.add(now, -1)
 	s.inService.add(now, -1)
@@ -214,6 +224,8 @@ func (s *Server) end(now sim.Time, r int32) {
 		s.rec = Record{Arrival: rq.arrival, End: now, Wait: rq.wait, Fn: rq.fn, Outcome: rq.out}
 		s.obs.Ended(&s.rec)
 	}
+	rq.inst = -1
+	rq.gen++
 	s.reqs.release(r)
 }
 
@@ -227,21 +239,21 @@ func (s *Server) Finish() Summary {
 		MeanBusy:      busy / float64(s.cfg.WorkersPerInstance),
 		MeanBusySlots: busy,
 	}
-	if !s.scaled {
+	items, ps := s.bill(w.Horizon)
+	if !s.perInstance() {
 		stats.Mean, stats.Max = float64(s.cfg.Instances), s.cfg.Instances
-		return Summary{
-			Cost: Cost{Items: []CostItem{{"servers", s.cfg.Billing.cost(s.cfg.Instances, w.Horizon-w.Warmup)}},
-				MonthlyUSD: s.cfg.Billing.cost(s.cfg.Instances, Month)},
-			Instances: stats,
+		monthly := s.cfg.Billing.cost(s.cfg.Instances, Month)
+		if s.cfg.Purchase.Option != OnDemand {
+			monthly = Cost{Items: items}.Total() * float64(Month) / float64(w.Horizon-w.Warmup)
 		}
+		return Summary{Cost: Cost{Items: items, MonthlyUSD: monthly}, Instances: stats, Purchase: ps}
 	}
 	fs := s.closeBooks(w.Horizon)
-	stats.Mean, stats.Max = s.alive.mean(w), s.alive.max
+	stats.Mean, stats.Max = s.alive.mean(w), int(s.alive.max)
 	stats.Fleet = &fs
-	usd := fs.BilledSeconds / 3600 * s.cfg.Billing.PricePerHour
-	// A scaled fleet's month is this window's bill scaled to 30 days.
-	monthly := usd * float64(Month) / float64(w.Horizon-w.Warmup)
-	return Summary{Cost: Cost{Items: []CostItem{{"servers", usd}}, MonthlyUSD: monthly}, Instances: stats}
+	// A per-instance fleet's month is this window's bill scaled to 30 days.
+	monthly := Cost{Items: items}.Total() * float64(Month) / float64(w.Horizon-w.Warmup)
+	return Summary{Cost: Cost{Items: items, MonthlyUSD: monthly}, Instances: stats, Purchase: ps}
 }
 
 // ceilTol is ceil that forgives float noise just above an integer (3 +

@@ -54,14 +54,14 @@ func (f *FaaS) Snapshot(now sim.Time) Snapshot {
 			s.Idle++
 		}
 	}
-	s.InService = f.slots.v
+	s.InService = int(f.slots.v)
 	for i := range f.fns {
-		s.Queued += f.fns[i].queue.len()
+		s.Queued += int(f.fns[i].queued)
 	}
 	if now > f.w.Warmup {
 		m := f.meter.clone()
 		f.openPeriods(&m, now)
-		c, _ := m.costAt(f.mem, f.cfg.MinInstances, f.w, now)
+		c, _ := m.cost(f.mem, f.eph, f.baselineSeconds(min(now, f.w.Horizon)), f.w)
 		s.CostUSD = c.Total()
 		items, _ := policyCostAt(f.pol, now)
 		for _, it := range items {
@@ -120,13 +120,9 @@ func (s *Server) Snapshot(now sim.Time) Snapshot {
 			snap.Idle++
 		}
 	}
-	switch {
-	case now <= s.w.Warmup:
-	case s.scaled:
-		billed, _, _ := s.upTo(now)
-		snap.CostUSD = billed.Seconds() / 3600 * s.cfg.Billing.PricePerHour // as Finish prices it
-	default:
-		snap.CostUSD = s.cfg.Billing.cost(s.cfg.Instances, now-s.w.Warmup)
+	if now > s.w.Warmup {
+		items, _ := s.bill(min(now, s.w.Horizon)) // as Finish prices it
+		snap.CostUSD = Cost{Items: items}.Total()
 	}
 	return snap
 }

@@ -78,6 +78,12 @@ type Summary struct {
 	FunctionCost []float64
 	// Policy is what the keep-alive policy cost and bought (FaaS only).
 	Policy PolicyStats
+	// FrontDoor is what the gateway or load balancer in front saw; nil
+	// without one.
+	FrontDoor *FrontDoorStats
+	// Purchase is what a purchase option other than on demand did (a
+	// fleet's commitment or spot, a FaaS savings plan); nil on demand.
+	Purchase *PurchaseStats
 }
 
 // InstanceStats are time-weighted over the window.
@@ -121,8 +127,10 @@ func simulate(ctx context.Context, sys System, src workloads.Source, w Window, o
 	if hook != nil {
 		hook(e)
 	}
+	// One arrival is pending at a time, in time order: a lane of its own.
+	d.h, d.lane = e.Register(d), e.NewLane()
 	if src.Next(&d.next) && d.next.At < w.Horizon {
-		e.Schedule(d.next.At, d, 0)
+		e.ScheduleLane(d.lane, d.next.At, d.h, 0)
 	}
 	if err := e.Run(ctx, w.Horizon); err != nil {
 		return Summary{}, err
@@ -141,6 +149,8 @@ type driver struct {
 	w    Window
 	next workloads.Invocation
 	cur  workloads.Invocation
+	h    sim.HandlerID
+	lane sim.Lane
 }
 
 func (d *driver) Fire(e *sim.Engine, _ uint64) {
@@ -150,7 +160,7 @@ func (d *driver) Fire(e *sim.Engine, _ uint64) {
 	}
 	d.sys.Arrive(e, &d.cur)
 	if d.src.Next(&d.next) && d.next.At < d.w.Horizon {
-		e.Schedule(d.next.At, d, 0)
+		e.ScheduleLane(d.lane, d.next.At, d.h, 0)
 	}
 }
 

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"math"
+	"sync"
 
 	"github.com/DataDog/sketches-go/ddsketch"
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
@@ -22,24 +23,80 @@ type tally struct {
 	requests, completed, rejected, timedOut, cold int64
 	sumLatency                                    sum128 // completed only; ns, exact, cannot overflow
 	maxLatency                                    sim.Time
-	sketch                                        *ddsketch.DDSketch // completed latencies, ms
+	// sketch holds the completed latencies, ms, in a dense store; nil
+	// until the first one. A function's tally (lean) first keeps up to
+	// rawLimit latencies as they are, in raw, and makes its sketch from
+	// them after that (most of 100,000 functions of a trace complete a
+	// handful of requests: bytes, not the dense store's kilobytes).
+	sketch *ddsketch.DDSketch
+	pos    *store.DenseStore // the sketch's store of positive values, added to directly
+	lean   bool
+	raw    []float64
 }
 
-func newTally() tally {
-	// Cubic interpolation avoids a math.Log per value; the dense store grows
-	// only with the log range of latencies (a few KB), not with their count.
+// rawLimit is the latencies a function's tally keeps raw before it makes
+// its sketch: with 100,000 Zipf-popular functions and 2 M requests, a few
+// thousand functions go past it.
+const rawLimit = 64
+
+// latencyMapping is every sketch's index mapping (immutable, so shared).
+// Cubic interpolation avoids a math.Log per value.
+var latencyMapping = func() *mapping.CubicallyInterpolatedMapping {
 	m, err := mapping.NewCubicallyInterpolatedMapping(RelativeAccuracy)
 	if err != nil {
 		panic(err)
 	}
-	return tally{sketch: ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())}
+	return m
+}()
+
+// newTally is a whole system's tally: its dense store grows only with the
+// log range of latencies (a few KB), not with their count.
+func newTally() tally { return tally{} }
+
+// newFunctionTally is one function's (see tally.raw). Its quantiles are
+// those of a sketch fed the same latencies: the bins do not depend on the
+// order of adding.
+func newFunctionTally() tally { return tally{lean: true} }
+
+// Latencies in this range go straight to the positive store, as
+// DDSketch.Add would put them (outside it: zero, or beyond the mapping).
+var minIndexable, maxIndexable = latencyMapping.MinIndexableValue(), latencyMapping.MaxIndexableValue()
+
+// add records one completed latency, ms. Going past DDSketch.Add to its
+// store saves three dynamic calls per request (about 5% of case 1a's time);
+// the bins are the same.
+func (t *tally) add(ms float64) {
+	switch {
+	case t.pos != nil && ms > minIndexable && ms <= maxIndexable:
+		t.pos.Add(latencyMapping.Index(ms))
+	case t.lean && t.sketch == nil && len(t.raw) < rawLimit:
+		t.raw = append(t.raw, ms)
+	default:
+		// Values are never negative, so Add cannot fail.
+		_ = t.sk().Add(ms)
+	}
+}
+
+// sk is the sketch, made (from the raw latencies, if any) on first use.
+func (t *tally) sk() *ddsketch.DDSketch {
+	if t.sketch == nil {
+		t.pos = store.NewDenseStore()
+		t.sketch = ddsketch.NewDDSketch(latencyMapping, t.pos, store.NewDenseStore())
+		for _, v := range t.raw {
+			_ = t.sketch.Add(v)
+		}
+		t.raw = nil
+	}
+	return t.sketch
 }
 
 // reset empties t for the next window, keeping the sketch's storage.
 func (t *tally) reset() {
-	sk := t.sketch
-	sk.Clear()
-	*t = tally{sketch: sk}
+	sk, pos, lean := t.sketch, t.pos, t.lean
+	if sk != nil {
+		sk.Clear()
+	}
+	*t = tally{sketch: sk, pos: pos, lean: lean}
 }
 
 func (t *tally) ended(r *models.Record) {
@@ -54,8 +111,7 @@ func (t *tally) ended(r *models.Record) {
 		if l > t.maxLatency {
 			t.maxLatency = l
 		}
-		// Latency in ms; values are never negative, so Add cannot fail.
-		_ = t.sketch.Add(float64(l) / 1e6)
+		t.add(float64(l) / 1e6)
 	case models.Rejected:
 		t.rejected++
 	case models.TimedOut:
@@ -79,7 +135,7 @@ func NewAccumulator(nfn int) *Accumulator {
 	if nfn > 1 {
 		a.fns = make([]tally, nfn)
 		for i := range a.fns {
-			a.fns[i] = newTally()
+			a.fns[i] = newFunctionTally()
 		}
 	}
 	return a
@@ -130,7 +186,13 @@ func (t *tally) merge(b *tally) error {
 	t.cold += b.cold
 	t.sumLatency.merge(b.sumLatency)
 	t.maxLatency = max(t.maxLatency, b.maxLatency)
-	return t.sketch.MergeWith(b.sketch)
+	for _, v := range b.raw {
+		t.add(v)
+	}
+	if b.sketch == nil {
+		return nil
+	}
+	return t.sk().MergeWith(b.sketch)
 }
 
 func (t *tally) counts() Counts {
@@ -150,12 +212,27 @@ func (t *tally) counts() Counts {
 	return c
 }
 
+// scratch sketches read the quantiles of a tally that holds raw latencies
+// only, without keeping a sketch for it (or allocating one per function).
+var scratch = sync.Pool{New: func() any {
+	return ddsketch.NewDDSketch(latencyMapping, store.NewDenseStore(), store.NewDenseStore())
+}}
+
 func (t *tally) latency() Latency {
 	if t.completed == 0 {
 		return Latency{}
 	}
+	sk := t.sketch
+	if sk == nil {
+		sk = scratch.Get().(*ddsketch.DDSketch)
+		defer scratch.Put(sk)
+		sk.Clear()
+		for _, v := range t.raw {
+			_ = sk.Add(v)
+		}
+	}
 	q := func(p float64) float64 {
-		v, err := t.sketch.GetValueAtQuantile(p)
+		v, err := sk.GetValueAtQuantile(p)
 		if err != nil || math.IsNaN(v) {
 			return 0
 		}

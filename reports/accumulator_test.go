@@ -195,3 +195,34 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionTallyLean: a function's tally (raw latencies up to rawLimit,
+// then a sketch) gives exactly the quantiles of the sketch the whole system
+// uses, for a function with one, a few and many latencies, and merged; a
+// function holds no sketch until it passes rawLimit.
+func TestFunctionTallyLean(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 5, 60, 3000} {
+		dense, lean := newTally(), newFunctionTally()
+		for range n {
+			l := time.Duration(math.Exp(math.Log(80e6)+1.2*r.NormFloat64())) + 1
+			rec := models.Record{End: l, Outcome: models.Completed}
+			dense.ended(&rec)
+			lean.ended(&rec)
+		}
+		if dense.latency() != lean.latency() {
+			t.Errorf("%d latencies: lean %+v, dense %+v", n, lean.latency(), dense.latency())
+		}
+		m := newFunctionTally()
+		if err := m.merge(&lean); err != nil || m.latency() != dense.latency() {
+			t.Errorf("%d latencies merged: %+v (%v), want %+v", n, m.latency(), err, dense.latency())
+		}
+	}
+	a := NewAccumulator(3)
+	for i := range rawLimit + 1 {
+		a.Ended(&models.Record{Fn: 1, End: time.Second, Outcome: models.Completed})
+		if (a.fns[1].sketch != nil) != (i == rawLimit) || a.fns[0].sketch != nil {
+			t.Fatalf("after %d completions of function 1 it has a sketch: %v (function 0: %v)", i+1, a.fns[1].sketch != nil, a.fns[0].sketch != nil)
+		}
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 )
@@ -43,7 +42,7 @@ type CDFPoint struct {
 // ReadDir reads results.json and, where present, every system's time
 // series and latency distribution from dir.
 func ReadDir(dir string) (*Run, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	b, err := readRegular(filepath.Join(dir, "results.json"))
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +76,7 @@ func ReadDir(dir string) (*Run, error) {
 // readCSV checks the header and calls row with each line's numbers (an
 // empty cell is NaN). Errors name the file, line and column.
 func readCSV(path string, header []string, row func([]float64)) error {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return err
 	}

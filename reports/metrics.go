@@ -64,9 +64,12 @@ var (
 	serverOnly = []string{"server"}
 )
 
-func completed(s *SystemResult) bool { return s.Completed > 0 }
-func fleet(s *SystemResult) bool     { return s.Instances.FleetResult != nil }
-func keepAlive(s *SystemResult) bool { return s.KeepAlive != nil }
+func completed(s *SystemResult) bool  { return s.Completed > 0 }
+func fleet(s *SystemResult) bool      { return s.Instances.FleetResult != nil }
+func keepAlive(s *SystemResult) bool  { return s.KeepAlive != nil }
+func frontDoor(s *SystemResult) bool  { return s.FrontDoor != nil }
+func commitment(s *SystemResult) bool { return s.Purchase != nil && s.Purchase.CommittedSeconds > 0 }
+func spot(s *SystemResult) bool       { return s.Purchase != nil && s.Purchase.Option == "spot" }
 
 // latencyMetric is a latency figure: over completed requests only.
 func latencyMetric(key, label string, relErr float64, minSamples int64, table bool) Metric {
@@ -122,6 +125,17 @@ var Metrics = []Metric{
 	{Path: "instances.scale_ins", Label: "scale-ins", Unit: "activities", Types: serverOnly, Table: true, format: fmtCount, has: fleet},
 	{Path: "instances.launched", Label: "instances launched", Unit: "instances", Types: serverOnly, format: fmtCount, has: fleet},
 	{Path: "instances.terminated", Label: "instances terminated", Unit: "instances", Types: serverOnly, format: fmtCount, has: fleet},
+	{Path: "front_door.requests", Label: "requests to the front door", Unit: "requests", format: fmtCount, has: frontDoor},
+	{Path: "front_door.timed_out", Label: "timed out by the front door", Unit: "requests", Better: Lower, Table: true, format: fmtOfRequests, has: frontDoor},
+	{Path: "front_door.lcu_hours", Label: "load balancer LCU-hours", Unit: "LCU-h", Table: true, format: fmtSig3,
+		has: func(s *SystemResult) bool { return s.FrontDoor != nil && s.FrontDoor.LCUHours > 0 }},
+	{Path: "purchase.discount", Label: "purchase discount", Unit: "fraction", format: fmtSig3,
+		has: func(s *SystemResult) bool { return s.Purchase != nil }},
+	{Path: "purchase.committed_seconds", Label: "instance-hours committed", Unit: "instance-s", Types: serverOnly, format: fmtHours, has: commitment},
+	{Path: "purchase.utilization", Label: "commitment used", Unit: "fraction", Better: Higher, Types: serverOnly, Table: true, format: fmtRatio, has: commitment},
+	{Path: "purchase.coverage", Label: "usage under the commitment", Unit: "fraction", Types: serverOnly, Table: true, format: fmtRatio, has: commitment},
+	{Path: "purchase.interruptions", Label: "spot interruptions", Unit: "instances", Types: serverOnly, Table: true, format: fmtCount, has: spot},
+	{Path: "purchase.interrupted_requests", Label: "requests cut by interruptions", Unit: "requests", Better: Lower, Types: serverOnly, Table: true, format: fmtOfRequests, has: spot},
 	{Path: breakdownPrefix + "*", Label: "cost * $", Unit: "USD", Table: true, format: fmtUSD},
 	{Path: "cost_usd.total", Label: "cost total $", Unit: "USD", Better: Lower, Table: true, PerFunction: true, format: fmtUSD},
 	// Per request that arrived (the contract's figure: failures cost

@@ -29,7 +29,11 @@ func full() []SystemResult {
 	met := true
 	faas.SLOMet = &met
 	srv := a.Result(SystemInfo{Name: "s", Type: "server", Functions: []string{"a", "b"}},
-		models.Summary{Cost: models.Cost{Items: []models.CostItem{{Name: "servers", USD: 2}}}, Instances: models.InstanceStats{Mean: 2, Max: 3, MeanBusy: 1, MeanBusySlots: 4, Fleet: fs}})
+		models.Summary{Cost: models.Cost{Items: []models.CostItem{{Name: "servers", USD: 2}, {Name: "load_balancer", USD: 0.25}}},
+			Instances: models.InstanceStats{Mean: 2, Max: 3, MeanBusy: 1, MeanBusySlots: 4, Fleet: fs},
+			FrontDoor: &models.FrontDoorStats{Name: "aws-alb", Requests: 2002, TimedOut: 1, LCUHours: 0.5},
+			Purchase: &models.PurchaseStats{Option: "savings-plan-1y", Discount: 0.365, CommittedSeconds: 7200, CoveredSeconds: 3600,
+				UsedSeconds: 5400, Interruptions: 2, InterruptedRequests: 1}})
 	return []SystemResult{faas, srv}
 }
 

@@ -40,10 +40,11 @@ func SystemColor(i int) color.RGBA { return Palette[i%len(Palette)] }
 // browns that no system colour uses, so a colour always means one thing:
 // a system in every figure, a bill's component in the cost breakdown.
 var componentColors = map[string]color.RGBA{
-	"compute":  {0x3C, 0x3C, 0x3C, 0xFF}, // charcoal
-	"requests": {0xA6, 0xA6, 0xA6, 0xFF}, // grey
-	"":         {0xD2, 0xC2, 0x9D, 0xFF}, // sand: idle / provisioned and any other item
-	"servers":  {0x7A, 0x52, 0x30, 0xFF}, // brown
+	"compute":    {0x3C, 0x3C, 0x3C, 0xFF}, // charcoal
+	"requests":   {0xA6, 0xA6, 0xA6, 0xFF}, // grey
+	"":           {0xD2, 0xC2, 0x9D, 0xFF}, // sand: idle / provisioned and any other item
+	"servers":    {0x7A, 0x52, 0x30, 0xFF}, // brown
+	"front_door": {0xB0, 0x7D, 0x48, 0xFF}, // tan: API gateway, load balancer
 }
 
 // PlotOptions choose what is drawn and how big; none changes a figure.

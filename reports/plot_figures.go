@@ -165,7 +165,7 @@ func cdfTitle(r *Results, idx []int) string {
 // costBreakdown: the bill of each system in two panels sharing the system
 // axis: the total in dollars (a log axis when totals span more than 10×, so
 // a $0.02 Lambda bill stands beside a $7 server), and the share of each
-// component (compute, requests, idle / provisioned, servers).
+// component (compute, requests, idle / provisioned, servers, front door).
 func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
 	n := len(idx)
 	names := make([]string, n)
@@ -185,7 +185,7 @@ func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
 		// Sorted keys: float sums must not depend on map order.
 		for _, key := range slices.Sorted(maps.Keys(s.CostUSD.Breakdown)) {
 			v := s.CostUSD.Breakdown[key]
-			c := slices.IndexFunc(costComponents, func(c costComponent) bool { return c.key == key })
+			c := slices.IndexFunc(costComponents, func(c costComponent) bool { return c.key == componentOf(key) })
 			if c < 0 {
 				c = slices.IndexFunc(costComponents, func(c costComponent) bool { return c.key == "" })
 			}
@@ -316,6 +316,20 @@ var costComponents = []costComponent{
 	{"requests", "requests (per-request fee)"},
 	{"", "idle / provisioned"},
 	{"servers", "servers (instance-hours)"},
+	{"front_door", "front door (gateway, load balancer)"},
+}
+
+// componentOf is the stacked part a breakdown key is drawn in: a front
+// door's lines (api_gateway, load_balancer) together, a fleet's commitment
+// with its servers, the others by name.
+func componentOf(key string) string {
+	switch key {
+	case "api_gateway", "load_balancer":
+		return "front_door"
+	case "commitment":
+		return "servers"
+	}
+	return key
 }
 
 // costTitle states the cheapest system against the dearest, and what the

@@ -153,6 +153,37 @@ type SystemResult struct {
 	// scenario's slo:; absent without one.
 	SLOMet    *bool            `json:"slo_met,omitempty"`
 	Functions []FunctionResult `json:"functions,omitempty"` // with more than one function
+	// FrontDoor is what the gateway or load balancer in front of the system
+	// saw (its bill is in cost_usd.breakdown); absent without one.
+	FrontDoor *FrontDoorResult `json:"front_door,omitempty"`
+	// Purchase is the purchase option other than on demand (a commitment,
+	// spot, a FaaS savings plan) and what it did; absent on demand.
+	Purchase *PurchaseResult `json:"purchase,omitempty"`
+}
+
+// PurchaseResult is a purchase option's figures over the measured window
+// (its bill is in cost_usd.breakdown: commitment and servers, or the
+// discounted compute lines).
+type PurchaseResult struct {
+	Option   string  `json:"option"`   // savings-plan-1y, savings-plan-3y, reserved-1y, reserved-3y, spot
+	Discount float64 `json:"discount"` // off the on-demand price
+	// A fleet's commitment: instance-seconds committed, the share of them
+	// used (utilization) and the share of the usage they cover (coverage).
+	CommittedSeconds float64 `json:"committed_seconds,omitempty"`
+	Utilization      float64 `json:"utilization,omitempty"`
+	Coverage         float64 `json:"coverage,omitempty"`
+	// Spot: instances interrupted, and the requests they were still serving
+	// at termination (cut: in timed_out too).
+	Interruptions       int `json:"interruptions,omitempty"`
+	InterruptedRequests int `json:"interrupted_requests,omitempty"`
+}
+
+// FrontDoorResult is a front door's figures over the measured window.
+type FrontDoorResult struct {
+	Type     string  `json:"type"`      // the front-door preset
+	Requests int64   `json:"requests"`  // requests it received
+	TimedOut int64   `json:"timed_out"` // requests it answered with a timeout while the system ran on
+	LCUHours float64 `json:"lcu_hours,omitempty"`
 }
 
 // KeepAliveResult is what a FaaS system's keep-alive policy cost and bought
@@ -224,6 +255,23 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 		sr.KeepAlive = &KeepAliveResult{Policy: p.Policy, IdleInstanceSeconds: sig(p.IdleInstanceSeconds),
 			IdleGBSeconds: sig(p.IdleGBSeconds), Prewarms: p.Prewarms, PrewarmHits: p.PrewarmHits,
 			ProvisionedServed: p.ProvisionedServed, ProvisionedSeconds: sig(p.ProvisionedSeconds), Pings: p.Pings}
+	}
+	if p := sum.Purchase; p != nil {
+		pr := &PurchaseResult{Option: p.Option, Discount: p.Discount, CommittedSeconds: sig(p.CommittedSeconds),
+			Interruptions: p.Interruptions, InterruptedRequests: p.InterruptedRequests}
+		if p.CommittedSeconds > 0 {
+			pr.Utilization = sig(p.CoveredSeconds / p.CommittedSeconds)
+		}
+		if p.UsedSeconds > 0 {
+			pr.Coverage = sig(p.CoveredSeconds / p.UsedSeconds)
+		}
+		sr.Purchase = pr
+	}
+	if fd := sum.FrontDoor; fd != nil {
+		sr.FrontDoor = &FrontDoorResult{Type: fd.Name, Requests: fd.Requests, TimedOut: fd.TimedOut, LCUHours: sig(fd.LCUHours)}
+	}
+	if len(a.fns) > 0 {
+		sr.Functions = make([]FunctionResult, 0, len(a.fns))
 	}
 	for i, t := range a.fns {
 		fr := FunctionResult{Name: info.Functions[i], Counts: t.counts(), LatencyMS: t.latency()}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,6 +118,28 @@ func rowsOf(r *Results, ms []Metric, base int) []Row {
 	rows := []Row{{Label: "platform"}}
 	for i := range r.Systems {
 		rows[0].Cells = append(rows[0].Cells, Cell{Text: orDash(r.Systems[i].Platform)})
+	}
+	if anySystem(r, frontDoor) {
+		row := Row{Label: "front door"}
+		for i := range r.Systems {
+			text := "-"
+			if fd := r.Systems[i].FrontDoor; fd != nil {
+				text = fd.Type
+			}
+			row.Cells = append(row.Cells, Cell{Text: text})
+		}
+		rows = append(rows, row)
+	}
+	if anySystem(r, func(s *SystemResult) bool { return s.Purchase != nil }) {
+		row := Row{Label: "purchase"}
+		for i := range r.Systems {
+			text := "on demand"
+			if p := r.Systems[i].Purchase; p != nil {
+				text = fmt.Sprintf("%s (%s off)", p.Option, pct(p.Discount*100)+"%")
+			}
+			row.Cells = append(row.Cells, Cell{Text: text})
+		}
+		rows = append(rows, row)
 	}
 	notes := notes(r)
 	for _, m := range ms {

@@ -143,7 +143,8 @@ func wrap(text string, width int) string {
 
 // breakdownKeys lists cost items in first-seen order across systems.
 func breakdownKeys(r *Results) []string {
-	order := []string{"compute", "requests", "provisioned", "provisioned_compute", "pings", "servers"}
+	order := []string{"compute", "requests", "provisioned", "provisioned_compute", "pings", "commitment", "servers",
+		"ephemeral_storage", "api_gateway", "load_balancer"}
 	seen := map[string]bool{}
 	var keys []string
 	for _, k := range order {

@@ -137,12 +137,13 @@ var CDFHeader = []string{"latency_ms", "count", "cumulative_fraction"}
 func (a *Accumulator) WriteCDF(w io.Writer) error {
 	type bin struct{ v, n float64 }
 	var bins []bin
-	a.all.sketch.ForEach(func(v, n float64) bool {
+	sk := a.all.sk()
+	sk.ForEach(func(v, n float64) bool {
 		bins = append(bins, bin{v, n})
 		return false
 	})
 	slices.SortFunc(bins, func(a, b bin) int { return cmp.Compare(a.v, b.v) })
-	total := a.all.sketch.GetCount()
+	total := sk.GetCount()
 	cw := csv.NewWriter(w)
 	cw.Write(CDFHeader)
 	var cum float64

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 )
 
 // bench1000 is the yardstick scenario: Poisson 1000 req/s, lognormal
@@ -67,27 +66,11 @@ func BenchmarkMemoryFlat(b *testing.B) {
 			s := loadBench(b, d)
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
-				stop := make(chan struct{})
-				peak := make(chan uint64)
-				go func() { // sample the heap while the run goes on
-					var m runtime.MemStats
-					var hi uint64
-					for {
-						runtime.ReadMemStats(&m)
-						hi = max(hi, m.HeapInuse)
-						select {
-						case <-stop:
-							peak <- hi
-							return
-						case <-time.After(5 * time.Millisecond):
-						}
-					}
-				}()
+				stop := sampleHeap()
 				if _, err := s.Run(context.Background(), RunOptions{Jobs: 1}); err != nil {
 					b.Fatal(err)
 				}
-				close(stop)
-				b.ReportMetric(float64(<-peak)/(1<<20), "peak-heap-MiB")
+				b.ReportMetric(float64(stop())/(1<<20), "peak-heap-MiB")
 			}
 		})
 	}

@@ -37,6 +37,11 @@ func (d *decoder) catalogue(o *object, c *models.FaaSConfig) {
 	b.Provisioned.PricePerGBSecond, _ = o.num("provisioned_price_per_gb_second", 0, false)
 	b.Provisioned.DurationPricePerGBSecond, _ = o.num("provisioned_duration_price_per_gb_second", 0, false)
 	b.Provisioned.Rounding, _ = o.duration("provisioned_rounding")
+	c.QueueTimeout, _ = o.duration("queue_timeout") // with on_throttle: reject nothing queues: no effect
+	b.BaselineIdleOnly, _ = o.bool("baseline_idle_only")
+	c.EphemeralStorageMB, _ = o.int("ephemeral_storage_mb", 0)
+	b.EphemeralPricePerGBSecond, _ = o.num("ephemeral_storage_price_per_gb_second", 0, false)
+	b.EphemeralFreeMB, _ = o.int("ephemeral_storage_free_mb", 0)
 	c.CPU.FullVCPUMemoryMB, _ = o.int("full_vcpu_memory_mb", 0)
 	c.CPU.Ceiling, _ = o.num("vcpu_ceiling", 0, false)
 	b.CPUTiers = d.cpuTiers(o)
@@ -70,24 +75,36 @@ func (d *decoder) cpuTiers(o *object) []models.CPUTier {
 
 // priceTiers reads price_tiers: [{above_gb_seconds: 6e9, price_per_gb_second: 0.000015}, ...].
 func (d *decoder) priceTiers(o *object) []models.PriceTier {
-	list, _ := o.list("price_tiers")
 	var tiers []models.PriceTier
+	volumeTiers(o, "price_tiers", priceTierKeys[0], priceTierKeys[1], "GB-seconds", "USD per GB-second",
+		func(above, price float64) {
+			tiers = append(tiers, models.PriceTier{AboveGBSeconds: above, PricePerGBSecond: price})
+		})
+	return tiers
+}
+
+// volumeTiers reads the list at key, each entry {aboveKey: N > 0,
+// priceKey: P >= 0} in ascending order of N (units and priced say what N
+// and P are), and calls add for each good one.
+func volumeTiers(o *object, key, aboveKey, priceKey, units, priced string, add func(above, price float64)) {
+	list, _ := o.list(key)
+	last := 0.0
 	for _, t := range list {
-		t.allow(priceTierKeys, nil)
-		okA := t.require("above_gb_seconds", "the monthly GB-seconds above which the price applies, a number > 0")
-		okP := t.require("price_per_gb_second", "USD per GB-second in this tier, a number >= 0")
-		above, ok1 := t.num("above_gb_seconds", 0, true)
-		price, ok2 := t.num("price_per_gb_second", 0, false)
+		t.allow([]string{aboveKey, priceKey}, nil)
+		okA := t.require(aboveKey, "the monthly "+units+" above which the price applies, a number > 0")
+		okP := t.require(priceKey, priced+" in this tier, a number >= 0")
+		above, ok1 := t.num(aboveKey, 0, true)
+		price, ok2 := t.num(priceKey, 0, false)
 		if !(okA && okP && ok1 && ok2) {
 			continue
 		}
-		if n := len(tiers); n > 0 && above <= tiers[n-1].AboveGBSeconds {
-			t.fail("above_gb_seconds", "want tiers in ascending order; %g does not exceed the tier before (%g)", above, tiers[n-1].AboveGBSeconds)
+		if last > 0 && above <= last {
+			t.fail(aboveKey, "want tiers in ascending order; %g does not exceed the tier before (%g)", above, last)
 			continue
 		}
-		tiers = append(tiers, models.PriceTier{AboveGBSeconds: above, PricePerGBSecond: price})
+		last = above
+		add(above, price)
 	}
-	return tiers
 }
 
 // serverPrice is price_per_hour, or (Fargate) vcpu × price_per_vcpu_hour +

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 )
 
 // billWorkload is the small deterministic workload every preset is billed
@@ -61,12 +62,29 @@ func TestPresetBills(t *testing.T) {
 		// 3.95; 2M requests × frac = 77.2 of 100.
 		{"cloud run free tier", "{name: s, platform: gcp-cloud-run, free_tier: true, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
 			(20.2 - 180000*frac) * 0.000024, (100 - 2e6*frac) * 0.40 / 1e6, 0},
-		// One min instance: baseline for the whole 100 s, idle or not.
+		// One min instance: billed at the active rate while it serves (as
+		// above) and at the idle rate only while it has no request: busy
+		// 0-373.4 ms (its start, with the first request waiting, and the
+		// request) and 123.4 ms for each of the 99 others, 12.59 s; idle the
+		// other 87.41 s of the 100.
 		{"cloud run min instance", "{name: s, platform: gcp-cloud-run, min_instances: 1, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
+			(0.4+99*0.2)*0.000024 + (0.4+99*0.2)*gb*0.0000025, 100 * 0.40 / 1e6, (100 - 0.3734 - 99*0.1234) * (gb*0.0000025 + 0.0000025)},
+		// Billed for the whole window instead (baseline_idle_only: false, as
+		// Azure Flex bills always-ready instances): the idle rate on its 12.59 s
+		// busy too, 100 / 87.41 = 1.144 times the baseline above.
+		{"cloud run min instance, whole window", "{name: s, platform: gcp-cloud-run, min_instances: 1, baseline_idle_only: false, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
 			(0.4+99*0.2)*0.000024 + (0.4+99*0.2)*gb*0.0000025, 100 * 0.40 / 1e6, 100 * (gb*0.0000025 + 0.0000025)},
 		// Cloud Run instance-based: the one instance lives the whole 100 s.
 		{"cloud run instance-based", "{name: s, platform: gcp-cloud-run-instance, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
 			100*0.000018 + 100*gb*0.000002, 0, 0},
+		// Keep-alive none: each request has its own instance, living 250 +
+		// 123.4 = 373.4 ms, billed the one-minute minimum: 100 × 60 s.
+		{"cloud run instance-based minimum", "{name: s, platform: gcp-cloud-run-instance, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: none}}",
+			6000*0.000018 + 6000*gb*0.000002, 0, 0},
+		// Its own free tier: 240,000 vCPU-s and 450,000 GiB-s a month, pro
+		// rata: 9.26 of the 100 vCPU-s and 17.4 of the 19.5 GiB-s are free.
+		{"cloud run instance-based free tier", "{name: s, platform: gcp-cloud-run-instance, free_tier: true, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
+			(100-240000*frac)*0.000018 + (100*gb-450000*frac)*0.000002, 0, 0},
 		// Azure Consumption: 200 MB is billed as 256 MB (128 MB steps); 1 ms
 		// steps, so 12.65 s as Lambda.
 		{"azure consumption", "{name: s, platform: azure-functions-consumption, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
@@ -78,11 +96,18 @@ func TestPresetBills(t *testing.T) {
 			0, 100 * 0.20 / 1e6, 0}, // compute filled below (exec differs)
 		{"azure consumption free tier", "{name: s, platform: azure-functions-consumption, free_tier: true, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
 			0, (100 - 1e6*frac) * 0.20 / 1e6, 0},
-		// Flex: instances of 2,048 MB; with one always-ready instance the
-		// request at 0 s joins it while it starts, so no request carries an
-		// init: 100 × 124 ms; baseline 100 s × 2 GB × $0.000004.
+		// Flex: instances of 2,048 MB, billed while they execute, each
+		// activity period rounded up to 100 ms and at least 1 s. With one
+		// always-ready instance the request at 0 s joins it while it starts
+		// (0 to 373.4 ms -> 1 s); the 99 others run 123.4 ms each (-> 1 s):
+		// 100 s × 2 GB; baseline 100 s × 2 GB × $0.000004.
 		{"azure flex", "{name: s, platform: azure-functions-flex, min_instances: 1, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
-			100 * 0.124 * 2 * 0.000026, 100 * 0.40 / 1e6, 100 * 2 * 0.000004},
+			100 * 1.0 * 2 * 0.000026, 100 * 0.40 / 1e6, 100 * 2 * 0.000004},
+		// Its on-demand free grant (100,000 GB-s and 250,000 executions a
+		// month) with no always-ready instance: the first request's period
+		// is its instance's start and itself, 373.4 ms -> 1 s, like the rest.
+		{"azure flex free grant", "{name: s, platform: azure-functions-flex, free_tier: true, cold_start: {dist: constant, value: 250ms}, keep_alive: {policy: forever}}",
+			(100*2 - 100000*frac) * 0.000026, (100 - 250000*frac) * 0.40 / 1e6, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,5 +195,120 @@ func checkBill(t *testing.T, s bill, compute, requests, baseline float64) {
 	// the bill × 30 days / 100 s.
 	if !near(s.monthly, total/frac) {
 		t.Errorf("monthly %.12g, want %.12g", s.monthly, total/frac)
+	}
+}
+
+// TestLambdaArmTiers: the Arm duration tiers are $0.0000133334 per GB-s for
+// the first 7.5 B GB-s a month, $0.0000120001 for the next 11.25 B and
+// $0.0000106667 beyond 18.75 B, thresholds pro rata to the window. 1,000
+// requests/s of 1 s at 10,240 MB for 100 s bill 10 GB-s each, about 1 M
+// GB-s, past the third threshold (18.75e9 × 100 s / 30 days = 723,380 GB-s).
+func TestLambdaArmTiers(t *testing.T) {
+	sc, err := Load(write(t, "s.yaml", `name: tiers
+duration: 100s
+workload: {type: constant, rate: 1000}
+functions: [{name: f, memory_mb: 10240, exec: {dist: constant, value: 1s}}]
+systems:
+  - {name: s, platform: aws-lambda-arm, cold_start: {dist: constant, value: 0s}, account_concurrency: 0, burst_rate: 0, keep_alive: {policy: forever}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sc.Run(context.Background(), RunOptions{Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Systems[0]
+	gbs := float64(r.Completed) * 10 // every completed request: 1 s × 10 GB
+	t1, t2 := 7.5e9*frac, 18.75e9*frac
+	want := t1*0.0000133334 + (t2-t1)*0.0000120001 + (gbs-t2)*0.0000106667
+	if gbs <= t2 {
+		t.Fatalf("%g GB-s does not reach the third tier (%g)", gbs, t2)
+	}
+	if got := r.CostUSD.Breakdown["compute"]; math.Abs(got-want) > 1e-8*want {
+		t.Errorf("%d requests, %g GB-s: compute $%.9g, want $%.9g (two tiers would give $%.9g)", r.Completed, gbs, got, want,
+			t1*0.0000133334+(gbs-t1)*0.0000120001)
+	}
+}
+
+// TestCloudRunPendingQueue: beyond max instances Cloud Run queues a request
+// for at most 10 s, then answers 429. Two instances of one request each
+// serve 2 requests/s of 1 s; 3 arrive each second for 10 minutes. With the
+// preset's bound, once waits reach 10 s (the k-th arrival waits about k/6
+// s: from about 20 s on) one arrival in three is rejected, 1 a second: about
+// 570 of the 1,800 (600 s less the first 20 and the last 10, whose requests
+// are still queued at the end), and no request takes more than 10 s queued
+// + 1 s; without it (queue_timeout: 0)
+// nothing is rejected, the queue grows by one a second and the last request
+// to complete (arrived at 400 s) took 200 s; the later ones are still queued
+// at the end.
+func TestCloudRunPendingQueue(t *testing.T) {
+	run := func(extra string) (rejected int64, maxMS float64) {
+		sc, err := Load(write(t, "s.yaml", `name: overload
+duration: 600s
+workload: {type: constant, rate: 3}
+functions: [{name: f, exec: {dist: constant, value: 1s}}]
+systems: [{name: s, platform: gcp-cloud-run, max_concurrency: 2, instance_concurrency: 1, cold_start: {dist: constant, value: 0s}`+extra+`}]
+`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := sc.Run(context.Background(), RunOptions{Jobs: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := res.Systems[0]
+		return r.Rejected, r.LatencyMS.Max
+	}
+	rej, worst := run("")
+	if rej < 560 || rej > 580 || worst > 11000 {
+		t.Errorf("10 s bound: %d rejected, worst latency %v ms; want about 570 and at most 11 s", rej, worst)
+	}
+	rej, worst = run(", queue_timeout: 0s")
+	if rej != 0 || worst < 199_000 {
+		t.Errorf("no bound: %d rejected, worst %v ms; want 0 and about 200 s", rej, worst)
+	}
+}
+
+// TestAzureTimeouts: Consumption runs a function 5 minutes by default and
+// 10 at most, on up to 200 instances (Windows; 100 on Linux); Flex 30
+// minutes by default, up to 1,000 instances (the service limits table,
+// read 2026-12-01). A longer timeout is refused at the system's key.
+func TestAzureTimeouts(t *testing.T) {
+	for _, tt := range []struct {
+		system    string
+		want      time.Duration
+		instances int
+	}{
+		{"{name: a, platform: azure-functions-consumption}", 5 * time.Minute, 200},
+		{"{name: a, platform: azure-functions-consumption, timeout: 10m}", 10 * time.Minute, 200},
+		{"{name: a, platform: azure-functions-flex}", 30 * time.Minute, 1000},
+	} {
+		sc, err := Load(write(t, "s.yaml", head+"systems: ["+tt.system+"]\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sc.Systems[0].FaaS; got.Timeout != tt.want || got.MaxConcurrency != tt.instances {
+			t.Errorf("%s: timeout %v, %d instances; want %v, %d", tt.system, got.Timeout, got.MaxConcurrency, tt.want, tt.instances)
+		}
+	}
+	find(t, problems(t, "s.yaml", head+"systems: [{name: a, platform: azure-functions-consumption, timeout: 11m}]\n"),
+		"systems[0].timeout", "11m0s exceeds platform azure-functions-consumption's limit", "10m0s")
+}
+
+// TestEphemeralStorageLimit: Lambda's ephemeral storage is 512 to 10,240
+// MB; beyond, an error naming the function, or with override_limits a
+// warning and a run.
+func TestEphemeralStorageLimit(t *testing.T) {
+	fns := "functions: [{name: f, ephemeral_storage_mb: 20480}]\n"
+	find(t, problems(t, "s.yaml", head+fns+"systems: [{name: l, platform: aws-lambda-x86}]\n"),
+		"functions[0].ephemeral_storage_mb", "20480 MB of ephemeral storage is outside what platform aws-lambda-x86", "512 to 10240",
+		"override_limits")
+	sc, err := Load(write(t, "s.yaml", head+fns+"systems: [{name: l, platform: aws-lambda-x86, override_limits: [ephemeral_storage_mb]}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Warnings) != 1 || !strings.Contains(sc.Warnings[0].Msg, "simulated anyway") {
+		t.Errorf("warnings %v, want one saying it is simulated anyway", sc.Warnings)
 	}
 }

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -8,13 +9,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // decoder collects every problem of one file instead of stopping at the
 // first, so a user fixes them all in one round.
 type decoder struct {
-	file  string
-	probs Problems
+	file     string
+	ctx      context.Context // stops reading a trace
+	probs    Problems
+	warnings Problems
 	// userFunctions: the file gives functions (not the default one).
 	userFunctions bool
 	// traces shares checked traces between decodes (nil: read each time).
@@ -22,8 +26,44 @@ type decoder struct {
 }
 
 func (d *decoder) problem(path, format string, args ...any) {
+	for i, a := range args { // a 52 MB value is not echoed whole (describe and quote cut shorter)
+		if s, ok := a.(string); ok && len(s) > 1000 {
+			args[i] = truncate(s)
+		}
+	}
+	if len(path) > 4*maxEcho { // a path holds the keys as written
+		path = truncate(path)
+	}
 	d.probs = append(d.probs, Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
+
+// warn records a figure the scenario may mean but no real platform allows;
+// it is printed, never fatal.
+func (d *decoder) warn(path, format string, args ...any) {
+	d.warnings = append(d.warnings, Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// maxEcho is the longest user value repeated in a message, bytes.
+const maxEcho = 80
+
+// truncate shortens s to about maxEcho bytes (on a UTF-8 boundary) and
+// says how long it was.
+func truncate(s string) string { return truncate2(s, maxEcho) }
+
+// truncate2 shortens s to about limit bytes.
+func truncate2(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	n := limit - 20
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:n], len(s))
+}
+
+// quote is strconv.Quote of s, shortened when long.
+func quote(s string) string { return strconv.Quote(truncate(s)) }
 
 // object is one map of the scenario at a key path. Its getters report a
 // value of the wrong kind or out of range and then return ok == false, so
@@ -97,6 +137,9 @@ func (o *object) allow(allowed []string, other func(key string) string) {
 // nearest is the allowed key within edit distance 2 of k, if exactly one
 // is closest: the usual typo.
 func nearest(k string, allowed []string) string {
+	if len(k) > 64 { // no key is that long; and the distance costs len(k) × len(a)
+		return ""
+	}
 	best, bestD, tie := "", 3, false
 	for _, a := range allowed {
 		d := editDistance(k, a)
@@ -144,7 +187,7 @@ func sorted(s []string) []string {
 func describe(v any) string {
 	switch v := v.(type) {
 	case string:
-		return strconv.Quote(v)
+		return quote(v)
 	case bool:
 		return strconv.FormatBool(v)
 	case map[string]any:
@@ -226,7 +269,7 @@ func (o *object) num(key string, min float64, strict bool) (float64, bool) {
 		o.fail(key, "want a number %s, found %s", bound, describe(v))
 		return 0, false
 	}
-	return f, true
+	return f, o.checkNumber(key, f, false)
 }
 
 // int reads an integer >= min. An integral float (JSON has no other kind
@@ -237,11 +280,15 @@ func (o *object) int(key string, min int) (int, bool) {
 		return 0, false
 	}
 	f, isNum := number(v)
-	if !isNum || f != math.Trunc(f) || f < float64(min) || f > 1<<53 {
+	if !isNum || f != math.Trunc(f) || f < float64(min) {
 		o.fail(key, "want an integer >= %d, found %s", min, describe(v))
 		return 0, false
 	}
-	return int(f), true
+	if f > 1<<53 { // every bound is far below; said here before int(f) could wrap
+		o.fail(key, "%g is too large; want an integer up to %g", f, maxInt)
+		return 0, false
+	}
+	return int(f), o.checkNumber(key, f, true)
 }
 
 // uint64 reads a non-negative integer of up to 64 bits (a seed), exactly:
@@ -289,13 +336,13 @@ func (o *object) duration(key string) (time.Duration, bool) {
 	dur, err := time.ParseDuration(s)
 	switch {
 	case err != nil:
-		o.fail(key, "want a duration like 250ms, 10m or 24h (units ns, us, ms, s, m, h), found %q", s)
+		o.fail(key, "want a duration like 250ms, 10m or 24h (units ns, us, ms, s, m, h), found %s", quote(s))
 		return 0, false
 	case dur < 0:
-		o.fail(key, "want a duration >= 0, found %s", s)
+		o.fail(key, "want a duration >= 0, found %s", quote(s))
 		return 0, false
 	}
-	return dur, true
+	return dur, o.checkDuration(key, dur)
 }
 
 // positive reads a duration > 0.

@@ -35,6 +35,7 @@ var (
 		"weight":                   1,
 		"cpu_bound":                0,
 		"exec_reference_memory_mb": 0,
+		"ephemeral_storage_mb":     512,
 	}
 	// defaultFunctionName names the function of a single-function scenario.
 	defaultFunctionName = "default"
@@ -61,6 +62,12 @@ var (
 		"provisioned_rounding":   durationKey(faasDefault.Billing.Provisioned.Rounding),
 		"full_vcpu_memory_mb":    0,
 		"vcpu_ceiling":           0,
+		// bills around the function (issue 12)
+		"ephemeral_storage_mb":                  0,
+		"ephemeral_storage_price_per_gb_second": 0,
+		"ephemeral_storage_free_mb":             faasDefault.Billing.EphemeralFreeMB,
+		"queue_timeout":                         "0s",
+		"baseline_idle_only":                    faasDefault.Billing.BaselineIdleOnly,
 	}
 	serverDefaults = map[string]any{
 		"workers_per_instance": serverDefault.WorkersPerInstance,
@@ -68,6 +75,7 @@ var (
 		"timeout":              "0s",
 		"billing_minimum":      durationKey(serverDefault.Billing.MinimumBilled),
 		"billing_granularity":  durationKey(serverDefault.Billing.Granularity),
+		"spot_first_hour_free": serverDefault.Purchase.FreeFirstHour,
 	}
 	reportDefaults = map[string]any{
 		"interval": "1m",

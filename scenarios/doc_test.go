@@ -32,6 +32,16 @@ func TestReferenceCoversEveryKey(t *testing.T) {
 		want = append(want, name)
 		want = append(want, k.keys...)
 	}
+	want = append(want, purchaseKeys...)
+	want = append(want, interruptionKeys...)
+	want = append(want, serverPurchaseOptions...)
+	want = append(want, frontDoorKeys...)
+	want = append(want, requestTierKeys...)
+	want = append(want, frontDoorNames()...)
+	for pricing, keys := range frontDoorPricingKeys {
+		want = append(want, pricing)
+		want = append(want, keys...)
+	}
 	for _, k := range want {
 		if !strings.Contains(doc, "`"+k+"`") {
 			t.Errorf("reference does not mention `%s`", k)

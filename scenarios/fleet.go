@@ -18,8 +18,11 @@ var (
 func (d *decoder) scaling(o *object, c *models.ServerConfig) {
 	scaled := o.has("autoscale") || o.has("schedule")
 	if !scaled {
-		if o.has("boot") {
-			o.fail("boot", "only used with autoscale or schedule (a static fleet is up from the start); remove it or add one")
+		switch {
+		case interrupted(o) && o.has("boot"):
+			c.Boot, _ = o.distribution("boot") // replacements of interrupted spot instances boot
+		case o.has("boot"):
+			o.fail("boot", "only used with autoscale, schedule or spot interruptions (a static fleet is up from the start); remove it or add one")
 		}
 		return
 	}

@@ -43,7 +43,7 @@ func TestFleetProblems(t *testing.T) {
 		// autoscale needs the boot delay of its new instances
 		{"no boot", "autoscale: {target: 0.5, max: 4}", "systems[0].boot", []string{"missing", "launch"}},
 		// a static fleet has no use for boot
-		{"boot alone", "instances: 2, boot: {dist: constant, value: 1s}", "systems[0].boot", []string{"only used with autoscale or schedule"}},
+		{"boot alone", "instances: 2, boot: {dist: constant, value: 1s}", "systems[0].boot", []string{"only used with autoscale, schedule or spot interruptions"}},
 		// target and max have no default
 		{"no target", "boot: {dist: constant, value: 1s}, autoscale: {max: 4}", "systems[0].autoscale.target", []string{"missing"}},
 		{"no max", "boot: {dist: constant, value: 1s}, autoscale: {target: 0.5}", "systems[0].autoscale.max", []string{"missing"}},

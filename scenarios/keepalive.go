@@ -84,6 +84,9 @@ func decodePing(o *object) (models.KeepAlive, bool) {
 	return p, ok && iok
 }
 
+// maxHybridBins bounds a hybrid histogram: 4 bytes a bin, per function.
+const maxHybridBins = 100_000
+
 var hybridKeys = []string{"bin", "range", "head", "tail", "margin", "min_cv", "min_samples", "max_oob_share", "fallback"}
 
 func decodeHybrid(o *object) (models.KeepAlive, bool) {
@@ -123,6 +126,11 @@ func decodeHybrid(o *object) (models.KeepAlive, bool) {
 	}
 	if ok && p.Range < p.Bin {
 		o.fail("range", "range %v is shorter than one bin (%v)", p.Range, p.Bin)
+		ok = false
+	}
+	if n := p.Range / p.Bin; ok && n > maxHybridBins {
+		o.fail("bin", "range %v in bins of %v is %d bins; want at most %d (each function keeps a counter per bin; the paper uses 240)",
+			p.Range, p.Bin, n, maxHybridBins)
 		ok = false
 	}
 	return models.HybridKeepAlive{Params: p}, ok

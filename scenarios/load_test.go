@@ -136,7 +136,7 @@ func TestProblems(t *testing.T) {
 		{"fractional memory", fn("memory_mb: 2.5"), "functions[0].memory_mb", []string{"want an integer >= 1, found 2.5"}},
 		{"zero memory", fn("memory_mb: 0"), "functions[0].memory_mb", []string{"want an integer >= 1, found 0"}},
 		{"zero weight", fn("weight: 0"), "functions[0].weight", []string{"want a number > 0, found 0"}},
-		{"unknown function key", fn("mem: 5"), "functions[0].mem", []string{"allowed: cpu_bound, exec, exec_reference_memory_mb, memory_mb, name, weight"}},
+		{"unknown function key", fn("mem: 5"), "functions[0].mem", []string{"allowed: cpu_bound, ephemeral_storage_mb, exec, exec_reference_memory_mb, memory_mb, name, weight"}},
 
 		// Distributions (through exec; cold_start shares the code).
 		{"distribution as a bare duration", fn("exec: 100ms"), "functions[0].exec", []string{"want a distribution like {dist: constant, value: 100ms}", `"100ms"`}},
@@ -210,6 +210,8 @@ func TestProblems(t *testing.T) {
 		{"timeout above the platform's", head + "systems: [{name: l, platform: aws-lambda-x86, timeout: 901s}]\n", "systems[0].timeout", []string{"15m1s exceeds platform aws-lambda-x86's limit", "15m0s"}},
 		{"no timeout where the platform has one", head + "systems: [{name: l, platform: aws-lambda-x86, timeout: 0}]\n", "systems[0].timeout", []string{"0 (no timeout) exceeds"}},
 		{"memory below the platform's", head + "functions: [{memory_mb: 64}]\nsystems: [{name: l, platform: aws-lambda-x86}]\n", "functions[0].memory_mb", []string{"64 MB", "aws-lambda-x86", `system "l"`, "128 to 10240"}},
+		{"ephemeral storage above the platform's", head + "functions: [{ephemeral_storage_mb: 20000}]\nsystems: [{name: l, platform: aws-lambda-x86}]\n", "functions[0].ephemeral_storage_mb", []string{"20000 MB of ephemeral storage", `system "l"`, "512 to 10240"}},
+		{"system ephemeral storage below the platform's", head + "systems: [{name: l, platform: aws-lambda-arm, ephemeral_storage_mb: 256}]\n", "systems[0].ephemeral_storage_mb", []string{"256 MB of ephemeral storage", "aws-lambda-arm", "512 to 10240"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -388,8 +390,8 @@ func TestFormatsAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFns := []workloads.Function{
-		{Name: "api", MemoryMB: 256, Exec: e, Weight: 3},
-		{Name: "job", MemoryMB: 128, Exec: dist.LogNormal{Mu: -2, Sigma: 0.5}, Weight: 1},
+		{Name: "api", MemoryMB: 256, Exec: e, Weight: 3, EphemeralStorageMB: 512},
+		{Name: "job", MemoryMB: 128, Exec: dist.LogNormal{Mu: -2, Sigma: 0.5}, Weight: 1, EphemeralStorageMB: 512},
 	}
 	if !reflect.DeepEqual(s.Functions, wantFns) {
 		t.Errorf("functions = %+v, want %+v", s.Functions, wantFns)
@@ -439,7 +441,7 @@ systems:
 		t.Errorf("system = %+v; want type faas implied by the platform", s.Systems[0])
 	}
 	want := models.FaaSConfig{
-		ColdStart:           dist.LogNormalMedianP99(0.128, 0.445),
+		ColdStart:           dist.LogNormalMedianP99(0.1318, 0.5145), // the pooled lambda-perf fit
 		KeepAlive:           models.FixedKeepAlive{Idle: 10 * time.Minute},
 		AccountConcurrency:  1000,
 		BurstRate:           1000,
@@ -450,7 +452,8 @@ systems:
 			Tiers: []models.PriceTier{{AboveGBSeconds: 6e9, PricePerGBSecond: 0.000015}, {AboveGBSeconds: 15e9, PricePerGBSecond: 0.0000133334}},
 			Free:  models.FreeTier{Requests: 1e6, GBSeconds: 400000},
 			Provisioned: models.ProvisionedRates{PricePerGBSecond: 0.0000041667, DurationPricePerGBSecond: 0.0000097222,
-				Rounding: 5 * time.Minute}},
+				Rounding: 5 * time.Minute},
+			EphemeralPricePerGBSecond: 0.0000000309, EphemeralFreeMB: 512},
 		CPU: models.CPUScaling{FullVCPUMemoryMB: 1769, Ceiling: 1},
 	}
 	if !reflect.DeepEqual(*plain, want) {
@@ -468,15 +471,21 @@ func TestEveryPreset(t *testing.T) {
 	for _, name := range models.PresetNames() {
 		p, _ := models.LookupPreset(name)
 		sys := "{name: x, platform: " + name + "}"
-		if p.Kind == "server" {
+		switch {
+		case p.Kind == "server":
 			sys = "{name: x, platform: " + name + ", instances: 1}"
+		case p.Kind == FrontDoorKind && frontDoorFor[name] == "faas":
+			sys = "{name: x, platform: aws-lambda-x86, front_door: {type: " + name + "}}"
+		case p.Kind == FrontDoorKind:
+			sys = "{name: x, platform: aws-ec2-m5.large, instances: 1, front_door: {type: " + name + "}}"
 		}
 		if _, err := Load(write(t, "s.yaml", head+"systems: ["+sys+"]\n")); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 		for k := range p.Limits {
 			switch k {
-			case "max_timeout", "min_memory_mb", "max_memory_mb", "max_instance_concurrency":
+			case "max_timeout", "min_memory_mb", "max_memory_mb", "max_instance_concurrency",
+				"min_ephemeral_storage_mb", "max_ephemeral_storage_mb", "purchase_options":
 			default:
 				t.Errorf("%s: limit %q is not checked by scenarios", name, k)
 			}
@@ -490,13 +499,13 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantFns := []workloads.Function{{Name: "default", MemoryMB: 128, Exec: dist.Constant{Value: 0.1}, Weight: 1}}
+	wantFns := []workloads.Function{{Name: "default", MemoryMB: 128, Exec: dist.Constant{Value: 0.1}, Weight: 1, EphemeralStorageMB: 512}}
 	if !reflect.DeepEqual(s.Functions, wantFns) || s.Seed != 1 || s.Warmup != 0 {
 		t.Errorf("scenario = %+v", s)
 	}
 	want := models.FaaSConfig{ColdStart: dist.Constant{Value: 0.001}, KeepAlive: models.FixedKeepAlive{Idle: 10 * time.Minute},
 		InstanceConcurrency: 1, Billing: models.FaaSBilling{Granularity: time.Millisecond, InitBilled: true, VCPU: 1,
-			Provisioned: models.ProvisionedRates{Rounding: 5 * time.Minute}}}
+			Provisioned: models.ProvisionedRates{Rounding: 5 * time.Minute}, EphemeralFreeMB: 512}}
 	if !reflect.DeepEqual(*s.Systems[0].FaaS, want) {
 		t.Errorf("faas = %+v, want %+v", *s.Systems[0].FaaS, want)
 	}

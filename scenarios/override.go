@@ -35,11 +35,27 @@ func ParseSet(s string) (Override, error) {
 	if !ok || key == "" {
 		return Override{}, fmt.Errorf("--set %q: want KEY=VALUE, e.g. workload.rate=50 or 'systems[lambda].memory_mb=1024'", s)
 	}
-	if _, err := parsePath(key); err != nil {
-		return Override{}, fmt.Errorf("--set %q: %v", s, err)
+	steps, err := parsePath(key)
+	if err != nil {
+		return Override{}, fmt.Errorf("--set %q: %v", truncate(s), err)
 	}
 	if strings.TrimSpace(val) == "" {
 		return Override{}, fmt.Errorf("--set %q: no value after '='; want KEY=VALUE (null removes the key)", s)
+	}
+	// The value is checked as a scenario file is (input.go): its depth
+	// with the path's, and keys that differ only in case.
+	if len(s) > MaxScenarioBytes {
+		return Override{}, fmt.Errorf("--set %q: larger than %d MB", truncate(s), MaxScenarioBytes>>20)
+	}
+	if len(steps) > MaxDepth {
+		return Override{}, fmt.Errorf("--set %q: a key path of %d parts; want at most %d", truncate(s), len(steps), MaxDepth)
+	}
+	if probs := checkValue(val, max(MaxDepth-len(steps), 1)); len(probs) > 0 {
+		at := probs[0].Path
+		if at != "" {
+			at = " at " + at
+		}
+		return Override{}, fmt.Errorf("--set %q: the value%s: %s", truncate(s), at, probs[0].Msg)
 	}
 	var v any
 	if err := yaml.Unmarshal([]byte(val), &v); err != nil {

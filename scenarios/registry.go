@@ -59,6 +59,7 @@ func decodeRate(o *object, w *Workload) bool {
 	}
 	r, ok := o.num("rate", 0, true)
 	w.Rate = r
+	w.shape = shape{mean: r, peak: r, path: o.at("rate")}
 	return ok
 }
 
@@ -136,13 +137,20 @@ func decodeEmpirical(o *object) (dist.Spec, bool) {
 		return nil, false
 	}
 	points := map[float64]float64{}
+	given := map[float64]string{} // percentile -> the key that gave it
 	for _, k := range slices.Sorted(maps.Keys(ps.m)) {
 		p, err := strconv.ParseFloat(k, 64)
 		if err != nil || p < 0 || p > 100 {
-			ps.fail(k, "want a percentile, a number from 0 to 100, found %q", k)
+			ps.fail(k, "want a percentile, a number from 0 to 100, found %s", quote(k))
 			ok = false
 			continue
 		}
+		if first, dup := given[p]; dup { // 99.9 and 99.90: one percentile, two values
+			ps.fail(k, "is percentile %g again (as %s); give each percentile once", p, first)
+			ok = false
+			continue
+		}
+		given[p] = k
 		v, good := ps.seconds(k, false)
 		ok = ok && good
 		points[p] = v
@@ -240,7 +248,11 @@ func (o *object) distribution(key string) (dist.Spec, bool) {
 	}
 	t := distTypes[name]
 	d.allow(append([]string{"dist"}, t.keys...), nil)
-	return t.decode(d)
+	spec, ok := t.decode(d)
+	if ok {
+		ok = o.checkSpec(key, spec)
+	}
+	return spec, ok
 }
 
 func (o *object) keepAlive(key string) (models.KeepAlive, bool) {

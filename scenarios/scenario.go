@@ -24,6 +24,9 @@ type Scenario struct {
 	Functions []workloads.Function
 	Systems   []System
 	Report    Report
+	// Warnings are figures accepted but beyond anything a real platform
+	// allows (bounds.go), for the caller to show.
+	Warnings Problems
 	// Sweep: the file has a sweep: or goal: section, which package sweep
 	// runs; the rest of the file is its base scenario.
 	Sweep bool
@@ -45,6 +48,7 @@ type Workload struct {
 	gen   func(seed sim.Seed, stream string) workloads.Arrivals
 	Trace *workloads.Trace // type trace: the checked trace
 	trace *workloads.TraceOptions
+	shape shape // for the cost estimate (estimate.go)
 }
 
 // System is one system to compare. Exactly one of FaaS and Server is set,
@@ -53,6 +57,7 @@ type System struct {
 	Name, Type, Platform string // Type "faas" | "server"; Platform "" for none
 	FaaS                 *models.FaaSConfig
 	Server               *models.ServerConfig
+	FrontDoor            *models.FrontDoorConfig // nil: clients call the system directly
 	// Params are the system's keys as it runs (resolved.go): results.json
 	// records them so a reader needs no scenario to know what ran.
 	Params map[string]any
@@ -119,6 +124,11 @@ func (s *Scenario) NewSystem(i int, seed sim.Seed) (models.System, error) {
 		m, err = models.NewServer(cfg)
 	default:
 		err = fmt.Errorf("neither faas nor server")
+	}
+	if err == nil && sys.FrontDoor != nil {
+		fd := *sys.FrontDoor
+		fd.Seed = seed
+		m, err = models.NewFrontDoor(fd, m)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("system %q: %w", sys.Name, err)

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,9 +13,10 @@ import (
 
 var (
 	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal"}
-	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb"}
-	systemKeys   = []string{"name", "type", "platform"}
-	faasKeys     = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
+	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
+		"ephemeral_storage_mb"}
+	systemKeys = []string{"name", "type", "platform", "override_limits", "front_door", "purchase"}
+	faasKeys   = []string{"cold_start", "keep_alive", "max_concurrency", "instance_concurrency", "on_throttle",
 		"timeout", "price_per_gb_second", "price_per_million_requests", "billing_granularity", "billing_minimum", "bill_init",
 		// platform catalogue: docs/platforms.md
 		"billing_model", "account_concurrency", "burst_rate", "min_instances", "memory_mb",
@@ -23,22 +25,30 @@ var (
 		"free_tier", "free_requests_per_month", "free_gb_seconds_per_month", "free_vcpu_seconds_per_month", "free_ghz_seconds_per_month",
 		"baseline_price_per_gb_second", "baseline_price_per_vcpu_second",
 		"provisioned_price_per_gb_second", "provisioned_duration_price_per_gb_second", "provisioned_rounding",
-		"full_vcpu_memory_mb", "vcpu_ceiling"}
+		"full_vcpu_memory_mb", "vcpu_ceiling",
+		// bills around the function (issue 12): docs/platforms.md
+		"ephemeral_storage_mb", "ephemeral_storage_price_per_gb_second", "ephemeral_storage_free_mb",
+		"queue_timeout", "baseline_idle_only", "purchase_discounts"}
 	serverKeys = []string{"instances", "workers_per_instance", "queue_limit", "timeout", "price_per_hour",
-		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule"}
+		"billing_minimum", "billing_granularity", "vcpu", "memory_gb", "price_per_vcpu_hour", "price_per_gb_hour", "boot", "autoscale", "schedule",
+		"purchase_discounts", "spot_first_hour_free"}
 	priceTierKeys = []string{"above_gb_seconds", "price_per_gb_second"}
 )
 
 // decode checks raw (keys already lowercased) and returns the Scenario, or
 // every problem found.
-func decode(file string, raw map[string]any, traces *traceCache) (*Scenario, error) {
-	d := &decoder{file: file, traces: traces}
+func decode(ctx context.Context, file string, raw map[string]any, traces *traceCache) (*Scenario, error) {
+	d := &decoder{file: file, ctx: ctx, traces: traces}
 	_, d.userFunctions = raw["functions"]
 	s := d.scenario(d.object("", withDefaults(scenarioDefaults, raw)))
+	if err := ctx.Err(); err != nil {
+		return nil, err // interrupted while reading a trace
+	}
 	if len(d.probs) > 0 {
-		return nil, d.probs
+		return nil, unique(d.probs)
 	}
 	s.File = file
+	s.Warnings = unique(append(d.warnings, s.lowLoad()...))
 	return s, nil
 }
 
@@ -46,7 +56,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 	s := &Scenario{}
 	o.allow(topKeys, nil)
 	if o.require("name", "a string naming the scenario") {
-		s.Name, _ = o.str("name")
+		s.Name, _ = o.name("name")
 	}
 	s.Seed, _ = o.uint64("seed")
 	s.Sweep = o.has("sweep") || o.has("goal")
@@ -95,7 +105,7 @@ func (d *decoder) functions(top *object) []workloads.Function {
 		top.fail("functions", "want at least one function, or leave functions out for one named %q", defaultFunctionName)
 	}
 	var fns []workloads.Function
-	seen := map[string]string{} // name -> path of its first use
+	names := uniqueNames{}
 	for _, raw := range list {
 		o := d.object(raw.path, withDefaults(functionDefaults, raw.m))
 		o.allow(functionKeys, nil)
@@ -103,13 +113,10 @@ func (d *decoder) functions(top *object) []workloads.Function {
 		if len(list) > 1 {
 			o.require("name", "a unique name (required when there is more than one function)")
 		}
-		if name, ok := o.str("name"); ok {
+		if name, ok := o.name("name"); ok {
 			f.Name = name
 		}
-		if first, dup := seen[f.Name]; dup {
-			o.fail("name", "%q is already the name of %s; want a unique name", f.Name, first)
-		}
-		seen[f.Name] = o.path
+		names.check(o, f.Name)
 		f.MemoryMB, _ = o.int("memory_mb", 1)
 		f.Exec, _ = o.distribution("exec")
 		f.Weight, _ = o.num("weight", 0, true)
@@ -119,6 +126,7 @@ func (d *decoder) functions(top *object) []workloads.Function {
 			f.CPUBound = s
 		}
 		f.ExecMemoryMB, _ = o.int("exec_reference_memory_mb", 0)
+		f.EphemeralStorageMB, _ = o.int("ephemeral_storage_mb", 1)
 		fns = append(fns, f)
 	}
 	return fns
@@ -130,20 +138,61 @@ func (d *decoder) systems(top *object, fns []workloads.Function) []System {
 		top.fail("systems", "want at least one system")
 	}
 	var systems []System
-	seen := map[string]string{}
+	names := uniqueNames{}
 	for _, o := range list {
 		sys, ok := d.system(o, fns)
-		if name := sys.Name; name != "" {
-			if first, dup := seen[name]; dup {
-				o.fail("name", "%q is already the name of %s; want a unique name", name, first)
-			}
-			seen[name] = o.path
-		}
+		names.check(o, sys.Name)
 		if ok {
 			systems = append(systems, sys)
 		}
 	}
+	d.fileNames(list, systems)
 	return systems
+}
+
+// uniqueNames refuses a name given twice, or twice but for case: names
+// ignore case, as keys do, since they name files (on a case-insensitive
+// file system Lambda.csv is lambda.csv) and key paths (systems[lambda]).
+type uniqueNames map[string]uniqueName
+
+type uniqueName struct{ name, path string }
+
+func (u uniqueNames) check(o *object, name string) {
+	if name == "" {
+		return
+	}
+	low := strings.ToLower(name)
+	switch first, dup := u[low]; {
+	case dup && first.name == name:
+		o.fail("name", "%s is already the name of %s; want a unique name", quote(name), first.path)
+	case dup:
+		o.fail("name", "%s and %s (the name of %s) differ only in case, and names ignore case (they name files); want a unique name",
+			quote(name), quote(first.name), first.path)
+	default:
+		u[low] = uniqueName{name, o.path}
+	}
+}
+
+// fileNames refuses systems whose output files would collide: a system
+// named lambda.timeseries writes lambda.timeseries.csv, which is also the
+// time series of a system named lambda.
+func (d *decoder) fileNames(list []*object, systems []System) {
+	if len(list) != len(systems) {
+		return // a bad system has no files to compare
+	}
+	s := &Scenario{Systems: systems}
+	owner := map[string]int{}
+	for i, base := range s.FileNames() {
+		for _, suffix := range []string{".csv", ".timeseries.csv", ".latency.csv"} {
+			f := strings.ToLower(base + suffix)
+			if j, dup := owner[f]; dup && j != i {
+				list[i].fail("name", "%s would write %s, which is also a file of system %s (%s); want a name that is not another's plus .timeseries or .latency",
+					quote(systems[i].Name), base+suffix, quote(systems[j].Name), list[j].path)
+				return
+			}
+			owner[f] = i
+		}
+	}
 }
 
 // system decodes one systems[i]: it settles the kind and the preset from
@@ -152,7 +201,7 @@ func (d *decoder) systems(top *object, fns []workloads.Function) []System {
 func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 	sys := System{}
 	if o.require("name", "a unique name for this system") {
-		sys.Name, _ = o.str("name")
+		sys.Name, _ = o.name("name")
 	}
 	typ, typOK := "", true
 	if o.has("type") {
@@ -166,7 +215,10 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 		case !ok:
 			return sys, false
 		case !found:
-			o.fail("platform", "unknown platform %q; known: %s", name, strings.Join(models.PresetNames(), ", "))
+			o.fail("platform", "unknown platform %q; known: %s", name, strings.Join(platformNames(), ", "))
+			return sys, false
+		case p.Kind == FrontDoorKind:
+			o.fail("platform", "%s", notAFrontDoor(name))
 			return sys, false
 		case typ != "" && typ != p.Kind:
 			o.fail("type", "%s, but platform %s is a %s platform; want type %s or another platform", typ, name, p.Kind, p.Kind)
@@ -178,7 +230,7 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 		return sys, false
 	}
 	if typ == "" {
-		o.fail("type", "missing; want faas or server, or name a platform (known: %s)", strings.Join(models.PresetNames(), ", "))
+		o.fail("type", "missing; want faas or server, or name a platform (known: %s)", strings.Join(platformNames(), ", "))
 		return sys, false
 	}
 	sys.Type = typ
@@ -208,8 +260,17 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 		sys.Server = d.server(o)
 		sys.Server.Timeout = timeout
 	}
-	if preset != nil {
+	switch {
+	case preset != nil:
 		d.limits(o, preset, sys.Name, fns, timeout, timeoutOK)
+	case o.has("override_limits"):
+		o.fail("override_limits", "only a platform has limits to override; this system names none")
+	}
+	if len(d.probs) == n {
+		d.purchase(o, &sys, preset)
+	}
+	if o.has("front_door") {
+		sys.FrontDoor = d.frontDoor(o, typ)
 	}
 	ok := len(d.probs) == n
 	if ok {
@@ -223,7 +284,7 @@ func needPlatform(o *object, key string) bool {
 	if o.has(key) {
 		return true
 	}
-	o.fail(key, "missing; name a platform (known: %s) or set %s", strings.Join(models.PresetNames(), ", "), key)
+	o.fail(key, "missing; name a platform (known: %s) or set %s", strings.Join(platformNames(), ", "), key)
 	return false
 }
 
@@ -273,22 +334,36 @@ func (d *decoder) server(o *object) *models.ServerConfig {
 	return c
 }
 
+// limitedKeys are the keys a preset's limits bound, for override_limits.
+var limitedKeys = []string{"ephemeral_storage_mb", "instance_concurrency", "memory_mb", "timeout"}
+
 // limits checks the merged keys against the preset's hard limits (a
-// timeout or memory the real platform would refuse).
+// timeout or memory the real platform would refuse). A key listed in
+// override_limits is simulated beyond its limit on purpose: a warning.
 func (d *decoder) limits(o *object, preset *models.Preset, system string, fns []workloads.Function, t time.Duration, tOK bool) {
+	over := d.overrides(o)
+	beyond := func(key, path, format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		if over[key] {
+			d.warn(path, "%s; simulated anyway (override_limits)", msg)
+			return
+		}
+		d.problem(path, "%s (or list %s in override_limits to simulate it anyway)", msg, key)
+	}
 	if s, ok := preset.Limits["max_timeout"].(string); ok && tOK {
 		if max, err := time.ParseDuration(s); err == nil && (t == 0 || t > max) {
-			o.fail("timeout", "%v exceeds platform %s's limit; want a duration from 1ns to %v",
+			beyond("timeout", o.at("timeout"), "%v exceeds platform %s's limit; want a duration from 1ns to %v",
 				describeTimeout(t), preset.Name, max)
 		}
 	}
 	if s, ok := preset.Limits["max_instance_concurrency"]; ok {
 		if n, _ := number(s); n > 0 {
 			if ic, ok := o.int("instance_concurrency", 1); ok && float64(ic) > n {
-				o.fail("instance_concurrency", "%d exceeds platform %s's limit; want 1 to %g", ic, preset.Name, n)
+				beyond("instance_concurrency", o.at("instance_concurrency"), "%d exceeds platform %s's limit; want 1 to %g", ic, preset.Name, n)
 			}
 		}
 	}
+	d.rangeLimit(o, preset, system, fns, "ephemeral_storage_mb", "ephemeral storage", func(f workloads.Function) int { return f.EphemeralStorageMB }, beyond)
 	lo, hasLo := number(preset.Limits["min_memory_mb"])
 	hi, hasHi := number(preset.Limits["max_memory_mb"])
 	if !hasLo && !hasHi {
@@ -298,17 +373,35 @@ func (d *decoder) limits(o *object, preset *models.Preset, system string, fns []
 		hi = float64(1 << 53)
 	}
 	if m, ok := o.int("memory_mb", 0); ok && m != 0 && (float64(m) < lo || float64(m) > hi) {
-		o.fail("memory_mb", "%d MB is outside what platform %s allows; want %g to %g", m, preset.Name, lo, hi)
+		beyond("memory_mb", o.at("memory_mb"), "%d MB is outside what platform %s allows; want %g to %g", m, preset.Name, lo, hi)
 		return
 	} else if ok && m != 0 {
 		return // the system's memory replaces the functions'
 	}
 	for j, f := range fns {
 		if f.MemoryMB != 0 && (float64(f.MemoryMB) < lo || float64(f.MemoryMB) > hi) {
-			d.problem(fmt.Sprintf("functions[%d].memory_mb", j),
+			beyond("memory_mb", fmt.Sprintf("functions[%d].memory_mb", j),
 				"%d MB is outside what platform %s (system %q) allows; want %g to %g", f.MemoryMB, preset.Name, system, lo, hi)
 		}
 	}
+}
+
+// overrides reads override_limits: the keys whose platform limit the
+// scenario lifts on purpose.
+func (d *decoder) overrides(o *object) map[string]bool {
+	names, ok := o.strings("override_limits")
+	if !ok {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, n := range names {
+		if !slices.Contains(limitedKeys, n) {
+			o.fail("override_limits", "%s is not a key a platform limits; want some of %s", quote(n), strings.Join(limitedKeys, ", "))
+			continue
+		}
+		m[n] = true
+	}
+	return m
 }
 
 func describeTimeout(t time.Duration) string {
@@ -316,4 +409,40 @@ func describeTimeout(t time.Duration) string {
 		return "0 (no timeout)"
 	}
 	return t.String()
+}
+
+// rangeLimit checks a per-function size (key on the function, overridable
+// on the system) against the preset's min_KEY and max_KEY limits, reporting
+// through beyond (an error, or a warning where override_limits lists key).
+func (d *decoder) rangeLimit(o *object, preset *models.Preset, system string, fns []workloads.Function, key, what string,
+	of func(workloads.Function) int, beyond func(key, path, format string, args ...any)) {
+	lo, hasLo := number(preset.Limits["min_"+key])
+	hi, hasHi := number(preset.Limits["max_"+key])
+	if !hasLo || !hasHi {
+		return
+	}
+	if m, ok := o.int(key, 0); ok && m != 0 {
+		if float64(m) < lo || float64(m) > hi {
+			beyond(key, o.at(key), "%d MB of %s is outside what platform %s allows; want %g to %g", m, what, preset.Name, lo, hi)
+		}
+		return // the system's value replaces the functions'
+	}
+	for j, f := range fns {
+		if v := of(f); v != 0 && (float64(v) < lo || float64(v) > hi) {
+			beyond(key, fmt.Sprintf("functions[%d].%s", j, key),
+				"%d MB of %s is outside what platform %s (system %q) allows; want %g to %g", v, what, preset.Name, system, lo, hi)
+		}
+	}
+}
+
+// platformNames lists the presets a system may name as its platform (front
+// doors are not platforms), sorted.
+func platformNames() []string {
+	var names []string
+	for _, n := range models.PresetNames() {
+		if p, _ := models.LookupPreset(n); p.Kind != FrontDoorKind {
+			names = append(names, n)
+		}
+	}
+	return names
 }

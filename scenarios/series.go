@@ -16,18 +16,18 @@ import (
 // o.SeriesDir, then writes its latency distribution there. Both files appear
 // only when whole.
 func (s *Scenario) runWithSeries(ctx context.Context, i int, sys models.System, src workloads.Source,
-	acc *reports.Accumulator, info reports.SystemInfo, progress func(sim.Time), o RunOptions) (reports.SystemResult, error) {
+	acc *reports.Accumulator, progress func(sim.Time), o RunOptions) (reports.SystemState, error) {
 	interval := s.Report.Interval
 	if o.SeriesInterval > 0 {
 		interval = o.SeriesInterval
 	}
 	if interval <= 0 {
-		return reports.SystemResult{}, fmt.Errorf("time series interval %v: want > 0", interval)
+		return reports.SystemState{}, fmt.Errorf("time series interval %v: want > 0", interval)
 	}
 	base := filepath.Join(o.SeriesDir, s.FileNames()[i])
 	f, err := reports.CreateAtomic(base + ".timeseries.csv")
 	if err != nil {
-		return reports.SystemResult{}, err
+		return reports.SystemState{}, err
 	}
 	ts := reports.NewTimeseries(f, s.Warmup)
 	sum, err := models.SimulateWith(ctx, sys, src, s.Window(), reports.Tee(acc, ts), models.SimulateOptions{
@@ -38,19 +38,19 @@ func (s *Scenario) runWithSeries(ctx context.Context, i int, sys models.System, 
 	}
 	if err != nil {
 		f.Abort()
-		return reports.SystemResult{}, err
+		return reports.SystemState{}, err
 	}
 	if err := f.Commit(); err != nil {
-		return reports.SystemResult{}, err
+		return reports.SystemState{}, err
 	}
 	var b bytes.Buffer
 	if err := acc.WriteCDF(&b); err != nil {
-		return reports.SystemResult{}, err
+		return reports.SystemState{}, err
 	}
 	if err := reports.WriteFileAtomic(base+".latency.csv", b.Bytes()); err != nil {
-		return reports.SystemResult{}, err
+		return reports.SystemState{}, err
 	}
-	return acc.Result(info, sum), nil
+	return reports.NewSystemState(acc, sum), nil
 }
 
 // FileNames are the systems' file-safe names, as reports.FileNames gives

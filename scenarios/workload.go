@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,8 +63,25 @@ func decodeMMPP(o *object, w *Workload) bool {
 	if !ok {
 		return false
 	}
+	if !slices.ContainsFunc(states, func(s workloads.MMPPState) bool { return s.Rate > 0 }) {
+		o.fail("states", "every state has rate 0: nothing would ever arrive; want at least one state with rate > 0")
+		return false
+	}
+	var num, den float64 // the long-run rate Σ π_i λ_i, π_i ∝ sojourn (workloads.MMPP)
+	for _, s := range states {
+		num += s.Rate * s.MeanSojourn
+		den += s.MeanSojourn
+	}
+	w.Rate = num / den
+	// State changes: Σ π_i / s_i = n / Σ s per second.
+	w.shape = shape{mean: w.Rate, steps: float64(len(states)) / den, path: o.at("states")}
+	for _, s := range states {
+		if s.Rate > w.shape.peak {
+			w.shape.peak, w.shape.peakFor = s.Rate, 3*s.MeanSojourn // a long stay: three times the mean
+		}
+	}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
-		m, _ := workloads.NewMMPP(seed.Stream(stream), states) // states checked above
+		m, _ := workloads.NewMMPP(seed.Stream(stream), states)
 		return m
 	}
 	return true
@@ -77,6 +95,7 @@ func decodeOnOff(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = r * on.Seconds() / (on + off).Seconds()
+	w.shape = shape{mean: w.Rate, peak: r, peakFor: on.Seconds(), steps: 2 / (on + off).Seconds(), path: o.at("rate")}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		return workloads.NewOnOff(seed.Stream(stream), r, on.Seconds(), off.Seconds())
 	}
@@ -96,6 +115,8 @@ func decodeDiurnal(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = (tr + pk) / 2
+	// Thinning draws candidates at the peak rate and keeps a share.
+	w.shape = shape{mean: w.Rate, peak: pk, peakFor: per.Seconds() / 2, steps: pk - w.Rate, path: o.at("peak")}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		return workloads.NewDiurnal(seed.Stream(stream), tr, pk, at.Seconds(), per.Seconds())
 	}
@@ -112,7 +133,12 @@ func decodeSpike(o *object, w *Workload) bool {
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
 		return false
 	}
+	if r*m > maxRate {
+		o.fail("multiplier", "rate %g × multiplier %g = %g requests/s; want at most %g (%s)", r, m, r*m, maxRate, whyClock)
+		return false
+	}
 	w.Rate = r
+	w.shape = shape{mean: r, peak: r * m, peakFor: l.Seconds(), extra: r * (m - 1) * l.Seconds(), path: o.at("multiplier")}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		return workloads.NewSpike(seed.Stream(stream), r, m, at.Seconds(), l.Seconds())
 	}
@@ -132,6 +158,11 @@ func decodeCron(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = float64(fan) / every.Seconds()
+	w.shape = shape{mean: w.Rate, peak: w.Rate, burst: float64(fan), path: o.at("fanout")}
+	if w.Rate > maxRate {
+		o.fail("fanout", "%d calls every %v are %.3g requests/s; want at most %g (%s)", fan, every, w.Rate, maxRate, whyClock)
+		return false
+	}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		c, _ := workloads.NewCron(seed.Stream(stream), every, off, jit, fan)
 		return c
@@ -151,6 +182,7 @@ func decodeRamp(o *object, w *Workload) bool {
 		return false
 	}
 	w.Rate = to
+	w.shape = shape{mean: math.Max(from, to), peak: math.Max(from, to), steps: math.Abs(to - from), path: o.at("to")}
 	w.gen = func(seed sim.Seed, stream string) workloads.Arrivals {
 		return workloads.NewRamp(seed.Stream(stream), from, to, l.Seconds())
 	}
@@ -195,7 +227,9 @@ func decodeMixParts(o *object, w *Workload) bool {
 		}
 		parts = append(parts, p)
 		w.Rate += p.Rate
+		w.shape = w.shape.plus(p.shape)
 	}
+	w.shape.path = o.at("components")
 	if !ok {
 		return false
 	}
@@ -273,9 +307,13 @@ func (d *decoder) finishWorkload(top *object, s *Scenario) {
 	if d.userFunctions {
 		top.fail("functions", "a trace brings its own functions (names, memory, execution times); leave functions out")
 	}
+	w.trace.Context = d.ctx
 	tr, err := d.traces.read(sim.Seed(s.Seed), *w.trace)
 	if err != nil {
 		var te *workloads.TraceError
+		if d.ctx.Err() != nil {
+			return // decode returns the context's error
+		}
 		if errors.As(err, &te) {
 			d.probs = append(d.probs, Problem{File: te.File, Path: te.Where(), Msg: te.Msg})
 		} else {
@@ -285,6 +323,14 @@ func (d *decoder) finishWorkload(top *object, s *Scenario) {
 	}
 	w.Trace = tr
 	s.Functions = tr.Table()
+	// The calls in the window, each replayed scale times (the mean rate
+	// over the run stands for the peak: a trace's is not known before a pass).
+	// The copies of one call (scale) arrive at once.
+	calls := float64(tr.Stats.Calls) * w.trace.Scale
+	w.shape = shape{extra: calls, burst: math.Ceil(w.trace.Scale), path: "workload.path", reorder: w.trace.ReorderWindow.Seconds()}
+	if tr.Stats.Calls > 0 && tr.Stats.ExecSeconds > 0 {
+		w.shape.exec = tr.Stats.ExecSeconds / float64(tr.Stats.Calls)
+	}
 }
 
 // newSource builds the scenario's workload for one system.
@@ -470,11 +516,14 @@ func (o *object) input(key string) (workloads.Input, bool) {
 		if !filepath.IsAbs(p) {
 			full = filepath.Join(filepath.Dir(o.d.file), p)
 		}
-		in = workloads.Input{Name: full, Open: func() (io.ReadCloser, error) { return os.Open(full) }}
+		in = workloads.FileInput(full)
 	}
 	f, err := in.Open()
 	if err != nil {
-		o.fail(key, "cannot open %s: %v", in.Name, errors.Unwrap(err))
+		if u := errors.Unwrap(err); u != nil {
+			err = u
+		}
+		o.fail(key, "cannot open %s: %v", in.Name, err)
 		return workloads.Input{}, false
 	}
 	f.Close()

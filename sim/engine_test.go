@@ -320,8 +320,13 @@ func (c *churn) Fire(e *sim.Engine, arg uint64) {
 
 // BenchmarkEngine fires events with about 1000 pending (exponential delays)
 // and reports events per wall second. One op is one event.
-func BenchmarkEngine(b *testing.B) {
-	const population = 1000
+func BenchmarkEngine(b *testing.B) { benchEngine(b, 1000) }
+
+// BenchmarkEnginePending100k is BenchmarkEngine with 100,000 events pending
+// (a model with 100,000 requests in flight).
+func BenchmarkEnginePending100k(b *testing.B) { benchEngine(b, 100_000) }
+
+func benchEngine(b *testing.B, population int) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	c := &churn{}
 	for i := range c.delays {
@@ -329,7 +334,7 @@ func BenchmarkEngine(b *testing.B) {
 	}
 	e := sim.New()
 	for i := 0; i < population; i++ {
-		e.Schedule(c.delays[i], c, uint64(i))
+		e.Schedule(c.delays[i&1023], c, uint64(i))
 	}
 	for i := 0; i < 10*population; i++ { // reach a steady heap shape
 		e.Step()
@@ -344,4 +349,83 @@ func BenchmarkEngine(b *testing.B) {
 		b.Fatalf("pending %d, want %d", e.Pending(), population)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestLanesKeepOrder mixes the radix queue, two lanes (one fed in time
+// order, one out of order so it falls back to the queue) and registered and
+// unregistered handlers, some scheduled from inside handlers, some
+// cancelled: events fire exactly in (time, sequence) order, as with one
+// queue.
+func TestLanesKeepOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	e := sim.New()
+	type key struct {
+		at  sim.Time
+		seq int
+	}
+	keys := map[uint64]key{}
+	var fired []key
+	seq := 0
+	var id sim.HandlerID
+	check := func(e *sim.Engine, arg uint64) {
+		k := keys[arg]
+		if k.at != e.Now() {
+			t.Fatalf("event %d fired at %v, scheduled for %v", arg, e.Now(), k.at)
+		}
+		fired = append(fired, k)
+	}
+	monotone, random := e.NewLane(), e.NewLane()
+	var laneLast sim.Time
+	var ids []sim.EventID
+	var h sim.HandlerFunc
+	schedule := func(at sim.Time) {
+		keys[uint64(seq)] = key{at, seq}
+		var ev sim.EventID
+		switch rng.IntN(4) {
+		case 0:
+			ev = e.Schedule(at, h, uint64(seq))
+		case 1:
+			ev = e.ScheduleID(at, id, uint64(seq))
+		case 2:
+			laneLast = max(laneLast, at)
+			ev = e.ScheduleLane(monotone, laneLast, id, uint64(seq))
+			keys[uint64(seq)] = key{laneLast, seq}
+		default:
+			ev = e.ScheduleLane(random, at, id, uint64(seq))
+		}
+		ids = append(ids, ev)
+		seq++
+	}
+	h = func(e *sim.Engine, arg uint64) {
+		check(e, arg)
+		if seq < 40000 && rng.IntN(3) > 0 {
+			schedule(e.Now() + sim.Time(rng.IntN(5)))
+		}
+	}
+	id = e.Register(h)
+	for seq < 20000 {
+		schedule(sim.Time(rng.IntN(100)))
+	}
+	cancelled := map[int]bool{}
+	for _, i := range rng.Perm(len(ids))[:500] {
+		if !e.Cancel(ids[i]) {
+			t.Fatalf("Cancel(%d) = false", i)
+		}
+		cancelled[i] = true
+	}
+	for e.Step() {
+	}
+	if len(fired)+len(cancelled) != seq || e.Pending() != 0 {
+		t.Fatalf("fired %d + cancelled %d of %d, %d pending", len(fired), len(cancelled), seq, e.Pending())
+	}
+	for i, k := range fired {
+		if cancelled[k.seq] {
+			t.Fatalf("cancelled event %d fired", k.seq)
+		}
+		if i > 0 {
+			if p := fired[i-1]; k.at < p.at || (k.at == p.at && k.seq < p.seq) {
+				t.Fatalf("event %v fired after %v", k, p)
+			}
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/sim/dist"
 )
 
 // The generators below are all Arrivals: lazy, seeded from one *rand.Rand
@@ -13,6 +14,30 @@ import (
 // no allocation per arrival. Internally they keep float64 nanoseconds so
 // rounding never accumulates, and return the time truncated to the
 // nanosecond.
+
+// stopAt tells a process that nothing at or after end (ns) is wanted, so
+// that a loop looking for the next arrival (an MMPP whose busy states are
+// rare, a thinned process with a tiny acceptance) gives up at the horizon
+// instead of running on for as long as the clock can count. Sources call it
+// with their horizon before the first Next.
+func stopAt(a Arrivals, end sim.Time) {
+	switch a := a.(type) {
+	case *MMPP:
+		a.pw.end = float64(end)
+	case *OnOff:
+		a.pw.end = float64(end)
+	case *Spike:
+		a.pw.end = float64(end)
+	case *Diurnal:
+		a.p.end = float64(end)
+	case *Ramp:
+		a.p.end = float64(end)
+	case *Merge:
+		for _, p := range a.parts {
+			stopAt(p, end)
+		}
+	}
+}
 
 // NewPoissonStream is NewPoisson drawing from the named stream, so several
 // Poisson processes of one scenario (the parts of a mix) are independent.
@@ -30,6 +55,7 @@ type piecewise struct {
 	rate  float64 // per ns
 	until float64 // ns; the current rate holds on [t, until)
 	next  func(at float64) (rate, until float64)
+	end   float64 // ns; > 0: no arrival at or after it is wanted (stopAt)
 }
 
 func (p *piecewise) nextTime() (sim.Time, bool) {
@@ -37,11 +63,11 @@ func (p *piecewise) nextTime() (sim.Time, bool) {
 		if p.rate > 0 {
 			if c := p.t + p.r.ExpFloat64()/p.rate; c < p.until {
 				p.t = c
-				return sim.Time(c), true
+				return dist.Nanos(c), true
 			}
 		}
-		if math.IsInf(p.until, 1) {
-			return 0, false // rate 0 forever
+		if math.IsInf(p.until, 1) || p.end > 0 && p.until >= p.end {
+			return 0, false // rate 0 forever, or nothing more before the end
 		}
 		p.t = p.until
 		p.rate, p.until = p.next(p.t)
@@ -190,6 +216,7 @@ type thinned struct {
 	t    float64 // ns
 	max  float64 // per ns
 	rate func(t float64) float64
+	end  float64 // ns; > 0: no arrival at or after it is wanted (stopAt)
 }
 
 func (p *thinned) nextTime() (sim.Time, bool) {
@@ -198,8 +225,11 @@ func (p *thinned) nextTime() (sim.Time, bool) {
 	}
 	for {
 		p.t += p.r.ExpFloat64() / p.max
+		if p.end > 0 && p.t >= p.end {
+			return 0, false
+		}
 		if p.r.Float64()*p.max < p.rate(p.t) {
-			return sim.Time(p.t), true
+			return dist.Nanos(p.t), true
 		}
 	}
 }
@@ -295,24 +325,29 @@ func (c *Cron) Next() (sim.Time, bool) {
 // scenario's mix), so the earliest is found by a linear scan of their
 // next times: for k <= ~16 that beats a heap and never allocates.
 type Merge struct {
-	parts []Arrivals
-	next  []sim.Time
-	live  []bool
+	parts   []Arrivals
+	next    []sim.Time
+	live    []bool
+	started bool
 }
 
 var _ Arrivals = (*Merge)(nil)
 
-// NewMerge returns the superposition of parts.
+// NewMerge returns the superposition of parts. Each part is first asked
+// for an arrival on the first NextFrom, after a source has told them its
+// horizon (stopAt).
 func NewMerge(parts ...Arrivals) *Merge {
-	m := &Merge{parts: parts, next: make([]sim.Time, len(parts)), live: make([]bool, len(parts))}
-	for i, p := range parts {
-		m.next[i], m.live[i] = p.Next()
-	}
-	return m
+	return &Merge{parts: parts, next: make([]sim.Time, len(parts)), live: make([]bool, len(parts))}
 }
 
 // NextFrom returns the next arrival and the index of the part it came from.
 func (m *Merge) NextFrom() (sim.Time, int, bool) {
+	if !m.started {
+		m.started = true
+		for i, p := range m.parts {
+			m.next[i], m.live[i] = p.Next()
+		}
+	}
 	best := -1
 	for i, ok := range m.live {
 		if ok && (best < 0 || m.next[i] < m.next[best]) {

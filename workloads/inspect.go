@@ -11,7 +11,7 @@ import (
 // DetectFormat guesses a trace's format from its header: HashFunction
 // and minute columns (azure2019), end_timestamp (azure2021), else csv.
 func DetectFormat(in Input) (string, error) {
-	c, err := openCSV(in, false)
+	c, err := openCSV(in, false, nil)
 	if err != nil {
 		return "", err
 	}

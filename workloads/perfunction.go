@@ -35,6 +35,9 @@ func NewPerFunction(seed sim.Seed, arrivals []Arrivals, fns []Function, horizon 
 	if len(fns) == 0 || len(arrivals) != len(fns) {
 		return nil, fmt.Errorf("workloads: %d arrival processes for %d functions; want one per function", len(arrivals), len(fns))
 	}
+	for _, a := range arrivals {
+		stopAt(a, horizon)
+	}
 	p := &PerFunction{m: NewMerge(arrivals...), horizon: horizon}
 	for _, f := range fns {
 		p.exec = append(p.exec, f.Exec.New(seed.Source("exec/"+f.Name)))

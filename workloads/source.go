@@ -41,6 +41,9 @@ type Function struct {
 	// follows memory, a platform scales that share (models.CPUScaling).
 	CPUBound     float64
 	ExecMemoryMB int
+	// EphemeralStorageMB is the scratch disk (/tmp) the function is
+	// configured with; 0 = the platform's free allowance (Lambda: 512 MB).
+	EphemeralStorageMB int
 }
 
 // Mixed assigns each arrival of an Arrivals process to a function (by
@@ -50,7 +53,9 @@ type Mixed struct {
 	horizon sim.Time
 	cum     []float64 // cumulative weights, last = 1
 	pick    *rand.Rand
-	exec    []dist.Rander
+	seed    sim.Seed
+	fns     []Function
+	exec    []dist.Rander // per function, made at its first call (a stream's draws do not depend on when)
 }
 
 var _ Source = (*Mixed)(nil)
@@ -62,7 +67,9 @@ func NewMixed(seed sim.Seed, arr Arrivals, fns []Function, horizon sim.Time) (*M
 	if len(fns) == 0 {
 		return nil, fmt.Errorf("workloads: no functions")
 	}
-	m := &Mixed{arr: arr, horizon: horizon, pick: seed.Stream("workload/pick")}
+	stopAt(arr, horizon)
+	m := &Mixed{arr: arr, horizon: horizon, pick: seed.Stream("workload/pick"), seed: seed, fns: fns,
+		exec: make([]dist.Rander, len(fns))}
 	var total float64
 	for _, f := range fns {
 		if !(f.Weight > 0) {
@@ -74,7 +81,6 @@ func NewMixed(seed sim.Seed, arr Arrivals, fns []Function, horizon sim.Time) (*M
 	for _, f := range fns {
 		c += f.Weight / total
 		m.cum = append(m.cum, c)
-		m.exec = append(m.exec, f.Exec.New(seed.Source("exec/"+f.Name)))
 	}
 	m.cum[len(m.cum)-1] = 1
 	return m, nil
@@ -93,7 +99,12 @@ func (m *Mixed) Next(inv *Invocation) bool {
 		u := m.pick.Float64()
 		fn = sort.Search(len(m.cum)-1, func(i int) bool { return m.cum[i] > u })
 	}
-	*inv = Invocation{At: t, Exec: dist.Seconds(m.exec[fn].Rand()), Fn: int32(fn)}
+	x := m.exec[fn]
+	if x == nil {
+		x = m.fns[fn].Exec.New(m.seed.Source("exec/" + m.fns[fn].Name))
+		m.exec[fn] = x
+	}
+	*inv = Invocation{At: t, Exec: dist.Seconds(x.Rand()), Fn: int32(fn)}
 	return true
 }
 

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/faasim/faasim/sim"
+	"github.com/faasim/faasim/sim/dist"
 )
 
 // Constant arrives every 1/Rate seconds exactly, the first at time 0.
@@ -20,7 +21,7 @@ func NewConstant(rate float64) *Constant { return &Constant{period: 1e9 / rate} 
 // Next implements Arrivals. Times are k*period rounded to the nanosecond, so
 // rounding never accumulates.
 func (c *Constant) Next() (sim.Time, bool) {
-	t := sim.Time(float64(c.k)*c.period + 0.5)
+	t := dist.Nanos(float64(c.k)*c.period + 0.5)
 	c.k++
 	return t, true
 }
@@ -43,5 +44,5 @@ func NewPoisson(seed sim.Seed, rate float64) *Poisson {
 // Next implements Arrivals.
 func (p *Poisson) Next() (sim.Time, bool) {
 	p.t += p.r.ExpFloat64() * p.meanGap
-	return sim.Time(p.t), true
+	return dist.Nanos(p.t), true // a vanishing rate's gap is +Inf: never
 }

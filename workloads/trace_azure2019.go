@@ -31,6 +31,10 @@ type az2019 struct {
 
 const minute = sim.Time(time.Minute)
 
+// MaxCountCells bounds the per-minute counts an azure2019 replay holds (4
+// bytes each): 1 GB, the whole 14-day trace's busiest day is a fifth of it.
+const MaxCountCells = 1 << 28
+
 // az19Percentiles are the execution-time percentiles of the durations file.
 var az19Percentiles = []float64{0, 1, 25, 50, 75, 99, 100}
 
@@ -129,6 +133,11 @@ func readAzure2019(seed sim.Seed, o TraceOptions) (*Trace, error) {
 
 	// Pass 2: the counts of the chosen rows, in the window.
 	az := &az2019{minutes: max(hi-lo, 0)}
+	if cells := len(chosen) * az.minutes; cells > MaxCountCells {
+		return nil, &TraceError{File: o.Invocations.Name, Msg: fmt.Sprintf(
+			"%d functions × %d minutes is %d counts (%d MB) to hold; want at most %d: narrow select (top, sample) or window",
+			len(chosen), az.minutes, cells, cells*4>>20, MaxCountCells)}
+	}
 	az.counts = make([]uint32, len(chosen)*az.minutes)
 	slot := map[int]int{}
 	for k, r := range chosen {
@@ -166,7 +175,7 @@ type layout19 struct {
 // scan19 calls row for every good data row of the invocations file (row =
 // ordinal among good rows), skipping and counting bad rows when asked.
 func scan19(o TraceOptions, row func(c *csvFile, row int, lay layout19) *TraceError, st *TraceStats) error {
-	c, err := openCSV(o.Invocations, o.SkipBadRows)
+	c, err := openCSV(o.Invocations, o.SkipBadRows, o.Context)
 	if err != nil {
 		return err
 	}
@@ -235,7 +244,7 @@ func count19(c *csvFile, col int) (uint32, *TraceError) {
 // readPercentiles19 maps "owner,app,function" (and the function hash
 // alone) to the empirical distribution of its percentiles, in seconds.
 func readPercentiles19(o TraceOptions) (map[string]dist.Spec, error) {
-	c, err := openCSV(*o.Durations, o.SkipBadRows)
+	c, err := openCSV(*o.Durations, o.SkipBadRows, o.Context)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +307,7 @@ func readMemory19(o TraceOptions) (map[string]int, error) {
 	if o.Memory == nil {
 		return out, nil
 	}
-	c, err := openCSV(*o.Memory, o.SkipBadRows)
+	c, err := openCSV(*o.Memory, o.SkipBadRows, o.Context)
 	if err != nil {
 		return nil, err
 	}

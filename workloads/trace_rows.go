@@ -31,6 +31,9 @@ type rowTable struct {
 	lay    rowLayout
 	index  map[string]int32 // function hash -> index in Trace.Functions, -1 if not selected
 	origin int64            // ns, trace time of replay time 0 before the window (timestamps)
+	// sorted: every row arrives no earlier than the row above it, so a
+	// replay streams rows straight through, without the reordering heap.
+	sorted bool
 }
 
 func readRows(seed sim.Seed, o TraceOptions) (*Trace, error) {
@@ -47,6 +50,8 @@ func readRows(seed sim.Seed, o TraceOptions) (*Trace, error) {
 		return nil, err
 	}
 	defer p.c.close()
+	rt.sorted = true
+	prev := int64(math.MinInt64)
 	for {
 		ok, e := p.next()
 		if e != nil {
@@ -58,6 +63,10 @@ func readRows(seed sim.Seed, o TraceOptions) (*Trace, error) {
 		if p.bad {
 			continue
 		}
+		if p.arrival < prev {
+			rt.sorted = false
+		}
+		prev = p.arrival
 		k, seen := rt.index[string(p.hash)]
 		if !seen {
 			h := string(p.hash)
@@ -72,6 +81,9 @@ func readRows(seed sim.Seed, o TraceOptions) (*Trace, error) {
 		}
 		if p.inWindow() {
 			cands[k].Calls++
+			if p.duration > 0 {
+				p.st.ExecSeconds += float64(p.duration) / 1e9
+			}
 		} else {
 			outside[k]++
 		}
@@ -130,7 +142,7 @@ type rowParser struct {
 }
 
 func newRowParser(o TraceOptions, rt *rowTable, first bool) (*rowParser, error) {
-	c, err := openCSV(o.Invocations, o.SkipBadRows)
+	c, err := openCSV(o.Invocations, o.SkipBadRows, o.Context)
 	if err != nil {
 		return nil, err
 	}
@@ -205,10 +217,10 @@ var defaultFn = []byte("default")
 
 // next reads a row; bad rows (with SkipBadRows) come back with p.bad set
 // and are counted. The error is for a bad row without SkipBadRows.
-func (p *rowParser) next() (bool, *TraceError) {
+func (p *rowParser) next() (bool, error) {
 	if !p.c.next() {
 		if err := p.c.err(); err != nil {
-			return false, err.(*TraceError)
+			return false, err // a *TraceError, or the context's error
 		}
 		return false, nil
 	}
@@ -252,6 +264,9 @@ func (p *rowParser) parse() *TraceError {
 		}
 		if d < 0 {
 			return c.bad(lay.dur, "negative duration %v s; want >= 0", d)
+		}
+		if d > dist.MaxSeconds {
+			return c.bad(lay.dur, "duration %g s is beyond 50 years; want at most %g s", d, dist.MaxSeconds)
 		}
 		p.duration = int64(math.Round(d * 1e9))
 	}
@@ -301,16 +316,27 @@ func (p *rowParser) time() (int64, *TraceError) {
 		if !p.lay.stamp && !p.lay.end && v < 0 {
 			return 0, c.bad(col, "negative offset %v s; want seconds >= 0 from the start", v)
 		}
+		if math.Abs(v) > maxTraceSeconds {
+			return 0, c.bad(col, "time %g s is beyond %g s (146 years); want seconds from the start, or Unix seconds", v, maxTraceSeconds)
+		}
 		return int64(math.Round(v * 1e9)), nil
 	}
 	if p.lay.stamp {
 		if ts, err := time.Parse(time.RFC3339Nano, string(f)); err == nil {
+			if y := ts.Year(); y < 1900 || y > 2100 { // UnixNano is undefined beyond 1678 to 2262
+				return 0, c.bad(col, "year %d; want a time from 1900 to 2100", y)
+			}
 			return ts.UnixNano(), nil
 		}
 		return 0, c.bad(col, "want an RFC 3339 time (2021-01-31T13:00:00Z) or Unix seconds, found %q", f)
 	}
 	return 0, c.bad(col, "want seconds, a number, found %q", f)
 }
+
+// maxTraceSeconds bounds a time in a row trace: half the range of int64
+// nanoseconds, so a difference of two such times (end − duration, time −
+// origin) cannot overflow.
+const maxTraceSeconds = 4.6e9
 
 // rowItem is one pending invocation in the reordering heap.
 type rowItem struct {
@@ -329,6 +355,9 @@ type rowSource struct {
 	seq     int64
 	eof     bool
 	err     error
+	// a sorted trace's current row, emitted left more times (Scale)
+	left int64
+	cur  rowItem
 }
 
 func (rt *rowTable) source(t *Trace, seed sim.Seed, horizon sim.Time) (Source, error) {
@@ -387,6 +416,9 @@ func (s *rowSource) pop() rowItem {
 
 // Next implements Source.
 func (s *rowSource) Next(inv *Invocation) bool {
+	if s.t.rows.sorted {
+		return s.nextSorted(inv)
+	}
 	for {
 		if len(s.heap) > 0 && (s.eof || int64(s.heap[0].at)+int64(s.t.opts.From) <= s.p.mark) {
 			it := s.pop()
@@ -412,32 +444,69 @@ func (s *rowSource) stop() {
 	}
 }
 
-// read takes one row into the heap (or notes the end of the file).
-func (s *rowSource) read() {
+// nextSorted is Next for a sorted trace: each row is emitted as it is
+// read, in the order the heap would give (time, then row).
+func (s *rowSource) nextSorted(inv *Invocation) bool {
+	for s.left == 0 {
+		if s.eof {
+			return false
+		}
+		fn, ok := s.row()
+		if !ok {
+			continue
+		}
+		at := sim.Time(s.p.arrival - int64(s.t.opts.From))
+		if at >= s.horizon {
+			s.stop()
+			return false
+		}
+		s.left = s.sc.copies(1)
+		s.cur = rowItem{at: at, exec: sim.Time(s.p.duration), fn: fn}
+	}
+	s.left--
+	exec := s.cur.exec
+	if exec < 0 {
+		exec = dist.Seconds(s.exec[s.cur.fn].Rand())
+	}
+	*inv = Invocation{At: s.cur.at, Exec: exec, Fn: s.cur.fn}
+	return true
+}
+
+// row reads the next row and returns its function, or false for a row not
+// replayed (bad, outside the window, not selected) or at the end of the
+// file or an error (s.eof set).
+func (s *rowSource) row() (int32, bool) {
 	ok, e := s.p.next()
 	if e != nil {
 		s.err = e
 		s.stop()
-		return
+		return 0, false
 	}
 	if !ok {
 		s.eof = true
 		s.p.c.close()
-		return
+		return 0, false
 	}
 	p := s.p
 	if p.bad || !p.inWindow() {
-		return
+		return 0, false
 	}
 	fn, known := s.t.rows.index[string(p.hash)]
 	if !known {
 		s.err = &TraceError{File: p.c.name, Line: p.c.line, Msg: "function " + string(p.hash) + " was not in the file when it was first read; has the file changed?"}
 		s.stop()
+		return 0, false
+	}
+	return fn, fn >= 0
+}
+
+// read takes one row into the heap (or notes the end of the file).
+func (s *rowSource) read() {
+	fn, ok := s.row()
+	if !ok {
 		return
 	}
-	if fn < 0 {
-		return
-	}
+	p := s.p
 	n := s.sc.copies(1)
 	at := sim.Time(p.arrival - int64(s.t.opts.From))
 	for range n {

@@ -90,6 +90,7 @@ func newRunCmd() *cobra.Command {
 		every  time.Duration
 		base   string
 		sets   setFlag
+		budget scenarios.Budget
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE|EXAMPLE",
@@ -111,14 +112,18 @@ func newRunCmd() *cobra.Command {
 			if cmd.Flags().Changed("interval") && every <= 0 {
 				return usageError{fmt.Errorf("--interval %v: want a duration > 0", every)}
 			}
-			sc, err := sets.open(args[0])
+			sc, err := sets.open(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
+			showWarnings(cmd.ErrOrStderr(), sc)
 			if sc.Sweep {
 				fmt.Fprintf(cmd.ErrOrStderr(), "note: %s has a sweep or a goal, which 'faasim sweep %s' runs; this runs its base scenario once\n", sc.File, args[0])
 			}
 			if err := checkRunFlags(sc, base, every); err != nil {
+				return err
+			}
+			if err := guardRun(sc, budget, jobs, out, every); err != nil {
 				return err
 			}
 			opts := scenarios.RunOptions{Jobs: jobs}
@@ -128,7 +133,7 @@ func newRunCmd() *cobra.Command {
 			var stage *staging
 			if out != "" {
 				if stage, err = newStaging(out); err != nil {
-					return fmt.Errorf("--out %s: %w", out, err)
+					return outDirErr(out, err)
 				}
 				defer stage.abort() // unless committed: nothing partial is left behind
 				opts.SeriesDir, opts.SeriesInterval = stage.dir, every
@@ -140,6 +145,9 @@ func newRunCmd() *cobra.Command {
 			res, err := sc.Run(cmd.Context(), opts)
 			p.clear() // before the table, or an error, is printed
 			if err != nil {
+				return err
+			}
+			if err := checkFinite(res); err != nil {
 				return err
 			}
 			if stage != nil {
@@ -177,6 +185,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&base, "baseline", "", "show each system's figures as ratios to this system's")
 	f.DurationVar(&every, "interval", 0, "with --out: time-series window (default: the scenario's report.interval, 1m)")
 	addSetFlag(cmd, &sets)
+	budgetFlags(f, &budget)
 	return cmd
 }
 
@@ -210,12 +219,14 @@ func newValidateCmd() *cobra.Command {
 		Short: "Load and check a scenario without simulating; print every problem",
 		Args:  exactArgs(1, "a scenario file or example name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := sets.open(args[0])
+			sc, err := sets.open(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
+			showWarnings(cmd.ErrOrStderr(), sc)
 			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s: scenario %q, %d system(s), %d function(s), %v simulated\n",
 				sc.File, sc.Name, len(sc.Systems), len(sc.Functions), sc.Duration)
+			showEstimate(cmd.OutOrStdout(), cmd.ErrOrStderr(), sc)
 			if sc.Sweep {
 				return validateSweep(cmd.OutOrStdout(), args[0], sets)
 			}
@@ -288,10 +299,10 @@ func (s setFlag) overrides() ([]scenarios.Override, error) {
 }
 
 // open loads a scenario file or example with the --set overrides applied.
-func (s setFlag) open(nameOrPath string) (*scenarios.Scenario, error) {
+func (s setFlag) open(ctx context.Context, nameOrPath string) (*scenarios.Scenario, error) {
 	ovs, err := s.overrides()
 	if err != nil {
 		return nil, err
 	}
-	return scenarios.OpenWith(nameOrPath, ovs...)
+	return scenarios.OpenContext(ctx, nameOrPath, ovs...)
 }

@@ -228,7 +228,7 @@ func TestPlatforms(t *testing.T) {
 	}
 	golden(t, "platforms-aws-lambda-x86.golden", []byte(stdout))
 	_, stderr, code := faasim(t, "platforms", "aws-lambda-arm64-nope")
-	if code != 2 || !strings.Contains(stderr, "known: aws-ec2-c6g.large") || !strings.Contains(stderr, "aws-lambda-x86") {
+	if code != 2 || !strings.Contains(stderr, "known: aws-alb, ") || !strings.Contains(stderr, "aws-ec2-c6g.large") || !strings.Contains(stderr, "aws-lambda-x86") {
 		t.Errorf("unknown platform: exit %d, %s", code, stderr)
 	}
 }

@@ -49,6 +49,8 @@ var priceLabels = []struct{ key, unit string }{
 	{"price_per_hour", "/h"},
 	{"price_per_vcpu_hour", "/vCPU-h"},
 	{"price_per_gb_hour", "/GB-h"},
+	{"price_per_lcu_hour", "/LCU-h"},
+	{"ephemeral_storage_price_per_gb_second", "/GB-s storage"},
 }
 
 // prices is what a list shows of a preset's prices.
@@ -57,13 +59,15 @@ func prices(p models.Preset) string {
 	for _, l := range priceLabels {
 		if v, ok := p.Keys[l.key].(float64); ok && (v != 0 || l.key == "price_per_million_requests") {
 			part := "$" + strconv.FormatFloat(v, 'f', -1, 64) + l.unit
-			if l.key == "price_per_gb_second" {
-				if _, tiered := p.Keys["price_tiers"]; tiered {
-					part += " (tiered)"
-				}
+			tiers := map[string]string{"price_per_gb_second": "price_tiers", "price_per_million_requests": "request_tiers"}[l.key]
+			if _, tiered := p.Keys[tiers]; tiered {
+				part += " (tiered)"
 			}
 			parts = append(parts, part)
 		}
+	}
+	if len(parts) == 0 && p.Keys["pricing"] == "free" {
+		return "free"
 	}
 	return strings.Join(parts, ", ")
 }
@@ -87,8 +91,15 @@ func limits(p models.Preset) string {
 	if okLo && okHi {
 		parts = append(parts, fmt.Sprintf("%g-%g MB", lo, hi))
 	}
-	if t, ok := p.Limits["max_timeout"].(string); ok {
-		parts = append(parts, "timeout "+t)
+	maxT, hasMax := p.Limits["max_timeout"].(string)
+	if t, ok := p.Keys["timeout"].(string); ok && p.Kind == "front-door" && t != "0s" {
+		part := "timeout " + t
+		if hasMax && maxT != t {
+			part += " (max " + maxT + ")"
+		}
+		parts = append(parts, part)
+	} else if hasMax {
+		parts = append(parts, "timeout "+maxT)
 	}
 	if m, ok := p.Keys["billing_minimum"].(string); ok && p.Kind == "server" {
 		parts = append(parts, "billed per second, "+m+" minimum")
@@ -158,7 +169,11 @@ func listPlatforms(w io.Writer) {
 }
 
 func showPlatform(w io.Writer, p models.Preset) {
-	fmt.Fprintf(w, "%s (%s): %s\n\nscenario keys (any of them can be overridden in a system):\n", p.Name, p.Kind, p.Description)
+	where := "in a system"
+	if p.Kind == "front-door" {
+		where = "in a system's front_door: {type: " + p.Name + ", ...}"
+	}
+	fmt.Fprintf(w, "%s (%s): %s\n\nscenario keys (any of them can be overridden %s):\n", p.Name, p.Kind, p.Description, where)
 	keys := make([]string, 0, len(p.Keys))
 	for k := range p.Keys {
 		keys = append(keys, k)

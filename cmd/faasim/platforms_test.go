@@ -44,6 +44,9 @@ func TestPlatformsCatalogue(t *testing.T) {
 	}
 	out, _, _ := faasim(t, "platforms", "gcp-cloud-run")
 	golden(t, "platforms-gcp-cloud-run.golden", []byte(out))
+	// A front door: its keys are those of a system's front_door.
+	out, _, _ = faasim(t, "platforms", "aws-api-gateway-rest")
+	golden(t, "platforms-aws-api-gateway-rest.golden", []byte(out))
 	_, stderr, code := faasim(t, "platforms", "lambda")
 	if code != 2 || !strings.Contains(stderr, `unknown platform "lambda"; known: `+strings.Join(models.PresetNames(), ", ")) {
 		t.Errorf("unknown platform: exit %d, %s", code, stderr)

@@ -50,6 +50,7 @@ as sweep_KEY_METRIC.png/.svg.`,
 			}
 			o := reports.PlotOptions{Width: vg.Length(width) * vg.Centimeter, Height: vg.Length(height) * vg.Centimeter, Systems: systems}
 			dir := args[0]
+			reports.RemoveStaleTemps(dir) // left by a killed run of plot
 			if _, err := os.Stat(filepath.Join(dir, "sweep.json")); err == nil {
 				return writeSweepFigures(dir, o, formats, !noHTML, x, y)
 			} else if !errors.Is(err, fs.ErrNotExist) {

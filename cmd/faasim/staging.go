@@ -1,59 +1,29 @@
 package main
 
-import (
-	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
-)
+import "github.com/faasim/faasim/reports"
 
-// staging is where a run writes its --out files before they are whole: a
-// hidden directory inside the output directory (so renames stay on one
-// file system), moved into place file by file only once every file is
-// written. An interrupted or failed run leaves nothing behind, and removes
-// the output directory too if it created it and it is still empty.
+// staging is where a run or a sweep writes its --out files before they are
+// whole: a hidden directory beside the output directory, renamed into its
+// place once every file is written (reports.OutDir). At every instant the
+// output directory holds the earlier results, nothing, or the new results,
+// never a mix: an interrupted or failed run leaves it as it was (and no new
+// directory), a killed run's leftovers are removed by the next run, and a
+// directory holding files faasim does not write is refused.
 type staging struct {
-	out, dir string
-	created  bool // out did not exist before this run
-	done     bool
+	d   *reports.OutDir
+	dir string // where to write until commit
 }
 
 func newStaging(out string) (*staging, error) {
-	_, err := os.Stat(out)
-	created := errors.Is(err, fs.ErrNotExist)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp(out, ".faasim-run-")
+	d, err := reports.NewOutDir(out)
 	if err != nil {
 		return nil, err
 	}
-	return &staging{out: out, dir: dir, created: created}, nil
+	return &staging{d: d, dir: d.Path()}, nil
 }
 
-// commit moves every staged file into the output directory (replacing
-// files of an earlier run of the same names) and removes the stage.
-func (s *staging) commit() error {
-	ents, err := os.ReadDir(s.dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range ents {
-		if err := os.Rename(filepath.Join(s.dir, e.Name()), filepath.Join(s.out, e.Name())); err != nil {
-			return err
-		}
-	}
-	s.done = true
-	return os.Remove(s.dir)
-}
+// commit puts the staged directory in place of the output directory.
+func (s *staging) commit() error { return s.d.Commit() }
 
-// abort removes what the run staged, unless it was committed.
-func (s *staging) abort() {
-	if s.done {
-		return
-	}
-	os.RemoveAll(s.dir)
-	if s.created {
-		os.Remove(s.out) // only if empty
-	}
-}
+// abort removes what was staged, unless it was committed.
+func (s *staging) abort() { s.d.Abort() }

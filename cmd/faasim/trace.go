@@ -43,7 +43,7 @@ func newTraceInspectCmd() *cobra.Command {
 				format = f
 			}
 			o := workloads.TraceOptions{Format: format, Invocations: in, SkipBadRows: skip, Spread: "poisson",
-				MinMemoryMB: 1, MemoryMB: 128}
+				MinMemoryMB: 1, MemoryMB: 128, Context: cmd.Context()}
 			switch format {
 			case workloads.FormatAzure2019:
 				// Companions default to the files beside the trace.
@@ -73,7 +73,7 @@ func newTraceInspectCmd() *cobra.Command {
 			if err != nil {
 				return traceErr(err)
 			}
-			s, err := workloads.Summarize(src, len(tr.Functions))
+			s, err := workloads.Summarize(&ctxSource{Source: src, ctx: cmd.Context()}, len(tr.Functions))
 			if err != nil {
 				return traceErr(err)
 			}
@@ -106,9 +106,7 @@ func secs(s float64) string {
 	return sim.Time(s * 1e9).Round(sim.Time(1e5)).String() // 0.1 ms is plenty for a summary
 }
 
-func fileInput(p string) workloads.Input {
-	return workloads.Input{Name: p, Open: func() (io.ReadCloser, error) { return os.Open(p) }}
-}
+func fileInput(p string) workloads.Input { return workloads.FileInput(p) }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/faasim/faasim/scenarios"
 	"github.com/faasim/faasim/sim"
 	"github.com/faasim/faasim/workloads"
 )
@@ -25,6 +26,7 @@ func newWorkloadCmd() *cobra.Command {
 func newPreviewCmd() *cobra.Command {
 	var interval time.Duration
 	var seed uint64
+	var maxEvents float64
 	var sets setFlag
 	cmd := &cobra.Command{
 		Use:   "preview FILE|EXAMPLE",
@@ -34,12 +36,16 @@ func newPreviewCmd() *cobra.Command {
 			if interval < 0 {
 				return usageError{fmt.Errorf("--interval %v: want a duration > 0", interval)}
 			}
-			sc, err := sets.open(args[0])
+			sc, err := sets.open(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
+			showWarnings(cmd.ErrOrStderr(), sc)
+			if err := sc.CheckWorkloadBudget(maxEvents); err != nil {
+				return err
+			}
 			if interval == 0 {
-				interval = sc.Duration / 24
+				interval = max(sc.Duration/24, 1)
 			}
 			if sc.Duration/interval > 10000 {
 				return usageError{fmt.Errorf("--interval %v: want at most 10000 intervals in %v", interval, sc.Duration)}
@@ -48,10 +54,11 @@ func newPreviewCmd() *cobra.Command {
 			if cmd.Flags().Changed("seed") {
 				s = seed
 			}
-			src, err := sc.NewSource(sim.Seed(s))
+			src0, err := sc.NewSource(sim.Seed(s))
 			if err != nil {
 				return err
 			}
+			src := &ctxSource{Source: src0, ctx: cmd.Context()}
 			bins := make([]int64, (sc.Duration+interval-1)/interval)
 			var inv workloads.Invocation
 			var total int64
@@ -83,6 +90,7 @@ func newPreviewCmd() *cobra.Command {
 	}
 	cmd.Flags().DurationVar(&interval, "interval", 0, "width of each row (default: the duration / 24)")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "master random seed (default: the scenario's seed)")
+	cmd.Flags().Float64Var(&maxEvents, "max-events", scenarios.DefaultMaxEvents, "refuse a workload estimated to need more arrivals and generator steps than this")
 	addSetFlag(cmd, &sets)
 	return cmd
 }

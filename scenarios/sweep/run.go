@@ -17,10 +17,20 @@ import (
 // runner runs replications on a fixed number of workers and counts them.
 type runner struct {
 	s           *Sweep
+	src         source
 	cancel      context.CancelFunc // on the first failure
 	sem         chan struct{}
 	seeds       []uint64
 	done, total atomic.Int64
+}
+
+func (s *Sweep) newRunner(ctx context.Context, src source) (*runner, context.Context, context.CancelFunc) {
+	jobs := s.opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	return &runner{s: s, src: src, cancel: cancel, sem: make(chan struct{}, jobs), seeds: Seeds(s.Seed, s.Replications)}, ctx, cancel
 }
 
 // Run runs every point's replications (and the goal's searches) and
@@ -28,13 +38,16 @@ type runner struct {
 // Options.Jobs: every run is stored at its (point, replication) index, and
 // a search asks for values that depend only on earlier results.
 func (s *Sweep) Run(ctx context.Context) (*reports.Sweep, error) {
-	jobs := s.opts.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	ctx, cancel := context.WithCancel(ctx)
+	return s.run(ctx, &simulator{})
+}
+
+// run is Run with the runs' states taken from src: simulated here, or
+// read from shards (Merge). Everything after a run's states is this one
+// code path, so a merge writes what one machine writes.
+func (s *Sweep) run(ctx context.Context, src source) (*reports.Sweep, error) {
+	rn, ctx, cancel := s.newRunner(ctx, src)
 	defer cancel()
-	rn := &runner{s: s, cancel: cancel, sem: make(chan struct{}, jobs), seeds: Seeds(s.Seed, s.Replications)}
+	jobs := cap(rn.sem)
 	out := &reports.Sweep{
 		Scenario: s.Name, File: s.File, Seed: s.Seed, Replications: s.Replications, Confidence: s.Confidence,
 		Seeds: rn.seeds, Version: reports.Version, Warnings: slices.Clone(s.Warnings), SLO: s.SLO,
@@ -59,7 +72,7 @@ func (s *Sweep) Run(ctx context.Context) (*reports.Sweep, error) {
 		rn.total.Store(int64(len(s.Points) * s.Replications))
 		points := make([]reports.SweepPoint, len(s.Points))
 		err := parallel(len(s.Points), jobs, func(i int) error {
-			p, err := rn.evaluate(ctx, s.Points[i].scenario, s.Points[i].Params)
+			p, err := rn.evaluate(ctx, s.Points[i].scenario, s.Points[i].Params, runKey{Point: i})
 			points[i] = p
 			return err
 		})
@@ -111,38 +124,66 @@ func parallel(n, limit int, f func(i int) error) error {
 }
 
 // evaluate runs a point's replications, each on a worker, and summarises
-// every metric of every system over them.
-func (rn *runner) evaluate(ctx context.Context, sc *scenarios.Scenario, ps reports.Params) (reports.SweepPoint, error) {
+// every metric of every system over them; at names the point (its
+// replication is each run's own).
+func (rn *runner) evaluate(ctx context.Context, sc *scenarios.Scenario, ps reports.Params, at runKey) (reports.SweepPoint, error) {
+	if err := rn.checkBudget(sc, ps); err != nil {
+		return reports.SweepPoint{}, err
+	}
 	reps := make([]*reports.Results, len(rn.seeds))
 	err := parallel(len(rn.seeds), 0, func(r int) error {
-		select {
-		case rn.sem <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		defer func() { <-rn.sem }()
-		seed := rn.seeds[r]
-		// Jobs 1: the sweep's workers are the parallelism; a run inside one
-		// simulates its systems one after the other.
-		res, err := sc.Run(ctx, scenarios.RunOptions{Seed: &seed, Jobs: 1})
+		k := at
+		k.Rep = r
+		states, err := rn.states(ctx, sc, ps, k)
 		if err != nil {
-			rn.cancel()
-			if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-				return err
-			}
-			return fmt.Errorf("point %s, replication %d (seed %d): %w", paramsLabel(ps), r, seed, err)
+			return err
 		}
-		reps[r] = res
-		done := rn.done.Add(1)
-		if rn.s.opts.Progress != nil {
-			rn.s.opts.Progress(int(done), int(max(rn.total.Load(), done)))
-		}
+		reps[r] = sc.Results(rn.seeds[r], states)
 		return nil
 	})
 	if err != nil {
 		return reports.SweepPoint{}, err
 	}
 	return summarise(reps, ps, rn.s.Confidence), nil
+}
+
+// checkBudget bounds a point like a run (an axis up to rate 1e9 would
+// otherwise exhaust memory in its first replication). A merge simulates
+// nothing, so it is not bounded.
+func (rn *runner) checkBudget(sc *scenarios.Scenario, ps reports.Params) error {
+	if _, simulating := rn.src.(*simulator); !simulating {
+		return nil
+	}
+	if err := sc.CheckBudget(sc.Estimate(1, 0), rn.s.opts.Budget); err != nil {
+		rn.cancel()
+		return fmt.Errorf("point %s: %w", paramsLabel(ps), err)
+	}
+	return nil
+}
+
+// states are the states run k ended in, from the runner's source, on a
+// worker.
+func (rn *runner) states(ctx context.Context, sc *scenarios.Scenario, ps reports.Params, k runKey) ([]reports.SystemState, error) {
+	select {
+	case rn.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-rn.sem }()
+	seed := rn.seeds[k.Rep]
+	states, err := rn.src.states(ctx, k, sc, seed)
+	if err != nil {
+		rn.cancel()
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("point %s, replication %d (seed %d): %w", paramsLabel(ps), k.Rep, seed, err)
+	}
+	done := rn.done.Add(1)
+	if rn.s.opts.Progress != nil {
+		rn.s.opts.Progress(int(done), int(max(rn.total.Load(), done)))
+	}
+	return states, nil
 }
 
 // summarise turns R runs of a point into its metrics: per system, every
@@ -290,7 +331,7 @@ func (sr *search) evaluate(v any, key float64) (*judged, error) {
 	if err != nil {
 		return nil, problems(err)
 	}
-	p, err := sr.rn.evaluate(sr.ctx, sc, ps)
+	p, err := sr.rn.evaluate(sr.ctx, sc, ps, runKey{Point: sr.combo.Index, Goal: true, Value: key})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,9 @@ type Options struct {
 	// Progress, if set, is called after each run with the runs done and the
 	// runs expected (a goal's search grows the estimate as it goes).
 	Progress func(done, total int)
+	// Budget refuses a point whose one run is estimated beyond it (events,
+	// memory), before it runs; zero fields take scenarios' defaults.
+	Budget scenarios.Budget
 }
 
 // Limits keep a typo from asking for a year of computing.

@@ -33,13 +33,40 @@ type Spec interface {
 	String() string
 }
 
+// MaxSeconds is the longest duration a draw gives: 50 years. A heavy tail
+// (a lognormal with sigma 5, a gamma with cv 50) or a fitted distribution
+// can draw more; converted as is, 1e10 s would wrap int64 nanoseconds
+// (292 years) to a negative time. Capped at 50 years, the horizon (at most
+// 10 years) plus a few such delays still fits, and a draw that long outlasts
+// any run, so the cap changes nothing a run measures.
+const MaxSeconds = 50 * 365 * 24 * 3600.0
+
 // Seconds converts a draw in seconds to virtual time, rounding to the
-// nearest nanosecond and clamping negatives (which no Spec here produces) to 0.
+// nearest nanosecond, clamping negatives and NaN (which no Spec here
+// produces) to 0 and anything above MaxSeconds (+Inf included) to it.
 func Seconds(s float64) time.Duration {
-	if s <= 0 {
+	switch {
+	case !(s > 0):
 		return 0
+	case s >= MaxSeconds:
+		return time.Duration(MaxSeconds * 1e9)
 	}
 	return time.Duration(s*1e9 + 0.5)
+}
+
+// Nanos converts a time in float nanoseconds (a generator's clock) to
+// virtual time, truncating, with 0 for negatives and NaN and math.MaxInt64
+// ("never") for anything it cannot hold: a vanishing rate's first gap is
+// +Inf, and converting +Inf to int64 is undefined in Go (on amd64 it gives
+// the most negative time).
+func Nanos(ns float64) time.Duration {
+	switch {
+	case !(ns > 0):
+		return 0
+	case ns >= math.MaxInt64:
+		return math.MaxInt64
+	}
+	return time.Duration(ns)
 }
 
 // z99 is the standard normal quantile at 0.99.
@@ -156,7 +183,11 @@ func (e Empirical) Quantile(p float64) float64 {
 		return e.V[len(e.V)-1]
 	}
 	p0, p1 := e.P[i-1], e.P[i]
-	return e.V[i-1] + (e.V[i]-e.V[i-1])*(q-p0)/(p1-p0)
+	v := e.V[i-1] + (e.V[i]-e.V[i-1])*(q-p0)/(p1-p0)
+	// Rounding can overshoot the segment by an ulp (8.67 + 26.33 × 1 =
+	// 35.00000000000001 > 35; found by FuzzEmpirical): a draw never leaves
+	// the range the percentiles give.
+	return min(max(v, e.V[i-1]), e.V[i])
 }
 
 // Mean integrates the piecewise-linear quantile function: each segment
