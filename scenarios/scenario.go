@@ -68,6 +68,9 @@ type System struct {
 	// (its invocation key), replacing the functions' own types.
 	Invocation     models.InvocationType
 	invocationName string
+	// Params are the system's keys as it runs (resolved.go): results.json
+	// records them so a reader needs no scenario to know what ran.
+	Params map[string]any
 }
 
 // Problem is one thing wrong with a scenario.
