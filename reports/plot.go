@@ -42,6 +42,7 @@ func SystemColor(i int) color.RGBA { return Palette[i%len(Palette)] }
 var componentColors = map[string]color.RGBA{
 	"compute":    {0x3C, 0x3C, 0x3C, 0xFF}, // charcoal
 	"requests":   {0xA6, 0xA6, 0xA6, 0xFF}, // grey
+	"state":      {0x6B, 0x66, 0x4A, 0xFF}, // olive: the state store's round trips
 	"":           {0xD2, 0xC2, 0x9D, 0xFF}, // sand: idle / provisioned and any other item
 	"servers":    {0x7A, 0x52, 0x30, 0xFF}, // brown
 	"front_door": {0xB0, 0x7D, 0x48, 0xFF}, // tan: API gateway, load balancer

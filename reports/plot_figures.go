@@ -165,7 +165,7 @@ func cdfTitle(r *Results, idx []int) string {
 // costBreakdown: the bill of each system in two panels sharing the system
 // axis: the total in dollars (a log axis when totals span more than 10×, so
 // a $0.02 Lambda bill stands beside a $7 server), and the share of each
-// component (compute, requests, idle / provisioned, servers, front door).
+// component (compute, requests, state, idle / provisioned / other, servers, front door).
 func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
 	n := len(idx)
 	names := make([]string, n)
@@ -310,11 +310,13 @@ func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
 type costComponent struct{ key, label string }
 
 // costComponents are the parts of a bill, left to right; any breakdown
-// key not listed is drawn as "idle / provisioned".
+// key not listed is drawn with the idle and provisioned charges ("idle,
+// provisioned, other": ephemeral storage, pings, a baseline).
 var costComponents = []costComponent{
 	{"compute", "compute (GB-s)"},
 	{"requests", "requests (per-request fee)"},
-	{"", "idle / provisioned"},
+	{"state", "state store (round trips)"},
+	{"", "idle, provisioned, other"},
 	{"servers", "servers (instance-hours)"},
 	{"front_door", "front door (gateway, load balancer)"},
 }
