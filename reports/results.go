@@ -28,6 +28,9 @@ type Results struct {
 	// judges, as written.
 	SLO     []string       `json:"slo,omitempty"`
 	Systems []SystemResult `json:"systems"`
+	// Verdict is the run's verdict (the table's last line, report.html's
+	// first), with the system it recommends; set by Assess.
+	Verdict *VerdictResult `json:"verdict,omitempty"`
 	// Warnings are about the run as a whole: why its verdict may not hold
 	// (no system serves the load, none meets the SLO, a close call).
 	Warnings []Warning `json:"warnings"`
