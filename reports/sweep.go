@@ -208,6 +208,10 @@ type GoalResult struct {
 	Met      bool           `json:"met"` // every answer is met
 	Evidence []GoalEvidence `json:"evidence,omitempty"`
 	Answers  []GoalAnswer   `json:"answers"`
+	// Sentence is the goal's answer in one sentence: the one answer's own,
+	// or with several, each answer's value at its point of the other axes,
+	// and how many were met (each answer's evidence is in its own).
+	Sentence string `json:"sentence"`
 }
 
 // Within is where a goal searched: a range, or values to scan.
@@ -239,6 +243,10 @@ type GoalAnswer struct {
 	// strategy picks.
 	Strategies map[string]any `json:"strategies,omitempty"`
 	Sentence   string         `json:"sentence"`
+	// Warnings are the warnings of the systems the goal reads at the
+	// answer, "SYSTEM CODE" each, as the sentence ends with them; absent
+	// without any (and when the goal is not met).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // GoalEvidence is one evaluated value of vary and why it meets or fails.

@@ -87,7 +87,7 @@ func (sr *search) boundAnswer(a *reports.GoalAnswer, f found, conf float64) {
 	ev := sr.evidence(f.answer, "answer", false)
 	a.Evidence = []reports.GoalEvidence{ev}
 	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s)", word, g.Spec.Vary, label(a.Answer), checksText(ev.Checks, conf))
-	defer func() { a.Sentence += g.warned(&sr.evals[f.answer].point) }()
+	defer func() { g.warn(a, &sr.evals[f.answer].point) }()
 	if !f.bracketed {
 		end := map[string]string{"min": "lower", "max": "upper"}[g.Spec.Find]
 		a.Sentence += fmt.Sprintf("; that is the %s end of within, so nothing beyond it was tried", end)
@@ -135,7 +135,7 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		x = hi
 	}
 	a.Met, a.Answer = true, g.value(x)
-	defer func() { a.Sentence += g.warned(&sr.evals[hi].point) }()
+	defer func() { g.warn(a, &sr.evals[hi].point) }()
 	a.Evidence = []reports.GoalEvidence{sr.evidence(lo, "bracket", false)}
 	if hi != lo {
 		a.Evidence = append(a.Evidence, sr.evidence(hi, "bracket", false))
@@ -206,9 +206,10 @@ func checksText(cs []reports.GoalCheck, conf float64) string {
 	return strings.Join(parts, "; ")
 }
 
-// warned lists the warnings of the systems the goal reads at a point, for
-// the sentence: an answer is never given without them.
-func (g *Goal) warned(p *reports.SweepPoint) string {
+// warn adds to an answer the warnings of the systems the goal reads at
+// its point, to its sentence and its warnings: an answer is never given
+// without them.
+func (g *Goal) warn(a *reports.GoalAnswer, p *reports.SweepPoint) {
 	var l []string
 	for _, s := range p.Systems {
 		if !slices.Contains(g.systemsRead(), s.Name) {
@@ -216,12 +217,12 @@ func (g *Goal) warned(p *reports.SweepPoint) string {
 		}
 		for _, w := range s.Warnings {
 			l = append(l, s.Name+" "+w.Code+": "+w.Message)
+			a.Warnings = append(a.Warnings, s.Name+" "+w.Code)
 		}
 	}
-	if len(l) == 0 {
-		return ""
+	if len(l) > 0 {
+		a.Sentence += "; warning there: " + strings.Join(l, "; ")
 	}
-	return "; warning there: " + strings.Join(l, "; ")
 }
 
 // systemsRead are the systems the goal's expressions read.
@@ -323,7 +324,7 @@ func (sr *search) best() (reports.GoalAnswer, error) {
 	if met < len(js) {
 		a.Sentence += fmt.Sprintf("; %d of %d values fail a constraint", len(js)-met, len(js))
 	}
-	a.Sentence += g.warned(&b.point)
+	g.warn(&a, &b.point)
 	return a, nil
 }
 
@@ -423,5 +424,44 @@ func (g *Goal) result(answers []reports.GoalAnswer) *reports.GoalResult {
 	if len(answers) == 1 && len(answers[0].Params) == 0 {
 		r.Answer, r.Evidence = answers[0].Answer, answers[0].Evidence
 	}
+	r.Sentence = g.summary(answers)
 	return r
+}
+
+// summary is the goal's answer in one sentence: the one answer's own, or
+// each answer's value at its point of the other axes ("3 at
+// workload.rate=10"), with the warnings beside it, and how many are met.
+func (g *Goal) summary(answers []reports.GoalAnswer) string {
+	switch len(answers) {
+	case 0:
+		return ""
+	case 1:
+		return answers[0].Sentence
+	}
+	s := g.Spec
+	var what string
+	switch s.Find {
+	case "root":
+		what = fmt.Sprintf("%s changes sign at %s =", s.Expr, s.Vary)
+	case "best":
+		word := map[string]string{"cost": "cheapest", "speed": "fastest", "balanced": "best balanced", "": "least " + s.Minimize}[s.Strategy]
+		what = fmt.Sprintf("%s %s meeting every constraint =", word, s.Vary)
+	default:
+		what = fmt.Sprintf("%s %s meeting every constraint =", map[string]string{"min": "smallest", "max": "largest"}[s.Find], s.Vary)
+	}
+	var parts []string
+	met := 0
+	for _, a := range answers {
+		v := "none in " + g.within()
+		if a.Met {
+			met++
+			v = g.labelOf(a.Answer)
+			if len(a.Warnings) > 0 {
+				v += " (warning there: " + strings.Join(a.Warnings, ", ") + ")"
+			}
+		}
+		parts = append(parts, v+" at "+paramsLabel(a.Params))
+	}
+	return fmt.Sprintf("%s %s; met at %d of %d points (each answer's evidence is in answers[].sentence)",
+		what, strings.Join(parts, "; "), met, len(answers))
 }

@@ -283,3 +283,6 @@ func (g *Goal) Plan() string {
 	return fmt.Sprintf("find %s %s in %s subject to %s: %s (a scan if the constraints are not monotone)",
 		s.Find, s.Vary, g.within(), strings.Join(s.SubjectTo, ", "), how)
 }
+
+// labelOf writes a value of the goal's key for a sentence.
+func (g *Goal) labelOf(v any) string { return label(v) }

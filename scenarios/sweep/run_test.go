@@ -534,3 +534,44 @@ func TestCheckMargin(t *testing.T) {
 		t.Errorf("with replication 1 missing: %+v, %v; want not met, saying so", chk, err)
 	}
 }
+
+// TestGoalSentence: the goal's own sentence is its one answer's, or with
+// an axis beside it each answer at its point, an unmet one said so.
+func TestGoalSentence(t *testing.T) {
+	res := run(t, fmt.Sprintf(fleet, "1m")+`sweep:
+  axes:
+    workload.rate: [40, 80, 400]
+goal:
+  find: min
+  vary: systems[vms].instances
+  within: {from: 1, to: 16}
+  subject_to: [vms.latency_ms.p99 < 550, vms.timed_out_ratio <= 0]
+`, Options{})
+	g := res.Goal
+	if len(g.Answers) != 3 || !g.Answers[0].Met || !g.Answers[1].Met || g.Answers[2].Met {
+		t.Fatalf("want answers met at 40 and 80/s, not at 400/s (40 servers at least): %+v", g.Answers)
+	}
+	// A minute's run leaves requests in flight (unfinished): an answer is
+	// never given without its warnings.
+	warned := func(a reports.GoalAnswer) string {
+		if len(a.Warnings) == 0 {
+			t.Fatalf("answer %v has no warning; the test wants one to see it in the sentence", a.Answer)
+		}
+		return fmt.Sprintf("%v (warning there: %s)", a.Answer, strings.Join(a.Warnings, ", "))
+	}
+	want := fmt.Sprintf("smallest systems[vms].instances meeting every constraint = %s at workload.rate=40; %s at workload.rate=80; "+
+		"none in 1..16 at workload.rate=400; met at 2 of 3 points (each answer's evidence is in answers[].sentence)",
+		warned(g.Answers[0]), warned(g.Answers[1]))
+	if g.Sentence != want {
+		t.Errorf("goal.sentence\n%s\nwant\n%s", g.Sentence, want)
+	}
+	one := run(t, fmt.Sprintf(fleet, "1m")+`goal:
+  find: min
+  vary: systems[vms].instances
+  within: {from: 1, to: 16}
+  subject_to: [vms.latency_ms.p99 < 550]
+`, Options{})
+	if one.Goal.Sentence == "" || one.Goal.Sentence != one.Goal.Answers[0].Sentence {
+		t.Errorf("goal.sentence %q, want the one answer's %q", one.Goal.Sentence, one.Goal.Answers[0].Sentence)
+	}
+}
