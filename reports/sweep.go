@@ -216,10 +216,12 @@ type GoalResult struct {
 
 // Within is where a goal searched: a range, or values to scan.
 type Within struct {
-	From   *float64 `json:"from,omitempty"`
-	To     *float64 `json:"to,omitempty"`
-	Scale  string   `json:"scale,omitempty"`
-	Values []any    `json:"values,omitempty"`
+	// From and To are a range's ends as the scenario takes them: numbers,
+	// or durations ("1m", "2h") for a key that takes a duration.
+	From   any    `json:"from,omitempty"`
+	To     any    `json:"to,omitempty"`
+	Scale  string `json:"scale,omitempty"`
+	Values []any  `json:"values,omitempty"`
 }
 
 // GoalAnswer is the answer for one point of the other axes.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -213,6 +214,21 @@ func TestSweepSetAxes(t *testing.T) {
 	}
 	if !hasCode(sw.Warnings, "no_interval") {
 		t.Errorf("warnings %v: want no_interval with one replication", sw.Warnings)
+	}
+	// A range of durations from the command line, and a goal's within of
+	// durations: their values are written as durations.
+	stdout, stderr, code = faasim(t, "sweep", p, "--format", "json", "--replications", "1", "--set", "systems[vms].instances=1",
+		"--set", "workload.rate=5", "--set", "systems[lambda].keep_alive={policy: fixed, idle: 1m}",
+		"--set", "systems[lambda].keep_alive.idle={from: 1m, to: 2h, steps: 3, scale: log}")
+	sw = reports.Sweep{}
+	if code != 0 || json.Unmarshal([]byte(stdout), &sw) != nil || len(sw.Axes) != 1 ||
+		fmt.Sprint(sw.Axes[0].Values) != "[1m 10m57.267s 2h]" {
+		t.Errorf("a duration range by --set: exit %d (%s), axes %+v", code, stderr, sw.Axes)
+	}
+	stdout, stderr, code = faasim(t, "sweep", p, "--replications", "1", "--set", "sweep.axes=null",
+		"--set", `goal={find: min, vary: "systems[vms].timeout", within: {from: 100ms, to: 10s, scale: log}, subject_to: ["vms.timed_out_ratio <= 0"]}`)
+	if code != 0 || !strings.Contains(stdout, "goal: smallest systems[vms].timeout meeting every constraint = ") {
+		t.Errorf("a goal over a duration: exit %d (%s)\n%s", code, stderr, stdout)
 	}
 }
 

@@ -410,8 +410,7 @@ func (g *Goal) result(answers []reports.GoalAnswer) *reports.GoalResult {
 		Minimize: g.Spec.Minimize, Strategy: g.Spec.Strategy, Answers: answers, Met: true}
 	if g.Spec.Find != "best" {
 		r.Tolerance = g.Spec.Tolerance
-		lo, hi := g.dom.lo, g.dom.hi
-		r.Within = reports.Within{From: &lo, To: &hi}
+		r.Within = reports.Within{From: g.value(g.dom.lo), To: g.value(g.dom.hi)}
 		if g.dom.log {
 			r.Within.Scale = "log"
 		}

@@ -3,6 +3,7 @@ package sweep
 import (
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/faasim/faasim/reports"
 	"github.com/faasim/faasim/scenarios"
@@ -23,9 +24,17 @@ type Axis struct {
 // with log), or from, from+step, ... <= to, or every integer from..to.
 // Values are rounded to 12 significant digits, so 0.1·3 is 0.3 and a log
 // scale from 1 to 1000 in 4 steps is exactly 1, 10, 100, 1000.
+//
+// A range of durations is computed in nanoseconds, each value rounded to
+// durationDigits significant digits and to a whole nanosecond, and written
+// as a duration ("3m18.587s").
 func rangeValues(r *scenarios.RangeSpec) []any {
 	var out []any
 	add := func(x float64) {
+		if r.Duration {
+			out = append(out, durationValue(x, durationDigits))
+			return
+		}
 		x = clean(x)
 		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
 			out = append(out, int64(x))
@@ -62,6 +71,24 @@ func rangeValues(r *scenarios.RangeSpec) []any {
 		}
 	}
 	return out
+}
+
+// durationDigits are the significant digits of a duration a range or a
+// search makes: 3m18.587s, not 3m18.587330105s (a search of a finer
+// tolerance keeps more, digits(tol)).
+const durationDigits = 6
+
+// durationValue is x nanoseconds rounded to n significant digits and a
+// whole nanosecond, as a scenario writes a duration.
+func durationValue(x float64, n int) string {
+	return scenarios.FormatDuration(time.Duration(roundDuration(x, n)))
+}
+
+// roundDuration rounds x nanoseconds to n significant digits and a whole
+// nanosecond.
+func roundDuration(x float64, n int) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', n, 64), 64)
+	return math.Round(v)
 }
 
 // clean rounds x to 12 significant digits.

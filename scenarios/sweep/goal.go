@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/faasim/faasim/reports"
 	"github.com/faasim/faasim/scenarios"
@@ -75,8 +76,8 @@ func (s *Sweep) goal(g *scenarios.GoalSpec, problem func(string, string, ...any)
 	case g.Find == "best":
 		goal.values = rangeValues(r)
 	case r != nil:
-		goal.dom = domain{lo: r.From, hi: r.To, log: r.Log, tol: g.Tolerance}
-		goal.dom.integer = r.From == math.Trunc(r.From) && r.To == math.Trunc(r.To) && s.takesIntegers(g.Vary, []any{r.From + 0.5})
+		goal.dom = domain{lo: r.From, hi: r.To, log: r.Log, tol: g.Tolerance, duration: r.Duration}
+		goal.dom.integer = !r.Duration && r.From == math.Trunc(r.From) && r.To == math.Trunc(r.To) && s.takesIntegers(g.Vary, []any{r.From + 0.5})
 	}
 	return goal
 }
@@ -104,8 +105,11 @@ func (s *Sweep) checkGoalEnds() scenarios.Problems {
 // value is x as the scenario is given it: an integer for an integer key,
 // else a number (5.0 stays a float: the answer of a real search).
 func (g *Goal) value(x float64) any {
-	if g.dom.integer {
+	switch {
+	case g.dom.integer:
 		return int64(x)
+	case g.dom.duration: // x is a whole number of nanoseconds (domain.round)
+		return scenarios.FormatDuration(time.Duration(math.Round(x)))
 	}
 	return x
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faasim/faasim/reports"
 )
@@ -574,4 +575,72 @@ goal:
 	if one.Goal.Sentence == "" || one.Goal.Sentence != one.Goal.Answers[0].Sentence {
 		t.Errorf("goal.sentence %q, want the one answer's %q", one.Goal.Sentence, one.Goal.Answers[0].Sentence)
 	}
+}
+
+// TestGoalDuration: a goal over a duration key. A function called as a
+// Poisson process (λ = 0.1/s), e = 1 ms of work, instant cold starts,
+// fixed keep-alive T: a call is cold when the gap since the last call's
+// end exceeds T, or when it arrives while the one instance is busy, so the
+// cold-start ratio is e^{-λ(T+e)} + λe·e^{-λe} (docs/keepalive.md; the
+// second term is 1e-4 here; with 100 ms of work it was 0.01 and moved the
+// answer by 2 s). The smallest T with a ratio <= 5% solves it: 29.955 s.
+// With N = 100,000 calls the ratio at T has standard error sqrt(p(1-p)/N)
+// = 0.00069, so T has 0.00069 / (λ e^{-λ(T+e)}) = 0.14 s: the answer must
+// be within 4 of them (0.55 s, 1.8%). The search's values are durations,
+// and its bracket as narrow as the tolerance.
+func TestGoalDuration(t *testing.T) {
+	res := run(t, `name: ttl
+duration: 1000000s
+workload: {type: poisson, rate: 0.1}
+functions:
+  - name: f
+    memory_mb: 128
+    exec: {dist: constant, value: 1ms}
+systems:
+  - name: lambda
+    type: faas
+    cold_start: {dist: constant, value: 0s}
+    keep_alive: {policy: fixed, idle: 1m}
+    price_per_gb_second: 0.0000166667
+    price_per_million_requests: 0.2
+goal:
+  find: min
+  vary: systems[lambda].keep_alive.idle
+  within: {from: 1s, to: 10m, scale: log}
+  subject_to: [lambda.cold_start_ratio <= 0.05]
+`, Options{})
+	g := res.Goal
+	ans, ok := g.Answer.(string)
+	if !g.Met || !ok {
+		t.Fatalf("answer %v (%T, met %v), want a duration: %s", g.Answer, g.Answer, g.Met, g.Sentence)
+	}
+	T, err := time.ParseDuration(ans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lambda, e := 0.1, 0.001
+	theory := -math.Log(0.05-lambda*e*math.Exp(-lambda*e))/lambda - e
+	if math.Abs(T.Seconds()-theory) > 0.55 {
+		t.Errorf("smallest keep-alive %v (%.3f s), theory %.3f s; want within 0.55 s", ans, T.Seconds(), theory)
+	}
+	if g.Within.From != "1s" || g.Within.To != "10m" {
+		t.Errorf("within %v..%v, want 1s..10m as written", g.Within.From, g.Within.To)
+	}
+	if len(g.Evidence) != 2 || g.Evidence[1].Met {
+		t.Fatalf("evidence %+v; want the answer and its failing neighbour", g.Evidence)
+	}
+	nb, err := time.ParseDuration(g.Evidence[1].Value.(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nb >= T || float64(T-nb) > 0.001*float64(T) {
+		t.Errorf("bracket %v..%v is wider than the tolerance 0.1%%", nb, T)
+	}
+	for _, v := range g.Answers[0].Probes {
+		d, err := time.ParseDuration(v.(string))
+		if err != nil || d < time.Second || d > 10*time.Minute {
+			t.Errorf("probe %v: not a duration in 1s..10m (%v)", v, err)
+		}
+	}
+	t.Logf("%s", g.Sentence)
 }

@@ -190,6 +190,12 @@ func TestRanges(t *testing.T) {
 		{"systems[vms].instances", "{from: 1, to: 64, steps: 5, scale: log}", []any{int64(1), int64(3), int64(8), int64(23), int64(64)}, true},
 		// 1, 1.25, ... rounds to 1, 1, 2, 2, 2: duplicates go.
 		{"systems[vms].instances", "{from: 1, to: 2, steps: 5}", []any{int64(1), int64(2)}, true},
+		// Durations: computed in nanoseconds, 6 significant digits, written
+		// as durations (60 s × 120^(k/4): 198.585 s, 657.267 s, 2175.39 s).
+		{"systems[lambda].timeout", "{from: 1m, to: 2h, steps: 5, scale: log}", []any{"1m", "3m18.585s", "10m57.267s", "36m15.39s", "2h"}, false},
+		{"systems[lambda].timeout", "{from: 1m, to: 2h, step: 30m}", []any{"1m", "31m", "1h1m", "1h31m"}, false},
+		{"systems[lambda].timeout", "{from: 0, to: 1s, steps: 3}", []any{"0s", "500ms", "1s"}, false},
+		{"systems[lambda].timeout", "{from: 100us, to: 200us, steps: 3}", []any{"100µs", "150µs", "200µs"}, false},
 	} {
 		s := mustPrepare(t, base+"sweep:\n  axes:\n    "+tc.key+": "+tc.spec+"\n", Options{})
 		if got := s.Axes[0].Values; !reflect.DeepEqual(got, tc.want) || s.Axes[0].Rounded != tc.rounded {
@@ -275,6 +281,23 @@ func TestMalformed(t *testing.T) {
 		{"balanced weight", goal("  find: best\n  vary: workload.rate\n  within: [1, 2]\n  strategy: balanced\n  system: lambda\n  balanced_weight: 2\n"), nil, "goal.balanced_weight", []string{"from 0 (speed only) to 1"}},
 		{"tolerance", goal("  find: root\n  vary: workload.rate\n  within: {from: 1, to: 8}\n  expr: vms.cost_usd.total\n  tolerance: 5\n"), nil, "goal.tolerance", []string{"between 0 and 1"}},
 		{"search", goal("  find: root\n  vary: workload.rate\n  within: {from: 1, to: 8}\n  expr: vms.cost_usd.total\n  search: grid\n"), nil, "goal.search", []string{"bisect | scan"}},
+		// Durations (a keep-alive, a timeout) as range ends: both ends
+		// durations, steps or step for an axis, and the old "-Inf" message
+		// replaced by what is allowed.
+		{"range end not a number", sweep("  axes:\n    workload.rate: {from: true, to: 9, steps: 3}\n"), nil, "sweep.axes[workload.rate].from",
+			[]string{"want a number, or a duration like 1m or 2h for a key that takes one, found true"}},
+		{"within durations mixed", goal("  find: min\n  vary: systems[lambda].keep_alive.idle\n  within: {from: 1m, to: 120}\n  subject_to: [lambda.cold_start_ratio < 1]\n"), nil,
+			"goal.within.to", []string{"want a duration like 250ms, 10m or 24h", "found 120"}},
+		{"within duration garbled", goal("  find: min\n  vary: systems[lambda].keep_alive.idle\n  within: {from: 1 minute, to: 2h}\n  subject_to: [lambda.cold_start_ratio < 1]\n"), nil,
+			"goal.within.from", []string{"units ns, us, ms, s, m, h", `found "1 minute"`}},
+		{"within durations reversed", goal("  find: min\n  vary: systems[lambda].keep_alive.idle\n  within: {from: 2h, to: 1m}\n  subject_to: [lambda.cold_start_ratio < 1]\n"), nil,
+			"goal.within.to", []string{"1m is below from (2h)"}},
+		{"within durations for a number", goal("  find: min\n  vary: systems[vms].instances\n  within: {from: 1m, to: 2h}\n  subject_to: [vms.latency_ms.p99 < 1]\n"), nil,
+			"systems[1].instances", []string{`found "1m"`, "from goal.within value 1m"}},
+		{"duration range without steps", sweep("  axes:\n    systems[lambda].timeout: {from: 1s, to: 10s}\n"), nil, "sweep.axes[systems[lambda].timeout].from",
+			[]string{"1s to 10s without steps", "step: D"}},
+		{"duration step a number", sweep("  axes:\n    systems[lambda].timeout: {from: 1s, to: 10s, step: 2}\n"), nil, "sweep.axes[systems[lambda].timeout].step",
+			[]string{"want a duration"}},
 		{"unknown goal key", goal("  find: root\n  vary: workload.rate\n  within: {from: 1, to: 8}\n  expr: vms.cost_usd.total\n  tolerence: 0.1\n"), nil, "goal.tolerence", []string{"did you mean tolerance?"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
