@@ -36,6 +36,11 @@ type SweepAxis struct {
 	Values []any  `json:"values"`
 	Zip    int    `json:"zip,omitempty"`  // axes with the same zip number (from 1) advance together
 	Goal   bool   `json:"goal,omitempty"` // the goal's vary: the values its search tried, sorted
+	// Labels name the values, in their order, in the table, benchmark
+	// names and sentences: the scenario's ({label: L, value: V}) or made
+	// from what tells sub-objects apart (AutoLabels). Absent when every
+	// value is a number or a string without a label: it is its own.
+	Labels []string `json:"labels,omitempty"`
 }
 
 // SweepPoint is one point: the values of the axes there and each system's

@@ -29,8 +29,15 @@ type AxisSpec struct {
 	Key    string // the key path it sets, as written
 	Where  string // where it is written, for messages: "sweep.axes[workload.rate]"
 	Values []any  // a list as written (scalars or sub-objects), or nil
+	// Labels are the values' own names, parallel to Values ("" where a
+	// value has none): a list element {label: NAME, value: V} is V named
+	// NAME; nil when no value has one.
+	Labels []string
 	Range  *RangeSpec
 }
+
+// maxLabel is the longest label of an axis value, bytes: a table cell.
+const maxLabel = 40
 
 // RangeSpec is {from, to} with steps (evenly spaced, log with scale: log),
 // or step, or neither (every integer from..to).
@@ -223,13 +230,32 @@ func (d *decoder) axisValues(a *AxisSpec, v any, search bool) bool {
 			d.problem(a.Where, "want at least one value")
 			return false
 		}
+		values := make([]any, len(v))
+		labels := make([]string, len(v))
+		named := false
 		for i, e := range v {
+			at := fmt.Sprintf("%s[%d]", a.Where, i)
+			if m, ok := e.(map[string]any); ok && m["label"] != nil {
+				l, val, ok := d.labelled(d.object(at, m))
+				if !ok {
+					return false
+				}
+				if j := slices.Index(labels, l); j >= 0 {
+					d.problem(at+".label", "%q already names %s[%d]; want a label per value", l, a.Where, j)
+					return false
+				}
+				labels[i], e, named = l, val, true
+			}
 			if e == nil {
-				d.problem(fmt.Sprintf("%s[%d]", a.Where, i), "want a value, found nothing")
+				d.problem(at, "want a value, found nothing")
 				return false
 			}
+			values[i] = e
 		}
-		a.Values = v
+		a.Values = values
+		if named {
+			a.Labels = labels
+		}
 		return true
 	case map[string]any:
 		r, ok := d.rangeSpec(d.object(a.Where, v), search)
@@ -242,6 +268,27 @@ func (d *decoder) axisValues(a *AxisSpec, v any, search bool) bool {
 	}
 	d.problem(a.Where, "want %s, found %s", want, describe(v))
 	return false
+}
+
+// labelled reads a list element {label: NAME, value: V}: V, named NAME in
+// the table and sentences.
+func (d *decoder) labelled(o *object) (string, any, bool) {
+	n := len(d.probs)
+	o.allow([]string{"label", "value"}, func(string) string {
+		return "a labelled value is {label: NAME, value: V}: put the value's keys under value"
+	})
+	l, ok := o.str("label")
+	switch {
+	case ok && len(l) > maxLabel:
+		o.fail("label", "%d bytes; want a short name (at most %d), like ttl-10m", len(l), maxLabel)
+	case ok && strings.ContainsFunc(l, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		o.fail("label", "%s has a control character; want a printable name", quote(l))
+	}
+	o.require("value", "the value the label names")
+	if o.has("value") && o.m["value"] == nil {
+		o.fail("value", "want a value, found nothing")
+	}
+	return l, o.m["value"], len(d.probs) == n
 }
 
 func (d *decoder) rangeSpec(o *object, search bool) (*RangeSpec, bool) {

@@ -293,3 +293,32 @@ func TestReadmeSweep(t *testing.T) {
 		t.Error("the README's sweep output is not testdata/sweep-servers-for-p99.table: paste the current one")
 	}
 }
+
+// Sub-object values are named by their labels (the scenario's, or made
+// from what tells them apart) in the table, --list and benchmark names;
+// sweep.json keeps the values in params and the labels beside the axis.
+func TestSweepLabels(t *testing.T) {
+	p := writeSweep(t, strings.Replace(sweepFile, "    systems[vms].instances: [1, 2]\n",
+		"    systems[lambda].keep_alive:\n      - {label: ttl-5m, value: {policy: fixed, idle: 5m}}\n      - {policy: fixed, idle: 10m}\n", 1))
+	table, stderr, code := faasim(t, "sweep", p, "--replications", "1")
+	if code != 0 || !strings.Contains(table, "│ 5    │ ttl-5m     │") || !strings.Contains(table, "│ 5    │ idle=10m   │") {
+		t.Errorf("exit %d (%s); want the rows named ttl-5m and idle=10m:\n%s", code, stderr, table)
+	}
+	list, _, _ := faasim(t, "sweep", p, "--list")
+	if !strings.Contains(list, "ttl-5m") {
+		t.Errorf("--list:\n%s", list)
+	}
+	bench, _, _ := faasim(t, "sweep", p, "--replications", "1", "--format", "bench")
+	if !strings.Contains(bench, "BenchmarkSweep/rate=5/keep_alive=ttl-5m/system=lambda 1 ") {
+		t.Errorf("bench:\n%s", bench)
+	}
+	js, _, _ := faasim(t, "sweep", p, "--replications", "1", "--format", "json")
+	var sw reports.Sweep
+	if err := json.Unmarshal([]byte(js), &sw); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := sw.Points[0].Params.Get("systems[lambda].keep_alive")
+	if fmt.Sprint(sw.Axes[1].Labels) != "[ttl-5m idle=10m]" || fmt.Sprint(v) != "map[idle:5m policy:fixed]" {
+		t.Errorf("axis %+v, point 0's value %v", sw.Axes[1], v)
+	}
+}

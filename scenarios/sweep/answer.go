@@ -80,13 +80,13 @@ func (sr *search) boundAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		ev := sr.evidence(best, "closest", true)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("no %s in %s meets every constraint; closest: %s, where %s",
-			g.Spec.Vary, g.within(), label(ev.Value), checksText(ev.Checks, conf))
+			g.Spec.Vary, g.within(), g.labelOf(ev.Value), checksText(ev.Checks, conf))
 		return
 	}
 	a.Met, a.Answer = true, g.value(f.answer)
 	ev := sr.evidence(f.answer, "answer", false)
 	a.Evidence = []reports.GoalEvidence{ev}
-	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s)", word, g.Spec.Vary, label(a.Answer), checksText(ev.Checks, conf))
+	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s)", word, g.Spec.Vary, g.labelOf(a.Answer), checksText(ev.Checks, conf))
 	defer func() { g.warn(a, &sr.evals[f.answer].point) }()
 	if !f.bracketed {
 		end := map[string]string{"min": "lower", "max": "upper"}[g.Spec.Find]
@@ -95,7 +95,7 @@ func (sr *search) boundAnswer(a *reports.GoalAnswer, f found, conf float64) {
 	}
 	nb := sr.evidence(f.bracket[0], "neighbour", true)
 	a.Evidence = append(a.Evidence, nb)
-	a.Sentence += fmt.Sprintf("; %s fails (%s)", label(nb.Value), checksText(nb.Checks, conf))
+	a.Sentence += fmt.Sprintf("; %s fails (%s)", g.labelOf(nb.Value), checksText(nb.Checks, conf))
 	if !f.monotone {
 		a.Sentence += "; the constraints are not monotone in " + g.Spec.Vary + ": found by a scan, not bisection"
 	}
@@ -117,7 +117,7 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		ev := sr.evidence(best, "closest", false)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("%s does not change sign for %s in %s: it is %s at every value tried; closest to 0: %s at %s",
-			g.Spec.Expr, g.Spec.Vary, g.within(), sign, reports.FormatCI(*ev.Expr, conf), label(ev.Value))
+			g.Spec.Expr, g.Spec.Vary, g.within(), sign, reports.FormatCI(*ev.Expr, conf), g.labelOf(ev.Value))
 		return
 	}
 	lo, hi := f.bracket[0], f.bracket[1]
@@ -148,8 +148,8 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		side = " (positive below, negative above)"
 	}
 	a.Sentence = fmt.Sprintf("%s changes sign at %s = %s%s: %s at %s, %s at %s",
-		g.Spec.Expr, g.Spec.Vary, label(a.Answer), side, reports.FormatCI(ea, conf), label(g.value(lo)),
-		reports.FormatCI(eb, conf), label(g.value(hi)))
+		g.Spec.Expr, g.Spec.Vary, g.labelOf(a.Answer), side, reports.FormatCI(ea, conf), g.labelOf(g.value(lo)),
+		reports.FormatCI(eb, conf), g.labelOf(g.value(hi)))
 	for _, e := range []reports.Estimate{ea, eb} {
 		if l, h := e.Interval(); e.HasInterval() && l <= 0 && h >= 0 {
 			a.Sentence += fmt.Sprintf("; within the noise: the %g%% interval at an end of the bracket includes 0", 100*conf)
@@ -174,7 +174,7 @@ func (g *Goal) within() string {
 	if g.values != nil {
 		return valuesLabel(g.values)
 	}
-	s := label(g.value(g.dom.lo)) + ".." + label(g.value(g.dom.hi))
+	s := g.labelOf(g.value(g.dom.lo)) + ".." + g.labelOf(g.value(g.dom.hi))
 	if g.dom.log {
 		s += " (log)"
 	}
@@ -278,19 +278,19 @@ func (sr *search) best() (reports.GoalAnswer, error) {
 		ev := sr.bestEvidence(worst, "closest", true)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("no %s in %s meets every constraint; closest: %s, where %s",
-			g.Spec.Vary, g.within(), label(ev.Value), checksText(ev.Checks, conf))
+			g.Spec.Vary, g.within(), g.labelOf(ev.Value), checksText(ev.Checks, conf))
 		return a, nil
 	}
 	a.Met, a.Answer = true, g.values[int(b.value)]
 	eb := sr.bestEvidence(b, "answer", false)
 	a.Evidence = []reports.GoalEvidence{eb}
 	word := map[string]string{"cost": "cheapest", "speed": "fastest", "balanced": "best balanced", "": "least " + what}[name]
-	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s = %s)", word, g.Spec.Vary, label(a.Answer),
+	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s = %s)", word, g.Spec.Vary, g.labelOf(a.Answer),
 		what, reports.FormatCI(*eb.Objective, conf))
 	if ru != nil {
 		er := sr.bestEvidence(ru, "runner-up", false)
 		a.Evidence = append(a.Evidence, er)
-		a.Sentence += fmt.Sprintf("; runner-up %s: %s", label(er.Value), reports.FormatCI(*er.Objective, conf))
+		a.Sentence += fmt.Sprintf("; runner-up %s: %s", g.labelOf(er.Value), reports.FormatCI(*er.Objective, conf))
 		// With common random numbers the replications pair up: the
 		// difference's interval says whether the best is resolved.
 		var d []float64
@@ -309,7 +309,7 @@ func (sr *search) best() (reports.GoalAnswer, error) {
 	var others []string
 	for _, n := range []string{"cost", "speed", "balanced"} {
 		if v, ok := a.Strategies[n]; ok && n != name {
-			others = append(others, n+" picks "+label(v))
+			others = append(others, n+" picks "+g.labelOf(v))
 		}
 	}
 	if len(others) > 0 {
@@ -459,7 +459,7 @@ func (g *Goal) summary(answers []reports.GoalAnswer) string {
 				v += " (warning there: " + strings.Join(a.Warnings, ", ") + ")"
 			}
 		}
-		parts = append(parts, v+" at "+paramsLabel(a.Params))
+		parts = append(parts, v+" at "+g.sweep.paramsLabel(a.Params))
 	}
 	return fmt.Sprintf("%s %s; met at %d of %d points (each answer's evidence is in answers[].sentence)",
 		what, strings.Join(parts, "; "), met, len(answers))

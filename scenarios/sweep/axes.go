@@ -18,6 +18,33 @@ type Axis struct {
 	// Rounded: a range gave non-integers for a key that takes integers;
 	// Values are rounded and duplicates dropped.
 	Rounded bool
+	// Labels name the values in the table and sentences (valueLabels);
+	// nil when each value is its own name.
+	Labels []string
+}
+
+// valueLabels are the names of an axis's values: the scenario's labels,
+// and for the others, when any value is a sub-object or has a label, short
+// ones made from what tells the sub-objects apart (reports.AutoLabels);
+// nil when every value is a number or a string without a label.
+func valueLabels(values []any, given []string) []string {
+	need := given != nil
+	for _, v := range values {
+		switch v.(type) {
+		case map[string]any, []any:
+			need = true
+		}
+	}
+	if !need {
+		return nil
+	}
+	out := reports.AutoLabels(values)
+	for i, l := range given {
+		if l != "" {
+			out[i] = l
+		}
+	}
+	return out
 }
 
 // rangeValues expands a range: steps evenly spaced values (geometrically

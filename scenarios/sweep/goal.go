@@ -16,7 +16,9 @@ import (
 type Goal struct {
 	Spec        *scenarios.GoalSpec
 	dom         domain
-	values      []any // find: best: every value to try
+	values      []any    // find: best: every value to try
+	labels      []string // their names (valueLabels), or nil
+	sweep       *Sweep   // the sweep it belongs to: its axes' labels
 	constraints []*reports.Expr
 	expr        *reports.Expr // find: root
 	objective   *reports.Expr // find: best with minimize
@@ -25,7 +27,7 @@ type Goal struct {
 
 // goal checks a goal section against the scenario.
 func (s *Sweep) goal(g *scenarios.GoalSpec, problem func(string, string, ...any)) *Goal {
-	goal := &Goal{Spec: g}
+	goal := &Goal{Spec: g, sweep: s}
 	names := s.systems.names
 	if i := s.axisIndex(g.Vary); i >= 0 {
 		problem("goal.vary", "%s is also a sweep axis; a goal searches its own key (remove it from sweep.axes, or drop the goal to see every value)", g.Vary)
@@ -73,6 +75,7 @@ func (s *Sweep) goal(g *scenarios.GoalSpec, problem func(string, string, ...any)
 	switch {
 	case g.Find == "best" && r == nil:
 		goal.values = g.Within.Values
+		goal.labels = valueLabels(g.Within.Values, g.Within.Labels)
 	case g.Find == "best":
 		goal.values = rangeValues(r)
 	case r != nil:
@@ -288,5 +291,9 @@ func (g *Goal) Plan() string {
 		s.Find, s.Vary, g.within(), strings.Join(s.SubjectTo, ", "), how)
 }
 
-// labelOf writes a value of the goal's key for a sentence.
-func (g *Goal) labelOf(v any) string { return label(v) }
+// labelOf writes a value of the goal's key for a sentence: by its label
+// when within's values have labels.
+func (g *Goal) labelOf(v any) string {
+	a := Axis{Values: g.values, Labels: g.labels}
+	return a.Label(v)
+}

@@ -133,7 +133,7 @@ func TestCommonRandomNumbers(t *testing.T) {
 		for r := range reqs {
 			if reqs[r] != ref[r] {
 				t.Errorf("point %d (%s), replication %d: %g requests, point 0 had %g: the replications' seeds differ across points",
-					i, paramsLabel(p.Params), r, reqs[r], ref[r])
+					i, (&Sweep{}).paramsLabel(p.Params), r, reqs[r], ref[r])
 			}
 		}
 		if i%2 == 1 { // the same fleet at twice the price: every run's latency identical

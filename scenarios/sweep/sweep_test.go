@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,7 +56,7 @@ func mustPrepare(t *testing.T, text string, o Options) *Sweep {
 func pointList(s *Sweep) []string {
 	var out []string
 	for _, p := range s.Points {
-		out = append(out, paramsLabel(p.Params))
+		out = append(out, s.paramsLabel(p.Params))
 	}
 	return out
 }
@@ -298,6 +299,20 @@ func TestMalformed(t *testing.T) {
 			[]string{"1s to 10s without steps", "step: D"}},
 		{"duration step a number", sweep("  axes:\n    systems[lambda].timeout: {from: 1s, to: 10s, step: 2}\n"), nil, "sweep.axes[systems[lambda].timeout].step",
 			[]string{"want a duration"}},
+		// Labelled values: {label: NAME, value: V} and nothing else, each
+		// label once, short and printable.
+		{"label extra key", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: a, policy: none}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][0].policy", []string{"{label: NAME, value: V}", "under value"}},
+		{"label without value", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: a}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][0].value", []string{"missing"}},
+		{"label twice", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: a, value: {policy: none}}\n      - {label: a, value: {policy: forever}}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][1].label", []string{`"a" already names sweep.axes[systems[lambda].keep_alive][0]`}},
+		{"label too long", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: " + strings.Repeat("x", 41) + ", value: {policy: none}}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][0].label", []string{"41 bytes", "at most 40"}},
+		{"label not a string", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: [a], value: {policy: none}}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][0].label", []string{"want a non-empty string"}},
+		{"labelled bad value", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: a, value: {policy: sometimes}}\n"), nil,
+			"systems[0].keep_alive.policy", []string{"sometimes"}},
 		{"unknown goal key", goal("  find: root\n  vary: workload.rate\n  within: {from: 1, to: 8}\n  expr: vms.cost_usd.total\n  tolerence: 0.1\n"), nil, "goal.tolerence", []string{"did you mean tolerance?"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -320,5 +335,49 @@ func TestMalformed(t *testing.T) {
 			}
 			t.Errorf("no problem at %q with %q; got:\n%v", tc.path, tc.msg, err)
 		})
+	}
+}
+
+// Labels name an axis's values where the table and sentences show them;
+// the values themselves are what the points set and sweep.json records.
+func TestLabels(t *testing.T) {
+	s := mustPrepare(t, base+`sweep:
+  axes:
+    systems[lambda].keep_alive:
+      - {label: ttl-5m, value: {policy: fixed, idle: 5m}}
+      - {policy: fixed, idle: 10m}
+      - {label: none, value: {policy: none}}
+    workload.rate: [1, 2]
+`, Options{})
+	a := s.Axes[0]
+	if want := []string{"ttl-5m", "fixed idle=10m", "none"}; !slices.Equal(a.Labels, want) {
+		t.Errorf("labels %q, want %q", a.Labels, want)
+	}
+	if !reflect.DeepEqual(a.Values[0], map[string]any{"policy": "fixed", "idle": "5m"}) {
+		t.Errorf("value %v: want the labelled value alone", a.Values[0])
+	}
+	if s.Axes[1].Labels != nil {
+		t.Errorf("numbers got labels %q", s.Axes[1].Labels)
+	}
+	if got := s.Points[0].scenario.Systems[0].FaaS.KeepAlive.String(); !strings.Contains(got, "5m") {
+		t.Errorf("point 0's keep-alive %s, want the 5m one", got)
+	}
+	if got := pointList(s)[4]; got != "systems[lambda].keep_alive=none, workload.rate=1" {
+		t.Errorf("point 4 is %q in sentences, want it by its label", got)
+	}
+	// find: best over labelled values names the answer by its label.
+	res := run(t, base+`goal:
+  find: best
+  vary: systems[lambda].memory_mb
+  within: [{label: small, value: 128}, {label: large, value: 1024}]
+  minimize: lambda.cost_usd.total
+`, Options{})
+	if fmt.Sprint(res.Goal.Answer) != "128" || !strings.Contains(res.Goal.Sentence, "= small (") ||
+		!strings.Contains(res.Goal.Sentence, "runner-up large") {
+		t.Errorf("answer %v: %s", res.Goal.Answer, res.Goal.Sentence)
+	}
+	ax := res.Axes[len(res.Axes)-1]
+	if !ax.Goal || !slices.Equal(ax.Labels, []string{"small", "large"}) || fmt.Sprint(res.Goal.Within.Values) != "[128 1024]" {
+		t.Errorf("goal axis %+v, within %v", ax, res.Goal.Within.Values)
 	}
 }
