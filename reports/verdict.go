@@ -60,7 +60,7 @@ func verdict(r *Results) (VerdictResult, []Warning) {
 	}
 	var parts []string
 	named := map[int]bool{} // systems whose failures are already said
-	over := fmt.Sprintf("over the measured %v", seconds(r.MeasuredSeconds()))
+	over := "over the measured " + humanSeconds(r.MeasuredSeconds())
 	var pool []int         // the systems a recommendation may name
 	var why, whyAll string // what qualifies one of them; several
 	for i := range r.Systems {
@@ -222,16 +222,16 @@ func tailSentence(r *Results, pool []int) string {
 		return ""
 	}
 	if !m.resolves(a.LatencyMS.P99, b.LatencyMS.P99) {
-		if ms(a.LatencyMS.P99) == ms(b.LatencyMS.P99) {
-			return fmt.Sprintf("p99 latencies are the same (%s ms)", ms(a.LatencyMS.P99))
+		if humanMS(a.LatencyMS.P99) == humanMS(b.LatencyMS.P99) {
+			return fmt.Sprintf("p99 latencies are the same (%s)", humanMS(a.LatencyMS.P99))
 		}
-		return fmt.Sprintf("p99 latencies are the same within the sketch's error (%s to %s ms)", ms(b.LatencyMS.P99), ms(a.LatencyMS.P99))
+		return fmt.Sprintf("p99 latencies are the same within the sketch's error (%s to %s)", humanMS(b.LatencyMS.P99), humanMS(a.LatencyMS.P99))
 	}
 	if a.LatencyMS.P99 < 1.1*b.LatencyMS.P99 {
-		return fmt.Sprintf("p99 latencies are within 10%% of each other (%s to %s ms)", ms(b.LatencyMS.P99), ms(a.LatencyMS.P99))
+		return fmt.Sprintf("p99 latencies are within 10%% of each other (%s to %s)", humanMS(b.LatencyMS.P99), humanMS(a.LatencyMS.P99))
 	}
-	s := fmt.Sprintf("%s's p99 is %s higher than %s's (%s vs %s ms)", a.Name, ratio(a.LatencyMS.P99, b.LatencyMS.P99),
-		b.Name, ms(a.LatencyMS.P99), ms(b.LatencyMS.P99))
+	s := fmt.Sprintf("%s's p99 is %s higher than %s's (%s vs %s)", a.Name, ratio(a.LatencyMS.P99, b.LatencyMS.P99),
+		b.Name, humanMS(a.LatencyMS.P99), humanMS(b.LatencyMS.P99))
 	switch {
 	case a.ColdStartRatio >= 0.01:
 		// More than 1% of requests waited for an instance: they alone can set the p99.
