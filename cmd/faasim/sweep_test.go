@@ -305,6 +305,14 @@ func TestSweepLabels(t *testing.T) {
 	if code != 0 || !strings.Contains(table, "│ 5    │ ttl-5m     │") || !strings.Contains(table, "│ 5    │ idle=10m   │") {
 		t.Errorf("exit %d (%s); want the rows named ttl-5m and idle=10m:\n%s", code, stderr, table)
 	}
+	out := t.TempDir()
+	if _, stderr, code := faasim(t, "sweep", p, "--replications", "1", "--out", out); code != 0 {
+		t.Fatalf("--out: exit %d: %s", code, stderr)
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	if !strings.Contains(string(page), ">ttl-5m<") || strings.Contains(string(page), ">fixed idle=5m<") {
+		t.Errorf("report.html's tables do not name the value by its label ttl-5m")
+	}
 	list, _, _ := faasim(t, "sweep", p, "--list")
 	if !strings.Contains(list, "ttl-5m") {
 		t.Errorf("--list:\n%s", list)
