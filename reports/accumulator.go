@@ -21,6 +21,7 @@ const RelativeAccuracy = 0.005
 // tally is the per-function (or whole-system) running state.
 type tally struct {
 	requests, completed, rejected, timedOut, cold int64
+	waited                                        int64  // ended having waited for capacity (Record.Wait > 0)
 	sumLatency                                    sum128 // completed only; ns, exact, cannot overflow
 	maxLatency                                    sim.Time
 	// sketch holds the completed latencies, ms, in a dense store; nil
@@ -107,6 +108,9 @@ func (t *tally) ended(r *models.Record) {
 	if r.Cold {
 		t.cold++
 	}
+	if r.Wait > 0 {
+		t.waited++
+	}
 	switch r.Outcome {
 	case models.Completed:
 		t.completed++
@@ -130,9 +134,79 @@ func (t *tally) ended(r *models.Record) {
 // Accumulator is a models.Observer that keeps a system's figures as they
 // stream by: memory is independent of the number of requests.
 type Accumulator struct {
-	all tally
-	fns []tally // nil with a single function: all stands for it
-	bl  backlog // the in-flight count through the run (WatchBacklog)
+	all  tally
+	fns  []tally // nil with a single function: all stands for it
+	bl   backlog // the in-flight count through the run (WatchBacklog)
+	wait waits   // the completed requests' waits for capacity, whole system only
+}
+
+// waits are the completed requests' waits for capacity (Record.Wait: a
+// fleet's queue for a worker, a FaaS throttle queue). A wait of 0 (most
+// requests of a fleet below saturation) is only counted, as the completed
+// requests less n: one branch per request, and the sketch, a few KB, holds
+// the positive waits alone.
+type waits struct {
+	n   int64  // completed requests that waited (Wait > 0)
+	sum sum128 // their waits, ns, exact
+	max sim.Time
+	sk  *ddsketch.DDSketch // positive waits, ms; nil until the first
+	pos *store.DenseStore  // sk's store of positive values
+}
+
+func (w *waits) add(d sim.Time) {
+	w.n++
+	w.sum.add(uint64(d))
+	w.max = max(w.max, d)
+	ms := float64(d) / 1e6
+	if w.sk == nil {
+		w.pos = store.NewDenseStore()
+		w.sk = ddsketch.NewDDSketch(latencyMapping, w.pos, store.NewDenseStore())
+	}
+	if ms > minIndexable && ms <= maxIndexable {
+		w.pos.Add(latencyMapping.Index(ms))
+		return
+	}
+	_ = w.sk.Add(ms) // never negative
+}
+
+func (w *waits) merge(b *waits) error {
+	w.n += b.n
+	w.sum.merge(b.sum)
+	w.max = max(w.max, b.max)
+	if b.sk == nil {
+		return nil
+	}
+	if w.sk == nil {
+		w.pos = store.NewDenseStore()
+		w.sk = ddsketch.NewDDSketch(latencyMapping, w.pos, store.NewDenseStore())
+	}
+	return w.sk.MergeWith(b.sk)
+}
+
+// result is the wait of the completed requests, completed of them in all
+// (n with a wait, the others 0): quantiles as a sketch of all of them
+// gives, the zeros exact.
+func (w *waits) result(completed int64) Wait {
+	if completed == 0 {
+		return Wait{}
+	}
+	out := Wait{Mean: w.sum.div(completed) / 1e6, Max: float64(w.max) / 1e6}
+	if w.sk == nil {
+		return out // none waited: every quantile is 0
+	}
+	sk := w.sk.Copy()
+	if zeros := completed - w.n; zeros > 0 {
+		_ = sk.AddWithCount(0, float64(zeros))
+	}
+	q := func(p float64) float64 {
+		v, err := sk.GetValueAtQuantile(p)
+		if err != nil || math.IsNaN(v) {
+			return 0
+		}
+		return math.Min(v, out.Max) // within RelativeAccuracy, never past the exact maximum
+	}
+	out.P50, out.P90, out.P99 = q(0.50), q(0.90), q(0.99)
+	return out
 }
 
 var _ models.Observer = (*Accumulator)(nil)
@@ -169,6 +243,9 @@ func (a *Accumulator) Ended(r *models.Record) {
 	if a.fns != nil {
 		a.fns[r.Fn].ended(r)
 	}
+	if r.Wait > 0 && r.Outcome == models.Completed {
+		a.wait.add(r.Wait)
+	}
 }
 
 // Merge adds b's figures into a (replications and shards of one system).
@@ -176,6 +253,9 @@ func (a *Accumulator) Ended(r *models.Record) {
 func (a *Accumulator) Merge(b *Accumulator) error {
 	a.bl.merge(&b.bl)
 	if err := a.all.merge(&b.all); err != nil {
+		return err
+	}
+	if err := a.wait.merge(&b.wait); err != nil {
 		return err
 	}
 	for i := range a.fns {
@@ -194,6 +274,7 @@ func (t *tally) merge(b *tally) error {
 	t.failed += b.failed
 	t.deadLettered += b.deadLettered
 	t.cold += b.cold
+	t.waited += b.waited
 	t.sumLatency.merge(b.sumLatency)
 	t.maxLatency = max(t.maxLatency, b.maxLatency)
 	for _, v := range b.raw {
@@ -213,8 +294,10 @@ func (t *tally) counts() Counts {
 		TimedOut:   t.timedOut,
 		InFlight:   t.requests - t.completed - t.rejected - t.timedOut - t.failed - t.deadLettered,
 		ColdStarts: t.cold,
+		Waited:     t.waited,
 	}
 	if t.requests > 0 {
+		c.WaitedRatio = float64(t.waited) / float64(t.requests)
 		c.ColdStartRatio = float64(t.cold) / float64(t.requests)
 		c.RejectedRatio = float64(t.rejected) / float64(t.requests)
 		c.TimedOutRatio = float64(t.timedOut) / float64(t.requests)

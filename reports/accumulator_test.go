@@ -76,6 +76,77 @@ func TestMergeExact(t *testing.T) {
 	}
 }
 
+// TestWaits: the wait for capacity of completed requests, zeros included:
+// mean and max exact, quantiles within RelativeAccuracy of the exact ones
+// (a quantile among the zeros exactly 0); a wait that ended otherwise
+// counts as waited but is not in wait_ms; two halves merge exactly.
+func TestWaits(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	whole, a, b := NewAccumulator(1), NewAccumulator(1), NewAccumulator(1)
+	var exact []float64
+	var sum time.Duration
+	waited := int64(0)
+	for i := range 100_000 {
+		rec := models.Record{Outcome: models.Completed}
+		if r.IntN(5) < 2 { // 40% wait, exponentially
+			rec.Wait = time.Duration(r.ExpFloat64()*float64(20*time.Millisecond)) + 1
+		}
+		if i%100 == 0 { // 1%: cut by a timeout after waiting; not in wait_ms
+			rec.Outcome, rec.Wait = models.TimedOut, time.Second
+		}
+		rec.End = rec.Wait + 50*time.Millisecond
+		if rec.Wait > 0 {
+			waited++
+		}
+		if rec.Outcome == models.Completed {
+			exact = append(exact, float64(rec.Wait)/1e6)
+			sum += rec.Wait
+		}
+		half := a
+		if i%2 == 1 {
+			half = b
+		}
+		for _, acc := range []*Accumulator{whole, half} {
+			acc.Arrived(&workloads.Invocation{})
+			acc.Ended(&rec)
+		}
+	}
+	res := whole.Result(SystemInfo{Name: "s", Type: "server"}, models.Summary{})
+	if res.Waited != waited || math.Abs(res.WaitedRatio-float64(waited)/1e5) > 1e-9 {
+		t.Errorf("waited %d (ratio %v), want %d", res.Waited, res.WaitedRatio, waited)
+	}
+	slices.Sort(exact)
+	w := res.WaitMS
+	if want := float64(sum) / float64(len(exact)) / 1e6; math.Abs(w.Mean-want) > 1e-6*want || w.Max != exact[len(exact)-1] {
+		t.Errorf("mean %v max %v, want %v and %v", w.Mean, w.Max, want, exact[len(exact)-1])
+	}
+	for _, c := range []struct {
+		q   float64
+		got float64
+	}{{0.5, w.P50}, {0.9, w.P90}, {0.99, w.P99}} {
+		want := lowerQuantile(exact, c.q)
+		if want == 0 && c.got != 0 || math.Abs(c.got-want) > RelativeAccuracy*want {
+			t.Errorf("wait p%g = %v, exact %v", 100*c.q, c.got, want)
+		}
+	}
+	if w.P50 != 0 {
+		t.Errorf("p50 %v: 60%% waited nothing, so 0", w.P50)
+	}
+	if err := a.Merge(b); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Result(SystemInfo{Name: "s", Type: "server"}, models.Summary{}); got.WaitMS != w || got.Waited != res.Waited {
+		t.Errorf("merged %+v (%d waited), whole %+v (%d)", got.WaitMS, got.Waited, w, res.Waited)
+	}
+	// Nobody waited: every figure 0, no sketch kept.
+	none := NewAccumulator(1)
+	none.Arrived(&workloads.Invocation{})
+	none.Ended(&models.Record{End: time.Millisecond, Outcome: models.Completed})
+	if got := none.Result(SystemInfo{Name: "s", Type: "server"}, models.Summary{}); got.WaitMS != (Wait{}) || none.wait.sk != nil {
+		t.Errorf("no wait: %+v", got.WaitMS)
+	}
+}
+
 // TestCountsAndFunctions: outcomes land in the right counters, per function too.
 func TestCountsAndFunctions(t *testing.T) {
 	a := NewAccumulator(2)

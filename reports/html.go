@@ -318,7 +318,13 @@ func seedsText(seeds []uint64) string {
 func paramsText(ps Params, axes []SweepAxis) string {
 	var l []string
 	for _, p := range ps {
-		l = append(l, shortKey(p.Key, axes)+" = "+ParamLabel(p.Value))
+		v := ParamLabel(p.Value)
+		for i := range axes {
+			if axes[i].Key == p.Key {
+				v = axes[i].Label(p.Value)
+			}
+		}
+		l = append(l, shortKey(p.Key, axes)+" = "+v)
 	}
 	if len(l) == 0 {
 		return "the base scenario"
@@ -366,7 +372,7 @@ func sweepTable(s *Sweep) *grid {
 		var row []gridCell
 		for _, a := range s.Axes {
 			v, _ := p.Params.Get(a.Key)
-			row = append(row, gridCell{Text: ParamLabel(v), Answer: a.Goal && answer[p.Index], Left: true})
+			row = append(row, gridCell{Text: a.Label(v), Answer: a.Goal && answer[p.Index], Left: true})
 		}
 		var warned []string
 		for _, c := range cols {
@@ -425,7 +431,7 @@ func sweepFull(s *Sweep) *grid {
 			var row []gridCell
 			for _, a := range s.Axes {
 				v, _ := p.Params.Get(a.Key)
-				row = append(row, gridCell{Text: ParamLabel(v), Left: true})
+				row = append(row, gridCell{Text: a.Label(v), Left: true})
 			}
 			row = append(row, gridCell{Text: sys.Name, Left: true, Warned: len(sys.Warnings) > 0})
 			for _, path := range paths {

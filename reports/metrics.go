@@ -110,6 +110,18 @@ func latencyMetric(key, label string, relErr float64, minSamples int64, table bo
 		MinSamples: minSamples, Table: table, PerFunction: true, format: fmtMS, has: completed}
 }
 
+// waitMetric is a figure of the wait for capacity: over completed
+// requests, as latencies; in the tables where waits are (queues).
+func waitMetric(key, label string, relErr float64, minSamples int64, table bool) Metric {
+	return Metric{Path: "wait_ms." + key, Label: "wait for capacity " + label + " ms", Unit: "ms", Better: Lower, RelErr: relErr,
+		MinSamples: minSamples, Table: table, format: fmtMS, has: completed, show: queues}
+}
+
+// queues: some system of r could wait for capacity (a fleet), or did.
+func queues(r *Results) bool {
+	return anySystem(r, func(s *SystemResult) bool { return s.Type == "server" || s.Waited > 0 })
+}
+
 // Metrics are every figure, in table (and CSV) order. Percentiles need
 // 10/(1-q) completions: ten beyond the quantile, so it is not the maximum
 // of a handful.
@@ -145,6 +157,11 @@ var Metrics = []Metric{
 	{Path: "function_cold_start_ratio_p75", Label: "cold-start % p75 of functions", Unit: "ratio", Better: Lower, Types: faasOnly, Table: true,
 		format: func(v float64, _ *SystemResult) string { return pct(v * 100) },
 		has:    func(s *SystemResult) bool { return len(s.Functions) > 1 }},
+	// Waiting for capacity: a fleet's queue for a worker, a FaaS throttle
+	// queue (a cold start is not a wait). Shown where a system could
+	// queue: any fleet, or a system that did.
+	{Path: "waited", Label: "waited for capacity", Unit: "requests", Better: Lower, Table: true, PerFunction: true, format: fmtOfRequests, show: queues},
+	{Path: "waited_ratio", Label: "waited ratio", Unit: "ratio", Better: Lower, PerFunction: true, format: fmtRatio},
 	latencyMetric("mean", "mean", 0, 1, true),
 	latencyMetric("p50", "p50", RelativeAccuracy, 20, true),
 	latencyMetric("p90", "p90", RelativeAccuracy, 100, true),
@@ -152,6 +169,11 @@ var Metrics = []Metric{
 	latencyMetric("p99", "p99", RelativeAccuracy, 1000, true),
 	latencyMetric("p999", "p99.9", RelativeAccuracy, 10000, true),
 	latencyMetric("max", "max", 0, 1, true),
+	waitMetric("mean", "mean", 0, 1, false),
+	waitMetric("p50", "p50", RelativeAccuracy, 20, false),
+	waitMetric("p90", "p90", RelativeAccuracy, 100, false),
+	waitMetric("p99", "p99", RelativeAccuracy, 1000, true),
+	waitMetric("max", "max", 0, 1, false),
 	{Path: "instances.mean", Label: "instances alive (mean)", Unit: "instances", Table: true, format: fmtNum},
 	{Path: "instances.max", Label: "instances alive (max)", Unit: "instances", Table: true, format: fmtInt},
 	// One key, two meanings: a FaaS instance serves its own requests; a

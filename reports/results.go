@@ -28,6 +28,9 @@ type Results struct {
 	// judges, as written.
 	SLO     []string       `json:"slo,omitempty"`
 	Systems []SystemResult `json:"systems"`
+	// Verdict is the run's verdict (the table's last line, report.html's
+	// first), with the system it recommends; set by Assess.
+	Verdict *VerdictResult `json:"verdict,omitempty"`
 	// Warnings are about the run as a whole: why its verdict may not hold
 	// (no system serves the load, none meets the SLO, a close call).
 	Warnings []Warning `json:"warnings"`
@@ -74,6 +77,23 @@ type Counts struct {
 	ColdStartRatio float64 `json:"cold_start_ratio"` // cold starts / requests
 	RejectedRatio  float64 `json:"rejected_ratio"`   // rejected / requests
 	TimedOutRatio  float64 `json:"timed_out_ratio"`  // timed out / requests
+	// Waited are the requests that ended having waited for capacity
+	// (queued for a fleet's free worker, or in a FaaS throttle queue) for
+	// longer than 0, whatever their outcome; WaitedRatio is of requests.
+	// For an M/M/c fleet it is Erlang C's probability of waiting.
+	Waited      int64   `json:"waited"`
+	WaitedRatio float64 `json:"waited_ratio"`
+}
+
+// Wait is the wait for capacity of completed requests, milliseconds (0
+// for those served at once, so the p50 of a fleet below saturation is 0):
+// mean and max exact, the percentiles within RelativeAccuracy.
+type Wait struct {
+	Mean float64 `json:"mean"`
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
 }
 
 // Latency of completed requests, milliseconds. Mean and Max are exact; the
@@ -194,7 +214,10 @@ type SystemResult struct {
 	// *CallResult is inlined: attempts, retries, dead letters; absent
 	// when every call went straight to the system.
 	*CallResult
-	LatencyMS Latency          `json:"latency_ms"`
+	LatencyMS Latency `json:"latency_ms"`
+	// WaitMS is the part of the latency spent waiting for capacity (queue
+	// for a worker, throttle queue; not a cold start).
+	WaitMS    Wait             `json:"wait_ms"`
 	CostUSD   CostResult       `json:"cost_usd"`
 	Instances InstanceResult   `json:"instances"`
 	KeepAlive *KeepAliveResult `json:"keep_alive,omitempty"` // FaaS only
@@ -289,6 +312,7 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 		Counts:    a.all.counts(),
 		Warnings:  []Warning{},
 		LatencyMS: a.all.latency(),
+		WaitMS:    a.wait.result(a.all.completed),
 		Instances: InstanceResult{
 			Mean:          sum.Instances.Mean,
 			Max:           sum.Instances.Max,
@@ -375,7 +399,8 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 // round keeps 9 significant digits of every derived float, so results.json
 // does not show last-bit differences of floating-point arithmetic.
 func (s *SystemResult) round() {
-	for _, p := range []*float64{&s.ColdStartRatio, &s.RejectedRatio, &s.TimedOutRatio, &s.FunctionColdStartP75, &s.CostUSD.Total,
+	for _, p := range []*float64{&s.ColdStartRatio, &s.RejectedRatio, &s.TimedOutRatio, &s.WaitedRatio, &s.FunctionColdStartP75, &s.CostUSD.Total,
+		&s.WaitMS.Mean, &s.WaitMS.P50, &s.WaitMS.P90, &s.WaitMS.P99, &s.WaitMS.Max,
 		&s.CostUSD.PerMillionRequests, &s.CostUSD.PerMillionCompleted, &s.CostUSD.MonthlyEstimate,
 		&s.Instances.Mean, &s.Instances.MeanBusy, &s.Instances.MeanInService} {
 		*p = sig(*p)
@@ -389,6 +414,7 @@ func (s *SystemResult) round() {
 		f.ColdStartRatio = sig(f.ColdStartRatio)
 		f.RejectedRatio = sig(f.RejectedRatio)
 		f.TimedOutRatio = sig(f.TimedOutRatio)
+		f.WaitedRatio = sig(f.WaitedRatio)
 		f.CostUSD = sig(f.CostUSD)
 		f.LatencyMS.round()
 	}

@@ -51,6 +51,16 @@ type accumulatorJSON struct {
 	All       tallyJSON   `json:"all"`
 	Functions []tallyJSON `json:"functions,omitempty"`
 	Backlog   backlogJSON `json:"backlog"`
+	Wait      waitJSON    `json:"wait"`
+}
+
+// waitJSON is the completed requests' waits for capacity: how many waited,
+// their exact sum and maximum, and the sketch of those waits (ms).
+type waitJSON struct {
+	Completed int64  `json:"completed_waited"`
+	SumNS     string `json:"sum_ns"`
+	MaxNS     int64  `json:"max_ns"`
+	Sketch    []byte `json:"sketch,omitempty"`
 }
 
 type tallyJSON struct {
@@ -59,6 +69,7 @@ type tallyJSON struct {
 	Rejected     int64  `json:"rejected"`
 	TimedOut     int64  `json:"timed_out"`
 	ColdStarts   int64  `json:"cold_starts"`
+	Waited       int64  `json:"waited"`
 	SumLatencyNS string `json:"sum_latency_ns"` // completed requests' latencies, ns
 	MaxLatencyNS int64  `json:"max_latency_ns"`
 	Sketch       []byte `json:"sketch"` // completed latencies, ms
@@ -111,7 +122,40 @@ func (s SystemState) wire() stateJSON {
 		w.Accumulator.Backlog.AtNS[k] = int64(a.bl.at[k])
 	}
 	w.Accumulator.Backlog.InFlight, w.Accumulator.Backlog.Arrived = a.bl.inFlight, a.bl.arrived
+	w.Accumulator.Wait = waitJSON{Completed: a.wait.n, SumNS: a.wait.sum.big().String(), MaxNS: int64(a.wait.max)}
+	if a.wait.sk != nil {
+		a.wait.sk.Encode(&w.Accumulator.Wait.Sketch, true)
+	}
 	return w
+}
+
+func (w *waits) unwire(j waitJSON, completed int64) error {
+	sum, ok := new(big.Int).SetString(j.SumNS, 10)
+	if j.SumNS == "" { // no wait recorded
+		sum, ok = new(big.Int), true
+	}
+	if !ok || sum.Sign() < 0 || sum.BitLen() > 128 {
+		return fmt.Errorf("sum_ns %q: want a non-negative integer below 2^128", j.SumNS)
+	}
+	if j.Completed < 0 || j.Completed > completed || j.MaxNS < 0 {
+		return fmt.Errorf("completed_waited %d, max_ns %d: want 0 to the %d completed, and max_ns >= 0", j.Completed, j.MaxNS, completed)
+	}
+	*w = waits{n: j.Completed, sum: sum128FromBig(sum), max: sim.Time(j.MaxNS)}
+	if len(j.Sketch) == 0 {
+		if j.Completed > 0 {
+			return fmt.Errorf("%d waits and no sketch", j.Completed)
+		}
+		return nil
+	}
+	w.pos = store.NewDenseStore()
+	w.sk = ddsketch.NewDDSketch(latencyMapping, w.pos, store.NewDenseStore())
+	if err := w.sk.DecodeAndMergeWith(j.Sketch); err != nil {
+		return fmt.Errorf("sketch: %w", err)
+	}
+	if n := w.sk.GetCount(); n != float64(j.Completed) {
+		return fmt.Errorf("sketch holds %g waits for %d", n, j.Completed)
+	}
+	return nil
 }
 
 func unwireState(w *stateJSON) (SystemState, error) {
@@ -131,6 +175,9 @@ func unwireState(w *stateJSON) (SystemState, error) {
 			return SystemState{}, fmt.Errorf("accumulator.functions[%d]: %w", i, err)
 		}
 	}
+	if err := a.wait.unwire(w.Accumulator.Wait, a.all.completed); err != nil {
+		return SystemState{}, fmt.Errorf("accumulator.wait: %w", err)
+	}
 	bl := w.Accumulator.Backlog
 	for k := range a.bl.at {
 		a.bl.at[k] = sim.Time(bl.AtNS[k])
@@ -148,7 +195,7 @@ func (t *tally) wire() tallyJSON {
 		t.sk().Encode(&sk, true)
 	}
 	return tallyJSON{Requests: t.requests, Completed: t.completed, Rejected: t.rejected, TimedOut: t.timedOut,
-		ColdStarts: t.cold, SumLatencyNS: t.sumLatency.big().String(), MaxLatencyNS: int64(t.maxLatency), Sketch: sk}
+		ColdStarts: t.cold, Waited: t.waited, SumLatencyNS: t.sumLatency.big().String(), MaxLatencyNS: int64(t.maxLatency), Sketch: sk}
 }
 
 func (t *tally) unwire(w tallyJSON) error {
@@ -156,11 +203,11 @@ func (t *tally) unwire(w tallyJSON) error {
 	if !ok || sum.Sign() < 0 || sum.BitLen() > 128 {
 		return fmt.Errorf("sum_latency_ns %q: want a non-negative integer below 2^128", w.SumLatencyNS)
 	}
-	if w.Requests < 0 || w.Completed < 0 || w.Rejected < 0 || w.TimedOut < 0 || w.ColdStarts < 0 ||
-		w.Completed+w.Rejected+w.TimedOut > w.Requests || w.MaxLatencyNS < 0 {
-		return fmt.Errorf("counts %+v: want non-negative counts, with completed + rejected + timed out <= requests", w)
+	if w.Requests < 0 || w.Completed < 0 || w.Rejected < 0 || w.TimedOut < 0 || w.ColdStarts < 0 || w.Waited < 0 ||
+		w.Completed+w.Rejected+w.TimedOut > w.Requests || w.Waited > w.Requests || w.MaxLatencyNS < 0 {
+		return fmt.Errorf("counts %+v: want non-negative counts, with completed + rejected + timed out <= requests, and waited <= requests", w)
 	}
-	*t = tally{requests: w.Requests, completed: w.Completed, rejected: w.Rejected, timedOut: w.TimedOut, cold: w.ColdStarts,
+	*t = tally{requests: w.Requests, completed: w.Completed, rejected: w.Rejected, timedOut: w.TimedOut, cold: w.ColdStarts, waited: w.Waited,
 		sumLatency: sum128FromBig(sum), maxLatency: sim.Time(w.MaxLatencyNS)}
 	if w.Completed == 0 && len(w.Sketch) == 0 {
 		return nil // no latencies: no sketch, as in the run

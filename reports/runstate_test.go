@@ -67,6 +67,10 @@ func stateOf(t *testing.T, nfn, n int, seed uint64) (SystemState, SystemInfo) {
 		fn := int32(r.IntN(nfn))
 		a.Arrived(&workloads.Invocation{At: at, Fn: fn})
 		rec := models.Record{Arrival: at, End: at + time.Duration(math.Exp(math.Log(80e6)+0.9*r.NormFloat64())), Fn: fn, Cold: r.IntN(9) == 0}
+		if r.IntN(3) == 0 { // a third waited for capacity first
+			rec.Wait = time.Duration(r.ExpFloat64() * float64(50*time.Millisecond))
+			rec.End += rec.Wait
+		}
 		switch k := r.IntN(20); {
 		case k == 0:
 			rec.Outcome = models.Rejected
@@ -131,8 +135,8 @@ func TestSystemStateRoundTrip(t *testing.T) {
 			if !bytes.Equal(again, b) {
 				t.Errorf("the state read back writes other bytes:\n%s\n%s", b, again)
 			}
-			if c.n > 1000 && (want.LatencyMS.P99 == 0 || want.Completed == 0) {
-				t.Errorf("the test run has no latencies: %+v", want)
+			if c.n > 1000 && (want.LatencyMS.P99 == 0 || want.Completed == 0 || want.Waited == 0 || want.WaitMS.P99 == 0) {
+				t.Errorf("the test run has no latencies or no waits: %+v", want)
 			}
 		})
 	}
@@ -165,6 +169,13 @@ func TestSystemStateBad(t *testing.T) {
 		"more ended than arrived": func(m map[string]any) {
 			all(m)["rejected"] = all(m)["requests"].(float64) + 1
 		},
+		"more waited than arrived": func(m map[string]any) { all(m)["waited"] = all(m)["requests"].(float64) + 1 },
+		"more waits than completions": func(m map[string]any) {
+			wait(m)["completed_waited"] = all(m)["completed"].(float64) + 1
+		},
+		"wait sketch count":    func(m map[string]any) { wait(m)["completed_waited"] = wait(m)["completed_waited"].(float64) - 1 },
+		"waits without sketch": func(m map[string]any) { delete(wait(m), "sketch") },
+		"wait sum negative":    func(m map[string]any) { wait(m)["sum_ns"] = "-1" },
 	} {
 		var l []map[string]any
 		_ = json.Unmarshal(b, &l)
@@ -178,6 +189,10 @@ func TestSystemStateBad(t *testing.T) {
 
 func all(m map[string]any) map[string]any {
 	return m["accumulator"].(map[string]any)["all"].(map[string]any)
+}
+
+func wait(m map[string]any) map[string]any {
+	return m["accumulator"].(map[string]any)["wait"].(map[string]any)
 }
 
 // BenchmarkSystemStateRoundTrip: writing a state and reading it back, as

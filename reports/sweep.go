@@ -47,6 +47,11 @@ type SweepAxis struct {
 	Values []any  `json:"values"`
 	Zip    int    `json:"zip,omitempty"`  // axes with the same zip number (from 1) advance together
 	Goal   bool   `json:"goal,omitempty"` // the goal's vary: the values its search tried, sorted
+	// Labels name the values, in their order, in the table, benchmark
+	// names and sentences: the scenario's ({label: L, value: V}) or made
+	// from what tells sub-objects apart (AutoLabels). Absent when every
+	// value is a number or a string without a label: it is its own.
+	Labels []string `json:"labels,omitempty"`
 }
 
 // SweepPoint is one point: the values of the axes there and each system's
@@ -219,14 +224,20 @@ type GoalResult struct {
 	Met      bool           `json:"met"` // every answer is met
 	Evidence []GoalEvidence `json:"evidence,omitempty"`
 	Answers  []GoalAnswer   `json:"answers"`
+	// Sentence is the goal's answer in one sentence: the one answer's own,
+	// or with several, each answer's value at its point of the other axes,
+	// and how many were met (each answer's evidence is in its own).
+	Sentence string `json:"sentence"`
 }
 
 // Within is where a goal searched: a range, or values to scan.
 type Within struct {
-	From   *float64 `json:"from,omitempty"`
-	To     *float64 `json:"to,omitempty"`
-	Scale  string   `json:"scale,omitempty"`
-	Values []any    `json:"values,omitempty"`
+	// From and To are a range's ends as the scenario takes them: numbers,
+	// or durations ("1m", "2h") for a key that takes a duration.
+	From   any    `json:"from,omitempty"`
+	To     any    `json:"to,omitempty"`
+	Scale  string `json:"scale,omitempty"`
+	Values []any  `json:"values,omitempty"`
 }
 
 // GoalAnswer is the answer for one point of the other axes.
@@ -250,6 +261,10 @@ type GoalAnswer struct {
 	// strategy picks.
 	Strategies map[string]any `json:"strategies,omitempty"`
 	Sentence   string         `json:"sentence"`
+	// Warnings are the warnings of the systems the goal reads at the
+	// answer, "SYSTEM CODE" each, as the sentence ends with them; absent
+	// without any (and when the goal is not met).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // GoalEvidence is one evaluated value of vary and why it meets or fails.

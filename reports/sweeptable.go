@@ -86,8 +86,8 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 		row := []string{}
 		for _, a := range s.Axes {
 			v, _ := p.Params.Get(a.Key)
-			cell := ParamLabel(v)
-			if f, ok := v.(float64); ok {
+			cell := a.Label(v)
+			if f, ok := v.(float64); ok && a.Labels == nil {
 				cell = strconv.FormatFloat(f, 'g', 6, 64) // sweep.json has every digit
 			}
 			if a.Goal && answers[p.Index] {
@@ -145,7 +145,7 @@ func WriteSweepTable(w io.Writer, s *Sweep, cols []SweepColumn) error {
 			if len(a.Params) > 0 {
 				var l []string
 				for _, p := range a.Params {
-					l = append(l, p.Key+"="+ParamLabel(p.Value))
+					l = append(l, p.Key+"="+s.paramLabel(p.Key, p.Value))
 				}
 				at = " at " + strings.Join(l, ", ")
 			}

@@ -86,7 +86,7 @@ func WriteSweepBench(w io.Writer, s *Sweep, cols []SweepColumn) error {
 		name := "BenchmarkSweep"
 		for _, a := range s.Axes {
 			v, _ := p.Params.Get(a.Key)
-			name += "/" + benchValue(shortKey(a.Key, s.Axes)) + "=" + benchValue(ParamLabel(v))
+			name += "/" + benchValue(shortKey(a.Key, s.Axes)) + "=" + benchValue(a.Label(v))
 		}
 		for _, sys := range p.Systems {
 			for r := 0; r < s.Replications; r++ {

@@ -7,6 +7,35 @@ import (
 	"strings"
 )
 
+// VerdictResult is the run's verdict as data (results.json's `verdict`):
+// the sentences, and the system they recommend with what qualified it, so
+// a script need not parse the text.
+type VerdictResult struct {
+	Text string `json:"text"`
+	// Basis is what a system had to do to be considered: "slo" (meet the
+	// scenario's slo:), or without one "serves_load" (be neither failing
+	// nor saturated). Among those the cheapest (cost_usd.total) is
+	// recommended.
+	Basis string `json:"basis"`
+	// Recommended is the cheapest qualified system; null when none
+	// qualifies, or when the cheapest two cost exactly the same (Tied).
+	Recommended *string `json:"recommended"`
+	// RecommendedWarnings are the codes of the recommended system's
+	// warnings (few_samples aside), which the text names beside it.
+	RecommendedWarnings []string `json:"recommended_warnings,omitempty"`
+	// Qualified are the systems that meet the basis, cheapest first.
+	Qualified []string `json:"qualified"`
+	// Tied are the qualified systems that share the least cost, when more
+	// than one does.
+	Tied []string `json:"tied,omitempty"`
+}
+
+// The bases of a verdict.
+const (
+	BasisSLO        = "slo"
+	BasisServesLoad = "serves_load"
+)
+
 // Verdict is the run in a few plain sentences, computed from the figures:
 // which system to pick on cost (the cheapest that meets the SLO, or without
 // one the cheapest that serves its load), by how much, what a cheaper
@@ -14,15 +43,20 @@ import (
 // starts explain it, and what was turned away. A system with a warning is
 // never named the cheaper without its warning beside it.
 func Verdict(r *Results) string {
-	text, _ := verdict(r)
-	return text
+	v, _ := verdict(r)
+	return v.Text
 }
 
-// verdict is Verdict with the top-level warnings it calls for.
-func verdict(r *Results) (string, []Warning) {
+// verdict is the verdict with the top-level warnings it calls for.
+func verdict(r *Results) (VerdictResult, []Warning) {
 	warns := []Warning{}
+	v := VerdictResult{Basis: BasisServesLoad, Qualified: []string{}}
+	if r.SLO != nil {
+		v.Basis = BasisSLO
+	}
 	if len(r.Systems) == 0 {
-		return "No systems were simulated.", warns
+		v.Text = "No systems were simulated."
+		return v, warns
 	}
 	var parts []string
 	named := map[int]bool{} // systems whose failures are already said
@@ -52,6 +86,23 @@ func verdict(r *Results) (string, []Warning) {
 		return idx
 	}
 	pool = byCost(pool)
+	for _, i := range pool {
+		v.Qualified = append(v.Qualified, r.Systems[i].Name)
+	}
+	if len(pool) > 0 {
+		best := &r.Systems[pool[0]]
+		for _, i := range pool {
+			if r.Systems[i].CostUSD.Total == best.CostUSD.Total {
+				v.Tied = append(v.Tied, r.Systems[i].Name)
+			}
+		}
+		if len(v.Tied) == 1 {
+			v.Tied = nil
+			name := best.Name
+			v.Recommended = &name
+			v.RecommendedWarnings = seriousCodes(best)
+		}
+	}
 	switch {
 	case len(pool) == 0 && r.SLO != nil:
 		parts = append(parts, fmt.Sprintf("No system meets the SLO (%s)", strings.Join(r.SLO, ", ")))
@@ -124,7 +175,8 @@ func verdict(r *Results) (string, []Warning) {
 				countPct(s.Rejected+s.TimedOut, s.Requests), count(s.Rejected), count(s.TimedOut)))
 		}
 	}
-	return strings.Join(parts, "; ") + ".", warns
+	v.Text = strings.Join(parts, "; ") + "."
+	return v, warns
 }
 
 // ruledOut says why s is not recommended: its SLO miss, or its failures.
@@ -237,16 +289,23 @@ func cheaperThan(cost, other float64) string {
 // tagged is a system's name with its serious warnings beside it:
 // "fleet-baseline (failing)".
 func tagged(s *SystemResult) string {
+	codes := seriousCodes(s)
+	if len(codes) == 0 {
+		return s.Name
+	}
+	return s.Name + " (" + strings.Join(codes, ", ") + ")"
+}
+
+// seriousCodes are the codes of s's warnings but few_samples (which
+// concerns only percentiles too thin to be marked), in s's order.
+func seriousCodes(s *SystemResult) []string {
 	var codes []string
 	for _, w := range s.Warnings {
 		if w.Code != FewSamples {
 			codes = append(codes, w.Code)
 		}
 	}
-	if len(codes) == 0 {
-		return s.Name
-	}
-	return s.Name + " (" + strings.Join(codes, ", ") + ")"
+	return codes
 }
 
 func warning(s *SystemResult, code string) (Warning, bool) {

@@ -128,7 +128,7 @@ func (s *SystemResult) addWarning(w Warning) {
 
 // Assess judges every system of r by the scenario's SLO (nil: none),
 // setting slo_met and the slo warning with what missed it, records the SLO
-// in r, and sets r's top-level warnings about the verdict.
+// in r, and sets r's verdict and the top-level warnings about it.
 func Assess(r *Results, slo []*Expr) {
 	r.SLO = nil
 	for _, c := range slo {
@@ -155,5 +155,6 @@ func Assess(r *Results, slo []*Expr) {
 			s.addWarning(Warning{Code: SLOMissed, Message: "misses the SLO: " + strings.Join(missed, "; ")})
 		}
 	}
-	_, r.Warnings = verdict(r)
+	v, warns := verdict(r)
+	r.Verdict, r.Warnings = &v, warns
 }

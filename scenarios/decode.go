@@ -261,12 +261,15 @@ func (o *object) num(key string, min float64, strict bool) (float64, bool) {
 		return 0, false
 	}
 	f, isNum := number(v)
-	bound := fmt.Sprintf(">= %g", min)
-	if strict {
-		bound = fmt.Sprintf("> %g", min)
+	bound := fmt.Sprintf(" >= %g", min)
+	switch {
+	case math.IsInf(min, -1):
+		bound = "" // any finite number: no bound to state
+	case strict:
+		bound = fmt.Sprintf(" > %g", min)
 	}
 	if !isNum || math.IsNaN(f) || math.IsInf(f, 0) || f < min || (strict && f == min) {
-		o.fail(key, "want a number %s, found %s", bound, describe(v))
+		o.fail(key, "want a number%s, found %s", bound, describe(v))
 		return 0, false
 	}
 	return f, o.checkNumber(key, f, false)

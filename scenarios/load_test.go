@@ -151,6 +151,8 @@ func TestProblems(t *testing.T) {
 		{"lognormal median alone", fn("exec: {dist: lognormal, median: 1ms}"), "functions[0].exec.p99", []string{"missing", "above the median"}},
 		{"lognormal mu alone", fn("exec: {dist: lognormal, mu: -2}"), "functions[0].exec.sigma", []string{"missing", ">= 0"}},
 		{"negative sigma", fn("exec: {dist: lognormal, mu: -2, sigma: -1}"), "functions[0].exec.sigma", []string{"want a number >= 0, found -1"}},
+		// mu may be any number: the message says so, not "> -Inf".
+		{"mu not a number", fn("exec: {dist: lognormal, mu: fast, sigma: 1}"), "functions[0].exec.mu", []string{`want a number, found "fast"`}},
 		{"lognormal neither form", fn("exec: {dist: lognormal}"), "functions[0].exec.median", []string{"missing", "or give mu and sigma"}},
 		{"zero gamma cv", fn("exec: {dist: gamma, mean: 1ms, cv: 0}"), "functions[0].exec.cv", []string{"want a number > 0, found 0"}},
 		{"gamma mean missing", fn("exec: {dist: gamma, cv: 1}"), "functions[0].exec.mean", []string{"missing", "duration > 0"}},

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // This file checks the form of a scenario's `sweep:` and `goal:` sections
@@ -27,8 +29,15 @@ type AxisSpec struct {
 	Key    string // the key path it sets, as written
 	Where  string // where it is written, for messages: "sweep.axes[workload.rate]"
 	Values []any  // a list as written (scalars or sub-objects), or nil
+	// Labels are the values' own names, parallel to Values ("" where a
+	// value has none): a list element {label: NAME, value: V} is V named
+	// NAME; nil when no value has one.
+	Labels []string
 	Range  *RangeSpec
 }
+
+// maxLabel is the longest label of an axis value, bytes: a table cell.
+const maxLabel = 40
 
 // RangeSpec is {from, to} with steps (evenly spaced, log with scale: log),
 // or step, or neither (every integer from..to).
@@ -37,6 +46,9 @@ type RangeSpec struct {
 	Steps    int     // > 0: this many values, both ends included
 	Step     float64 // > 0: from, from+step, ... up to to
 	Log      bool
+	// Duration: the ends (and step) are durations ("1m", "2h"), held here
+	// in nanoseconds; the values are written back as durations.
+	Duration bool
 }
 
 // GoalSpec is the `goal:` section.
@@ -68,9 +80,11 @@ var (
 // int and uint64, TOML int64, JSON float64).
 func Number(v any) (float64, bool) { return number(v) }
 
-// IsRange reports whether v has the shape of a range, {from: N, to: N, ...}
-// with numbers only: the form an axis written as a map must have, and how
-// a --set value is told from a sub-object.
+// IsRange reports whether v has the shape of a range: {from: N, to: N,
+// ...} with numbers, or {from: D, to: D, steps: N} with durations and
+// steps or step (without them, {from: 0s, to: 1h} is a trace's window),
+// and nothing but range keys. It is the form an axis written as a map must
+// have, and how a --set value is told from a sub-object.
 func IsRange(v any) bool {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -83,7 +97,39 @@ func IsRange(v any) bool {
 	}
 	_, f := number(m["from"])
 	_, t := number(m["to"])
-	return f && t
+	if f && t {
+		return true
+	}
+	_, steps := m["steps"]
+	_, step := m["step"]
+	return (steps || step) && isDuration(m["from"]) && isDuration(m["to"])
+}
+
+// isDuration: v is a duration as a range end may give one (a Go duration
+// string, or 0).
+func isDuration(v any) bool {
+	if f, ok := number(v); ok {
+		return f == 0
+	}
+	s, ok := v.(string)
+	if !ok {
+		return false
+	}
+	_, err := time.ParseDuration(s)
+	return err == nil
+}
+
+// FormatDuration writes a duration as a scenario would: 10m, 1h30m,
+// 3m18.587s (Go's syntax without its trailing zero units).
+func FormatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
 }
 
 // Sweep checks the document's `sweep:` and `goal:` sections, with the
@@ -177,32 +223,72 @@ func (d *decoder) axisValues(a *AxisSpec, v any, search bool) bool {
 	switch v := v.(type) {
 	case []any:
 		if search {
-			d.problem(a.Where, "want a range {from: N, to: N} (scale: log optional) to search, found a list")
+			d.problem(a.Where, "want a range {from: N, to: N} or {from: D, to: D} (durations; scale: log optional) to search, found a list")
 			return false
 		}
 		if len(v) == 0 {
 			d.problem(a.Where, "want at least one value")
 			return false
 		}
+		values := make([]any, len(v))
+		labels := make([]string, len(v))
+		named := false
 		for i, e := range v {
+			at := fmt.Sprintf("%s[%d]", a.Where, i)
+			if m, ok := e.(map[string]any); ok && m["label"] != nil {
+				l, val, ok := d.labelled(d.object(at, m))
+				if !ok {
+					return false
+				}
+				if j := slices.Index(labels, l); j >= 0 {
+					d.problem(at+".label", "%q already names %s[%d]; want a label per value", l, a.Where, j)
+					return false
+				}
+				labels[i], e, named = l, val, true
+			}
 			if e == nil {
-				d.problem(fmt.Sprintf("%s[%d]", a.Where, i), "want a value, found nothing")
+				d.problem(at, "want a value, found nothing")
 				return false
 			}
+			values[i] = e
 		}
-		a.Values = v
+		a.Values = values
+		if named {
+			a.Labels = labels
+		}
 		return true
 	case map[string]any:
 		r, ok := d.rangeSpec(d.object(a.Where, v), search)
 		a.Range = r
 		return ok
 	}
-	want := "a list of values like [1, 10, 100] or a range like {from: 1, to: 100, steps: 5, scale: log}"
+	want := "a list of values like [1, 10, 100] or a range like {from: 1, to: 100, steps: 5, scale: log} (or of durations, {from: 1m, to: 2h, steps: 5})"
 	if search {
-		want = "a range like {from: 1, to: 256}"
+		want = "a range like {from: 1, to: 256} (or of durations, {from: 1m, to: 2h})"
 	}
 	d.problem(a.Where, "want %s, found %s", want, describe(v))
 	return false
+}
+
+// labelled reads a list element {label: NAME, value: V}: V, named NAME in
+// the table and sentences.
+func (d *decoder) labelled(o *object) (string, any, bool) {
+	n := len(d.probs)
+	o.allow([]string{"label", "value"}, func(string) string {
+		return "a labelled value is {label: NAME, value: V}: put the value's keys under value"
+	})
+	l, ok := o.str("label")
+	switch {
+	case ok && len(l) > maxLabel:
+		o.fail("label", "%d bytes; want a short name (at most %d), like ttl-10m", len(l), maxLabel)
+	case ok && strings.ContainsFunc(l, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		o.fail("label", "%s has a control character; want a printable name", quote(l))
+	}
+	o.require("value", "the value the label names")
+	if o.has("value") && o.m["value"] == nil {
+		o.fail("value", "want a value, found nothing")
+	}
+	return l, o.m["value"], len(d.probs) == n
 }
 
 func (d *decoder) rangeSpec(o *object, search bool) (*RangeSpec, bool) {
@@ -218,13 +304,25 @@ func (d *decoder) rangeSpec(o *object, search bool) (*RangeSpec, bool) {
 		return ""
 	})
 	r := &RangeSpec{}
-	okF := o.require("from", "the first value, a number")
-	okT := o.require("to", "the last value, a number")
+	okF := o.require("from", "the first value, a number or a duration like 1m")
+	okT := o.require("to", "the last value, a number or a duration like 2h")
+	// A string at either end makes a range of durations: both ends (and a
+	// step) are then read as durations, whose messages say what they want.
+	_, strF := o.m["from"].(string)
+	_, strT := o.m["to"].(string)
+	r.Duration = strF || strT
+	end := func(key string) (float64, bool) {
+		if r.Duration {
+			d, ok := o.duration(key)
+			return float64(d), ok
+		}
+		return o.rangeNumber(key)
+	}
 	if okF {
-		r.From, okF = o.num("from", math.Inf(-1), false)
+		r.From, okF = end("from")
 	}
 	if okT {
-		r.To, okT = o.num("to", math.Inf(-1), false)
+		r.To, okT = end("to")
 	}
 	if s, ok := o.oneOf("scale", "linear", "log"); ok {
 		r.Log = s == "log"
@@ -236,20 +334,33 @@ func (d *decoder) rangeSpec(o *object, search bool) (*RangeSpec, bool) {
 		r.Steps, _ = o.int("steps", 1)
 	}
 	if o.has("step") {
-		r.Step, _ = o.num("step", 0, true)
+		if r.Duration {
+			d, _ := o.positive("step")
+			r.Step = float64(d)
+		} else {
+			r.Step, _ = o.num("step", 0, true)
+		}
+	}
+	show := func(x float64) string {
+		if r.Duration {
+			return FormatDuration(time.Duration(x))
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
 	if okF && okT {
 		switch {
 		case r.From > r.To:
-			o.fail("to", "%g is below from (%g); want from <= to", r.To, r.From)
+			o.fail("to", "%s is below from (%s); want from <= to", show(r.To), show(r.From))
 		case search && r.From == r.To:
-			o.fail("to", "equals from (%g); want a range to search", r.To)
+			o.fail("to", "equals from (%s); want a range to search", show(r.To))
 		case r.Log && r.From <= 0:
-			o.fail("from", "%g with scale: log; want from > 0", r.From)
+			o.fail("from", "%s with scale: log; want from > 0", show(r.From))
 		case r.Log && r.Step > 0:
 			o.fail("step", "a step is a distance, which a log scale does not have; want steps with scale: log")
 		case r.Steps == 1 && r.From != r.To:
-			o.fail("steps", "1 value cannot span %g to %g; want steps >= 2", r.From, r.To)
+			o.fail("steps", "1 value cannot span %s to %s; want steps >= 2", show(r.From), show(r.To))
+		case !search && r.Duration && r.Steps == 0 && r.Step == 0 && r.From != r.To:
+			o.fail("from", "%s to %s without steps: want steps: N (how many durations) or step: D (like 10m)", show(r.From), show(r.To))
 		case !search && r.Steps == 0 && r.Step == 0 && (r.From != math.Trunc(r.From) || r.To != math.Trunc(r.To)):
 			o.fail("from", "%g to %g without steps: want integers (every integer from..to) or give steps: or step:", r.From, r.To)
 		case !search && r.Steps == 0 && r.Step == 0 && r.Log:
@@ -257,6 +368,17 @@ func (d *decoder) rangeSpec(o *object, search bool) (*RangeSpec, bool) {
 		}
 	}
 	return r, len(d.probs) == n
+}
+
+// rangeNumber reads a numeric end of a range: any finite number (the key
+// it sets bounds it when each point is decoded).
+func (o *object) rangeNumber(key string) (float64, bool) {
+	f, isNum := number(o.m[key])
+	if !isNum || math.IsNaN(f) || math.IsInf(f, 0) {
+		o.fail(key, "want a number, or a duration like 1m or 2h for a key that takes one, found %s", describe(o.m[key]))
+		return 0, false
+	}
+	return f, o.checkNumber(key, f, false)
 }
 
 func (d *decoder) zip(o *object) [][]string {

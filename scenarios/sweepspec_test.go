@@ -3,6 +3,7 @@ package scenarios
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 // The grid's order is the file's: viper's map has lost it, so KeyOrder
@@ -72,8 +73,8 @@ func TestTraceReadOnce(t *testing.T) {
 	}
 }
 
-// IsRange tells a range from a sub-object: numbers under from and to, and
-// nothing but range keys.
+// IsRange tells a range from a sub-object: numbers under from and to, or
+// durations with steps or step, and nothing but range keys.
 func TestIsRange(t *testing.T) {
 	for _, tc := range []struct {
 		v    any
@@ -81,13 +82,32 @@ func TestIsRange(t *testing.T) {
 	}{
 		{map[string]any{"from": 1, "to": 10}, true},
 		{map[string]any{"from": 0.1, "to": 100, "steps": 5, "scale": "log"}, true},
-		{map[string]any{"from": "0s", "to": "1h"}, false},          // a trace window
-		{map[string]any{"policy": "fixed", "idle": "5m"}, false},   // a keep-alive
-		{map[string]any{"from": 1, "to": 2, "policy": "x"}, false}, // other keys
+		{map[string]any{"from": "0s", "to": "1h"}, false},                            // a trace window
+		{map[string]any{"from": "1m", "to": "2h", "steps": 5, "scale": "log"}, true}, // durations, with steps
+		{map[string]any{"from": 0, "to": "1h", "step": "10m"}, true},
+		{map[string]any{"from": "1m", "to": "2 hours", "steps": 5}, false}, // not a duration
+		{map[string]any{"policy": "fixed", "idle": "5m"}, false},           // a keep-alive
+		{map[string]any{"from": 1, "to": 2, "policy": "x"}, false},         // other keys
 		{[]any{1, 2}, false},
 	} {
 		if got := IsRange(tc.v); got != tc.want {
 			t.Errorf("IsRange(%v) = %v, want %v", tc.v, got, tc.want)
+		}
+	}
+}
+
+// FormatDuration writes durations as a scenario does, without Go's
+// trailing zero units.
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0s", time.Minute: "1m", 2 * time.Hour: "2h", 90 * time.Minute: "1h30m", time.Hour + 30*time.Second: "1h0m30s",
+		1500 * time.Millisecond: "1.5s", 150 * time.Microsecond: "150µs", 198585 * time.Millisecond: "3m18.585s",
+	} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		}
+		if back, err := time.ParseDuration(want); err != nil || back != d {
+			t.Errorf("%q reads back as %v (%v), want %v", want, back, err, d)
 		}
 	}
 }

@@ -397,6 +397,7 @@ func TestBaselineAndBest(t *testing.T) {
 // TestVerdictsAndMarks: the verdicts that matter, read from results.json
 // as report.html shows them, and the marks beside warned systems.
 func TestVerdictsAndMarks(t *testing.T) {
+	var recommended, basis string // the last verdict's, from results.json
 	verdict := func(args ...string) (string, string) {
 		t.Helper()
 		out := t.TempDir()
@@ -411,7 +412,33 @@ func TestVerdictsAndMarks(t *testing.T) {
 		if !strings.Contains(strings.Join(strings.Fields(table), " "), "verdict: "+v) {
 			t.Errorf("%v: the table's verdict is not report.html's %q", args, v)
 		}
+		// results.json has it too, with the system it recommends.
+		var res struct {
+			Verdict struct {
+				Text        string
+				Basis       string
+				Recommended *string
+			}
+		}
+		js, _ := os.ReadFile(filepath.Join(out, "results.json"))
+		if err := json.Unmarshal(js, &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict.Text != v {
+			t.Errorf("%v: results.json verdict.text %q is not report.html's %q", args, res.Verdict.Text, v)
+		}
+		recommended = "null"
+		if res.Verdict.Recommended != nil {
+			recommended = *res.Verdict.Recommended
+		}
+		basis = res.Verdict.Basis
 		return v, table
+	}
+	recommends := func(name, want, wantBasis string) {
+		t.Helper()
+		if recommended != want || basis != wantBasis {
+			t.Errorf("%s: results.json recommends %s on %s, want %s on %s", name, recommended, basis, want, wantBasis)
+		}
 	}
 	// spiky-api states an SLO: Lambda is the cheapest that meets it; the
 	// baseline fleet (cheaper, times out a third) and the capped Lambda
@@ -426,6 +453,7 @@ func TestVerdictsAndMarks(t *testing.T) {
 			t.Errorf("spiky-api verdict lacks %q:\n%s", want, v)
 		}
 	}
+	recommends("spiky-api", "lambda", "slo")
 	if !strings.Contains(table, "0.0960 * [2]") || !strings.Contains(table, "fleet-baseline (server) [2]") ||
 		!strings.Contains(table, "[2] fleet-baseline failing: 35.9% of its requests failed") {
 		t.Errorf("fleet-baseline's star without its warning:\n%s", table)
@@ -437,6 +465,10 @@ func TestVerdictsAndMarks(t *testing.T) {
 		!strings.Contains(v, "fleet-baseline costs less ($0.0960) but is failing: 35.9% of its requests failed (0 rejected, 45,048 timed out)") {
 		t.Errorf("spiky-api without an SLO: %s", v)
 	}
+	recommends("spiky-api without an SLO", "lambda-capped", "serves_load")
+	// An SLO nobody meets: no recommendation.
+	verdict("spiky-api", "--set", "slo=[latency_ms.p99 < 1]")
+	recommends("spiky-api, SLO p99 < 1 ms", "null", "slo")
 	// azure-keepalive: the bills are within 2%; the verdict says so in
 	// percentages, flags the close call, and tells the policies apart by
 	// their cold starts. 4,286 completions: no p99.9 is marked.
@@ -452,6 +484,7 @@ func TestVerdictsAndMarks(t *testing.T) {
 			t.Errorf("p99.9 from 4,286 completions marked: %s", line)
 		}
 	}
+	recommends("azure-keepalive", "keep-60m", "serves_load")
 	if !strings.Contains(table, "warning close_call: keep-60m and keep-20m cost within 10%") {
 		t.Errorf("no close-call warning:\n%s", table)
 	}

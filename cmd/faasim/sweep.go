@@ -324,8 +324,8 @@ func listSweep(w io.Writer, sw *sweep.Sweep) error {
 		fmt.Fprintln(tw, strings.Join(head, "\t"))
 		for _, p := range sw.Points {
 			row := []string{fmt.Sprint(p.Index)}
-			for _, prm := range p.Params {
-				row = append(row, reports.ParamLabel(prm.Value))
+			for i, prm := range p.Params {
+				row = append(row, sw.Axes[i].Label(prm.Value))
 			}
 			fmt.Fprintln(tw, strings.Join(row, "\t"))
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -215,6 +216,21 @@ func TestSweepSetAxes(t *testing.T) {
 	if !hasCode(sw.Warnings, "no_interval") {
 		t.Errorf("warnings %v: want no_interval with one replication", sw.Warnings)
 	}
+	// A range of durations from the command line, and a goal's within of
+	// durations: their values are written as durations.
+	stdout, stderr, code = faasim(t, "sweep", p, "--format", "json", "--replications", "1", "--set", "systems[vms].instances=1",
+		"--set", "workload.rate=5", "--set", "systems[lambda].keep_alive={policy: fixed, idle: 1m}",
+		"--set", "systems[lambda].keep_alive.idle={from: 1m, to: 2h, steps: 3, scale: log}")
+	sw = reports.Sweep{}
+	if code != 0 || json.Unmarshal([]byte(stdout), &sw) != nil || len(sw.Axes) != 1 ||
+		fmt.Sprint(sw.Axes[0].Values) != "[1m 10m57.267s 2h]" {
+		t.Errorf("a duration range by --set: exit %d (%s), axes %+v", code, stderr, sw.Axes)
+	}
+	stdout, stderr, code = faasim(t, "sweep", p, "--replications", "1", "--set", "sweep.axes=null",
+		"--set", `goal={find: min, vary: "systems[vms].timeout", within: {from: 100ms, to: 10s, scale: log}, subject_to: ["vms.timed_out_ratio <= 0"]}`)
+	if code != 0 || !strings.Contains(stdout, "goal: smallest systems[vms].timeout meeting every constraint = ") {
+		t.Errorf("a goal over a duration: exit %d (%s)\n%s", code, stderr, stdout)
+	}
 }
 
 func hasCode(ws []reports.Warning, code string) bool {
@@ -276,5 +292,42 @@ func TestReadmeSweep(t *testing.T) {
 	}
 	if shown != string(want) {
 		t.Error("the README's sweep output is not testdata/sweep-servers-for-p99.table: paste the current one")
+	}
+}
+
+// Sub-object values are named by their labels (the scenario's, or made
+// from what tells them apart) in the table, --list and benchmark names;
+// sweep.json keeps the values in params and the labels beside the axis.
+func TestSweepLabels(t *testing.T) {
+	p := writeSweep(t, strings.Replace(sweepFile, "    systems[vms].instances: [1, 2]\n",
+		"    systems[lambda].keep_alive:\n      - {label: ttl-5m, value: {policy: fixed, idle: 5m}}\n      - {policy: fixed, idle: 10m}\n", 1))
+	table, stderr, code := faasim(t, "sweep", p, "--replications", "1")
+	if code != 0 || !strings.Contains(table, "│ 5    │ ttl-5m     │") || !strings.Contains(table, "│ 5    │ idle=10m   │") {
+		t.Errorf("exit %d (%s); want the rows named ttl-5m and idle=10m:\n%s", code, stderr, table)
+	}
+	out := t.TempDir()
+	if _, stderr, code := faasim(t, "sweep", p, "--replications", "1", "--out", out); code != 0 {
+		t.Fatalf("--out: exit %d: %s", code, stderr)
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	if !strings.Contains(string(page), ">ttl-5m<") || strings.Contains(string(page), ">fixed idle=5m<") {
+		t.Errorf("report.html's tables do not name the value by its label ttl-5m")
+	}
+	list, _, _ := faasim(t, "sweep", p, "--list")
+	if !strings.Contains(list, "ttl-5m") {
+		t.Errorf("--list:\n%s", list)
+	}
+	bench, _, _ := faasim(t, "sweep", p, "--replications", "1", "--format", "bench")
+	if !strings.Contains(bench, "BenchmarkSweep/rate=5/keep_alive=ttl-5m/system=lambda 1 ") {
+		t.Errorf("bench:\n%s", bench)
+	}
+	js, _, _ := faasim(t, "sweep", p, "--replications", "1", "--format", "json")
+	var sw reports.Sweep
+	if err := json.Unmarshal([]byte(js), &sw); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := sw.Points[0].Params.Get("systems[lambda].keep_alive")
+	if fmt.Sprint(sw.Axes[1].Labels) != "[ttl-5m idle=10m]" || fmt.Sprint(v) != "map[idle:5m policy:fixed]" {
+		t.Errorf("axis %+v, point 0's value %v", sw.Axes[1], v)
 	}
 }

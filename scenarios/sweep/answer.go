@@ -80,14 +80,14 @@ func (sr *search) boundAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		ev := sr.evidence(best, "closest", true)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("no %s in %s meets every constraint; closest: %s, where %s",
-			g.Spec.Vary, g.within(), label(ev.Value), checksText(ev.Checks, conf))
+			g.Spec.Vary, g.within(), g.labelOf(ev.Value), checksText(ev.Checks, conf))
 		return
 	}
 	a.Met, a.Answer = true, g.value(f.answer)
 	ev := sr.evidence(f.answer, "answer", false)
 	a.Evidence = []reports.GoalEvidence{ev}
-	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s)", word, g.Spec.Vary, label(a.Answer), checksText(ev.Checks, conf))
-	defer func() { a.Sentence += g.warned(&sr.evals[f.answer].point) }()
+	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s)", word, g.Spec.Vary, g.labelOf(a.Answer), checksText(ev.Checks, conf))
+	defer func() { g.warn(a, &sr.evals[f.answer].point) }()
 	if !f.bracketed {
 		end := map[string]string{"min": "lower", "max": "upper"}[g.Spec.Find]
 		a.Sentence += fmt.Sprintf("; that is the %s end of within, so nothing beyond it was tried", end)
@@ -95,7 +95,7 @@ func (sr *search) boundAnswer(a *reports.GoalAnswer, f found, conf float64) {
 	}
 	nb := sr.evidence(f.bracket[0], "neighbour", true)
 	a.Evidence = append(a.Evidence, nb)
-	a.Sentence += fmt.Sprintf("; %s fails (%s)", label(nb.Value), checksText(nb.Checks, conf))
+	a.Sentence += fmt.Sprintf("; %s fails (%s)", g.labelOf(nb.Value), checksText(nb.Checks, conf))
 	if !f.monotone {
 		a.Sentence += "; the constraints are not monotone in " + g.Spec.Vary + ": found by a scan, not bisection"
 	}
@@ -117,7 +117,7 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		ev := sr.evidence(best, "closest", false)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("%s does not change sign for %s in %s: it is %s at every value tried; closest to 0: %s at %s",
-			g.Spec.Expr, g.Spec.Vary, g.within(), sign, reports.FormatCI(*ev.Expr, conf), label(ev.Value))
+			g.Spec.Expr, g.Spec.Vary, g.within(), sign, reports.FormatCI(*ev.Expr, conf), g.labelOf(ev.Value))
 		return
 	}
 	lo, hi := f.bracket[0], f.bracket[1]
@@ -135,7 +135,7 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		x = hi
 	}
 	a.Met, a.Answer = true, g.value(x)
-	defer func() { a.Sentence += g.warned(&sr.evals[hi].point) }()
+	defer func() { g.warn(a, &sr.evals[hi].point) }()
 	a.Evidence = []reports.GoalEvidence{sr.evidence(lo, "bracket", false)}
 	if hi != lo {
 		a.Evidence = append(a.Evidence, sr.evidence(hi, "bracket", false))
@@ -148,8 +148,8 @@ func (sr *search) rootAnswer(a *reports.GoalAnswer, f found, conf float64) {
 		side = " (positive below, negative above)"
 	}
 	a.Sentence = fmt.Sprintf("%s changes sign at %s = %s%s: %s at %s, %s at %s",
-		g.Spec.Expr, g.Spec.Vary, label(a.Answer), side, reports.FormatCI(ea, conf), label(g.value(lo)),
-		reports.FormatCI(eb, conf), label(g.value(hi)))
+		g.Spec.Expr, g.Spec.Vary, g.labelOf(a.Answer), side, reports.FormatCI(ea, conf), g.labelOf(g.value(lo)),
+		reports.FormatCI(eb, conf), g.labelOf(g.value(hi)))
 	for _, e := range []reports.Estimate{ea, eb} {
 		if l, h := e.Interval(); e.HasInterval() && l <= 0 && h >= 0 {
 			a.Sentence += fmt.Sprintf("; within the noise: the %g%% interval at an end of the bracket includes 0", 100*conf)
@@ -174,7 +174,7 @@ func (g *Goal) within() string {
 	if g.values != nil {
 		return valuesLabel(g.values)
 	}
-	s := label(g.value(g.dom.lo)) + ".." + label(g.value(g.dom.hi))
+	s := g.labelOf(g.value(g.dom.lo)) + ".." + g.labelOf(g.value(g.dom.hi))
 	if g.dom.log {
 		s += " (log)"
 	}
@@ -206,9 +206,10 @@ func checksText(cs []reports.GoalCheck, conf float64) string {
 	return strings.Join(parts, "; ")
 }
 
-// warned lists the warnings of the systems the goal reads at a point, for
-// the sentence: an answer is never given without them.
-func (g *Goal) warned(p *reports.SweepPoint) string {
+// warn adds to an answer the warnings of the systems the goal reads at
+// its point, to its sentence and its warnings: an answer is never given
+// without them.
+func (g *Goal) warn(a *reports.GoalAnswer, p *reports.SweepPoint) {
 	var l []string
 	for _, s := range p.Systems {
 		if !slices.Contains(g.systemsRead(), s.Name) {
@@ -216,12 +217,12 @@ func (g *Goal) warned(p *reports.SweepPoint) string {
 		}
 		for _, w := range s.Warnings {
 			l = append(l, s.Name+" "+w.Code+": "+w.Message)
+			a.Warnings = append(a.Warnings, s.Name+" "+w.Code)
 		}
 	}
-	if len(l) == 0 {
-		return ""
+	if len(l) > 0 {
+		a.Sentence += "; warning there: " + strings.Join(l, "; ")
 	}
-	return "; warning there: " + strings.Join(l, "; ")
 }
 
 // systemsRead are the systems the goal's expressions read.
@@ -277,19 +278,19 @@ func (sr *search) best() (reports.GoalAnswer, error) {
 		ev := sr.bestEvidence(worst, "closest", true)
 		a.Evidence = []reports.GoalEvidence{ev}
 		a.Sentence = fmt.Sprintf("no %s in %s meets every constraint; closest: %s, where %s",
-			g.Spec.Vary, g.within(), label(ev.Value), checksText(ev.Checks, conf))
+			g.Spec.Vary, g.within(), g.labelOf(ev.Value), checksText(ev.Checks, conf))
 		return a, nil
 	}
 	a.Met, a.Answer = true, g.values[int(b.value)]
 	eb := sr.bestEvidence(b, "answer", false)
 	a.Evidence = []reports.GoalEvidence{eb}
 	word := map[string]string{"cost": "cheapest", "speed": "fastest", "balanced": "best balanced", "": "least " + what}[name]
-	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s = %s)", word, g.Spec.Vary, label(a.Answer),
+	a.Sentence = fmt.Sprintf("%s %s meeting every constraint = %s (%s = %s)", word, g.Spec.Vary, g.labelOf(a.Answer),
 		what, reports.FormatCI(*eb.Objective, conf))
 	if ru != nil {
 		er := sr.bestEvidence(ru, "runner-up", false)
 		a.Evidence = append(a.Evidence, er)
-		a.Sentence += fmt.Sprintf("; runner-up %s: %s", label(er.Value), reports.FormatCI(*er.Objective, conf))
+		a.Sentence += fmt.Sprintf("; runner-up %s: %s", g.labelOf(er.Value), reports.FormatCI(*er.Objective, conf))
 		// With common random numbers the replications pair up: the
 		// difference's interval says whether the best is resolved.
 		var d []float64
@@ -308,7 +309,7 @@ func (sr *search) best() (reports.GoalAnswer, error) {
 	var others []string
 	for _, n := range []string{"cost", "speed", "balanced"} {
 		if v, ok := a.Strategies[n]; ok && n != name {
-			others = append(others, n+" picks "+label(v))
+			others = append(others, n+" picks "+g.labelOf(v))
 		}
 	}
 	if len(others) > 0 {
@@ -323,7 +324,7 @@ func (sr *search) best() (reports.GoalAnswer, error) {
 	if met < len(js) {
 		a.Sentence += fmt.Sprintf("; %d of %d values fail a constraint", len(js)-met, len(js))
 	}
-	a.Sentence += g.warned(&b.point)
+	g.warn(&a, &b.point)
 	return a, nil
 }
 
@@ -409,8 +410,7 @@ func (g *Goal) result(answers []reports.GoalAnswer) *reports.GoalResult {
 		Minimize: g.Spec.Minimize, Strategy: g.Spec.Strategy, Answers: answers, Met: true}
 	if g.Spec.Find != "best" {
 		r.Tolerance = g.Spec.Tolerance
-		lo, hi := g.dom.lo, g.dom.hi
-		r.Within = reports.Within{From: &lo, To: &hi}
+		r.Within = reports.Within{From: g.value(g.dom.lo), To: g.value(g.dom.hi)}
 		if g.dom.log {
 			r.Within.Scale = "log"
 		}
@@ -423,5 +423,44 @@ func (g *Goal) result(answers []reports.GoalAnswer) *reports.GoalResult {
 	if len(answers) == 1 && len(answers[0].Params) == 0 {
 		r.Answer, r.Evidence = answers[0].Answer, answers[0].Evidence
 	}
+	r.Sentence = g.summary(answers)
 	return r
+}
+
+// summary is the goal's answer in one sentence: the one answer's own, or
+// each answer's value at its point of the other axes ("3 at
+// workload.rate=10"), with the warnings beside it, and how many are met.
+func (g *Goal) summary(answers []reports.GoalAnswer) string {
+	switch len(answers) {
+	case 0:
+		return ""
+	case 1:
+		return answers[0].Sentence
+	}
+	s := g.Spec
+	var what string
+	switch s.Find {
+	case "root":
+		what = fmt.Sprintf("%s changes sign at %s =", s.Expr, s.Vary)
+	case "best":
+		word := map[string]string{"cost": "cheapest", "speed": "fastest", "balanced": "best balanced", "": "least " + s.Minimize}[s.Strategy]
+		what = fmt.Sprintf("%s %s meeting every constraint =", word, s.Vary)
+	default:
+		what = fmt.Sprintf("%s %s meeting every constraint =", map[string]string{"min": "smallest", "max": "largest"}[s.Find], s.Vary)
+	}
+	var parts []string
+	met := 0
+	for _, a := range answers {
+		v := "none in " + g.within()
+		if a.Met {
+			met++
+			v = g.labelOf(a.Answer)
+			if len(a.Warnings) > 0 {
+				v += " (warning there: " + strings.Join(a.Warnings, ", ") + ")"
+			}
+		}
+		parts = append(parts, v+" at "+g.sweep.paramsLabel(a.Params))
+	}
+	return fmt.Sprintf("%s %s; met at %d of %d points (each answer's evidence is in answers[].sentence)",
+		what, strings.Join(parts, "; "), met, len(answers))
 }

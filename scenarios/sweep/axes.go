@@ -3,6 +3,7 @@ package sweep
 import (
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/faasim/faasim/reports"
 	"github.com/faasim/faasim/scenarios"
@@ -17,15 +18,50 @@ type Axis struct {
 	// Rounded: a range gave non-integers for a key that takes integers;
 	// Values are rounded and duplicates dropped.
 	Rounded bool
+	// Labels name the values in the table and sentences (valueLabels);
+	// nil when each value is its own name.
+	Labels []string
+}
+
+// valueLabels are the names of an axis's values: the scenario's labels,
+// and for the others, when any value is a sub-object or has a label, short
+// ones made from what tells the sub-objects apart (reports.AutoLabels);
+// nil when every value is a number or a string without a label.
+func valueLabels(values []any, given []string) []string {
+	need := given != nil
+	for _, v := range values {
+		switch v.(type) {
+		case map[string]any, []any:
+			need = true
+		}
+	}
+	if !need {
+		return nil
+	}
+	out := reports.AutoLabels(values)
+	for i, l := range given {
+		if l != "" {
+			out[i] = l
+		}
+	}
+	return out
 }
 
 // rangeValues expands a range: steps evenly spaced values (geometrically
 // with log), or from, from+step, ... <= to, or every integer from..to.
 // Values are rounded to 12 significant digits, so 0.1·3 is 0.3 and a log
 // scale from 1 to 1000 in 4 steps is exactly 1, 10, 100, 1000.
+//
+// A range of durations is computed in nanoseconds, each value rounded to
+// durationDigits significant digits and to a whole nanosecond, and written
+// as a duration ("3m18.587s").
 func rangeValues(r *scenarios.RangeSpec) []any {
 	var out []any
 	add := func(x float64) {
+		if r.Duration {
+			out = append(out, durationValue(x, durationDigits))
+			return
+		}
 		x = clean(x)
 		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
 			out = append(out, int64(x))
@@ -62,6 +98,24 @@ func rangeValues(r *scenarios.RangeSpec) []any {
 		}
 	}
 	return out
+}
+
+// durationDigits are the significant digits of a duration a range or a
+// search makes: 3m18.587s, not 3m18.587330105s (a search of a finer
+// tolerance keeps more, digits(tol)).
+const durationDigits = 6
+
+// durationValue is x nanoseconds rounded to n significant digits and a
+// whole nanosecond, as a scenario writes a duration.
+func durationValue(x float64, n int) string {
+	return scenarios.FormatDuration(time.Duration(roundDuration(x, n)))
+}
+
+// roundDuration rounds x nanoseconds to n significant digits and a whole
+// nanosecond.
+func roundDuration(x float64, n int) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', n, 64), 64)
+	return math.Round(v)
 }
 
 // clean rounds x to 12 significant digits.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/faasim/faasim/reports"
 	"github.com/faasim/faasim/scenarios"
@@ -15,7 +16,9 @@ import (
 type Goal struct {
 	Spec        *scenarios.GoalSpec
 	dom         domain
-	values      []any // find: best: every value to try
+	values      []any    // find: best: every value to try
+	labels      []string // their names (valueLabels), or nil
+	sweep       *Sweep   // the sweep it belongs to: its axes' labels
 	constraints []*reports.Expr
 	expr        *reports.Expr // find: root
 	objective   *reports.Expr // find: best with minimize
@@ -24,7 +27,7 @@ type Goal struct {
 
 // goal checks a goal section against the scenario.
 func (s *Sweep) goal(g *scenarios.GoalSpec, problem func(string, string, ...any)) *Goal {
-	goal := &Goal{Spec: g}
+	goal := &Goal{Spec: g, sweep: s}
 	names := s.systems.names
 	if i := s.axisIndex(g.Vary); i >= 0 {
 		problem("goal.vary", "%s is also a sweep axis; a goal searches its own key (remove it from sweep.axes, or drop the goal to see every value)", g.Vary)
@@ -72,11 +75,12 @@ func (s *Sweep) goal(g *scenarios.GoalSpec, problem func(string, string, ...any)
 	switch {
 	case g.Find == "best" && r == nil:
 		goal.values = g.Within.Values
+		goal.labels = valueLabels(g.Within.Values, g.Within.Labels)
 	case g.Find == "best":
 		goal.values = rangeValues(r)
 	case r != nil:
-		goal.dom = domain{lo: r.From, hi: r.To, log: r.Log, tol: g.Tolerance}
-		goal.dom.integer = r.From == math.Trunc(r.From) && r.To == math.Trunc(r.To) && s.takesIntegers(g.Vary, []any{r.From + 0.5})
+		goal.dom = domain{lo: r.From, hi: r.To, log: r.Log, tol: g.Tolerance, duration: r.Duration}
+		goal.dom.integer = !r.Duration && r.From == math.Trunc(r.From) && r.To == math.Trunc(r.To) && s.takesIntegers(g.Vary, []any{r.From + 0.5})
 	}
 	return goal
 }
@@ -104,8 +108,11 @@ func (s *Sweep) checkGoalEnds() scenarios.Problems {
 // value is x as the scenario is given it: an integer for an integer key,
 // else a number (5.0 stays a float: the answer of a real search).
 func (g *Goal) value(x float64) any {
-	if g.dom.integer {
+	switch {
+	case g.dom.integer:
 		return int64(x)
+	case g.dom.duration: // x is a whole number of nanoseconds (domain.round)
+		return scenarios.FormatDuration(time.Duration(math.Round(x)))
 	}
 	return x
 }
@@ -282,4 +289,11 @@ func (g *Goal) Plan() string {
 	}
 	return fmt.Sprintf("find %s %s in %s subject to %s: %s (a scan if the constraints are not monotone)",
 		s.Find, s.Vary, g.within(), strings.Join(s.SubjectTo, ", "), how)
+}
+
+// labelOf writes a value of the goal's key for a sentence: by its label
+// when within's values have labels.
+func (g *Goal) labelOf(v any) string {
+	a := Axis{Values: g.values, Labels: g.labels}
+	return a.Label(v)
 }

@@ -63,7 +63,7 @@ func (s *Sweep) run(ctx context.Context, src source) (*reports.Sweep, error) {
 		out.Metrics = append(out.Metrics, c.System+"."+c.Path)
 	}
 	for _, a := range s.Axes {
-		out.Axes = append(out.Axes, reports.SweepAxis{Key: a.Key, Values: a.Values, Zip: a.Zip})
+		out.Axes = append(out.Axes, reports.SweepAxis{Key: a.Key, Values: a.Values, Zip: a.Zip, Labels: a.Labels})
 	}
 	if out.Warnings == nil {
 		out.Warnings = []reports.Warning{}
@@ -156,7 +156,7 @@ func (rn *runner) checkBudget(sc *scenarios.Scenario, ps reports.Params) error {
 	}
 	if err := sc.CheckBudget(sc.Estimate(1, 0), rn.s.opts.Budget); err != nil {
 		rn.cancel()
-		return fmt.Errorf("point %s: %w", paramsLabel(ps), err)
+		return fmt.Errorf("point %s: %w", rn.s.paramsLabel(ps), err)
 	}
 	return nil
 }
@@ -177,7 +177,7 @@ func (rn *runner) states(ctx context.Context, sc *scenarios.Scenario, ps reports
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("point %s, replication %d (seed %d): %w", paramsLabel(ps), k.Rep, seed, err)
+		return nil, fmt.Errorf("point %s, replication %d (seed %d): %w", rn.s.paramsLabel(ps), k.Rep, seed, err)
 	}
 	done := rn.done.Add(1)
 	if rn.s.opts.Progress != nil {
@@ -378,7 +378,7 @@ func (rn *runner) goal(ctx context.Context, out *reports.Sweep) (*reports.Sweep,
 			answers[i].Params = s.Points[i].Params
 		}
 	}
-	ax := reports.SweepAxis{Key: g.Spec.Vary, Goal: true, Values: g.values}
+	ax := reports.SweepAxis{Key: g.Spec.Vary, Goal: true, Values: g.values, Labels: g.labels}
 	if g.values == nil {
 		sort.Float64s(tried)
 		for _, v := range slices.Compact(tried) {
@@ -391,18 +391,18 @@ func (rn *runner) goal(ctx context.Context, out *reports.Sweep) (*reports.Sweep,
 		if !a.Monotone {
 			out.Warnings = append(out.Warnings, reports.Warning{Code: "not_monotone",
 				Message: fmt.Sprintf("%s%s: the goal's state changed more than once along %s, so the search scanned instead of bisecting; check the answer against the points",
-					atParams(a.Params), g.Spec.Find, g.Spec.Vary)})
+					s.atParams(a.Params), g.Spec.Find, g.Spec.Vary)})
 		}
 		if !a.Met {
-			out.Warnings = append(out.Warnings, reports.Warning{Code: "goal_unmet", Message: atParams(a.Params) + a.Sentence})
+			out.Warnings = append(out.Warnings, reports.Warning{Code: "goal_unmet", Message: s.atParams(a.Params) + a.Sentence})
 		}
 	}
 	return out, nil
 }
 
-func atParams(ps reports.Params) string {
+func (s *Sweep) atParams(ps reports.Params) string {
 	if len(ps) == 0 {
 		return ""
 	}
-	return "at " + paramsLabel(ps) + ": "
+	return "at " + s.paramsLabel(ps) + ": "
 }

@@ -21,6 +21,10 @@ type domain struct {
 	integer bool
 	log     bool
 	tol     float64
+	// duration: the values are nanoseconds of a duration, searched as
+	// reals but each rounded to a whole nanosecond and to the digits the
+	// tolerance needs (roundDuration), so the scenario reads 37m12.3s.
+	duration bool
 }
 
 // Sizes of the searches. initialProbes spread over the range tell the
@@ -41,6 +45,12 @@ func (d domain) mid(a, b float64) float64 {
 	if d.log {
 		m = math.Sqrt(a * b)
 	}
+	if d.duration {
+		if r := d.round(m); r > a && r < b {
+			return r
+		}
+		return math.Round(m) // closer ends than the digits show; close stops at 1 ns
+	}
 	if !d.integer {
 		return clean(m)
 	}
@@ -57,7 +67,7 @@ func (d domain) mid(a, b float64) float64 {
 // close reports whether a bracket [a, b] is as narrow as the goal wants:
 // adjacent integers, or reals within the relative tolerance.
 func (d domain) close(a, b float64) bool {
-	if d.integer {
+	if d.integer || d.duration && b-a <= 1 {
 		return b-a <= 1
 	}
 	return b-a <= d.tol*math.Max(math.Abs(a), math.Abs(b))
@@ -87,9 +97,12 @@ func (d domain) grid(n int) []float64 {
 		case i == n-1:
 			x = d.hi
 		}
-		if d.integer {
+		switch {
+		case d.integer:
 			x = math.Round(x)
-		} else {
+		case d.duration:
+			x = d.round(x)
+		default:
 			x = clean(x)
 		}
 		if len(out) == 0 || out[len(out)-1] != x {
@@ -97,6 +110,13 @@ func (d domain) grid(n int) []float64 {
 		}
 	}
 	return out
+}
+
+// round is a duration's value as the search tries it: durationDigits
+// significant digits, or more when the tolerance asks for them (the
+// answer's digits), and a whole nanosecond.
+func (d domain) round(x float64) float64 {
+	return roundDuration(x, max(durationDigits, digits(d.tol)))
 }
 
 // found is what a search concluded.

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -189,5 +190,41 @@ func TestDomainGrid(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// A duration's search is over nanoseconds: its values are whole
+// nanoseconds of 6 significant digits (more for a finer tolerance), and
+// it stops at the tolerance, or at 1 ns when the tolerance is finer.
+func TestDomainDuration(t *testing.T) {
+	d := domain{lo: 60e9, hi: 7200e9, log: true, tol: 0.001, duration: true}
+	if got, want := d.grid(5), []float64{60e9, 198.585e9, 657.267e9, 2175.39e9, 7200e9}; !slices.Equal(got, want) {
+		t.Errorf("grid = %v, want %v", got, want)
+	}
+	if m := d.mid(60e9, 198.585e9); m != 109.156e9 {
+		t.Errorf("mid = %v, want 109.156e9 (geometric, 6 digits)", m)
+	}
+	// digits(1e-9) = 11: a finer tolerance keeps more digits.
+	fine := domain{lo: 1e9, hi: 2e9, tol: 1e-9, duration: true}
+	if m := fine.mid(1e9, 1.000000123e9); m != math.Round(m) || m <= 1e9 || m >= 1.000000123e9 {
+		t.Errorf("mid = %v: want a whole nanosecond strictly inside", m)
+	}
+	// Nanoseconds apart: the bracket cannot narrow, so it is closed.
+	if !fine.close(5, 6) || fine.mid(5, 7) != 6 {
+		t.Errorf("close(5, 6) = %v, mid(5, 7) = %v; want true, 6", fine.close(5, 6), fine.mid(5, 7))
+	}
+	// The search ends there, in whole nanoseconds, whatever the tolerance.
+	probe := func(vals []float64) ([]int, error) {
+		st := make([]int, len(vals))
+		for i, v := range vals {
+			if v >= 1.5e9+7 {
+				st[i] = 1
+			}
+		}
+		return st, nil
+	}
+	f, err := searchBound(domain{lo: 1e9, hi: 2e9, tol: 1e-15, duration: true}, false, false, probe)
+	if err != nil || !f.ok || f.answer != 1.5e9+7 || f.bracket[0] != 1.5e9+6 {
+		t.Errorf("%+v (%v); want the answer 1.500000007 s and 1 ns below it failing", f, err)
 	}
 }

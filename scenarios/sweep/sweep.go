@@ -154,7 +154,7 @@ func Prepare(doc *scenarios.Document, o Options) (*Sweep, error) {
 // axes expands each axis spec into its values.
 func (s *Sweep) axes(spec *scenarios.SweepSpec) {
 	for _, as := range spec.Axes {
-		a := Axis{Key: as.Key, Where: as.Where, Values: as.Values}
+		a := Axis{Key: as.Key, Where: as.Where, Values: as.Values, Labels: valueLabels(as.Values, as.Labels)}
 		if s.fromSet[strings.ToLower(as.Key)] {
 			a.Where = "--set " + as.Key
 		}
@@ -333,10 +333,25 @@ func label(v any) string {
 	return reports.ParamLabel(v)
 }
 
-func paramsLabel(ps reports.Params) string {
+// paramsLabel writes a point's axis values for a sentence, each by its
+// axis's label.
+func (s *Sweep) paramsLabel(ps reports.Params) string {
 	var l []string
 	for _, p := range ps {
-		l = append(l, p.Key+"="+label(p.Value))
+		v := label(p.Value)
+		if i := s.axisIndex(p.Key); i >= 0 {
+			v = s.Axes[i].Label(p.Value)
+		}
+		l = append(l, p.Key+"="+v)
 	}
 	return strings.Join(l, ", ")
+}
+
+// Label writes one of the axis's values: by its label, if it has one.
+func (a *Axis) Label(v any) string {
+	if a.Labels != nil {
+		ra := reports.SweepAxis{Values: a.Values, Labels: a.Labels}
+		return ra.Label(v)
+	}
+	return label(v)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,7 +56,7 @@ func mustPrepare(t *testing.T, text string, o Options) *Sweep {
 func pointList(s *Sweep) []string {
 	var out []string
 	for _, p := range s.Points {
-		out = append(out, paramsLabel(p.Params))
+		out = append(out, s.paramsLabel(p.Params))
 	}
 	return out
 }
@@ -190,6 +191,12 @@ func TestRanges(t *testing.T) {
 		{"systems[vms].instances", "{from: 1, to: 64, steps: 5, scale: log}", []any{int64(1), int64(3), int64(8), int64(23), int64(64)}, true},
 		// 1, 1.25, ... rounds to 1, 1, 2, 2, 2: duplicates go.
 		{"systems[vms].instances", "{from: 1, to: 2, steps: 5}", []any{int64(1), int64(2)}, true},
+		// Durations: computed in nanoseconds, 6 significant digits, written
+		// as durations (60 s × 120^(k/4): 198.585 s, 657.267 s, 2175.39 s).
+		{"systems[lambda].timeout", "{from: 1m, to: 2h, steps: 5, scale: log}", []any{"1m", "3m18.585s", "10m57.267s", "36m15.39s", "2h"}, false},
+		{"systems[lambda].timeout", "{from: 1m, to: 2h, step: 30m}", []any{"1m", "31m", "1h1m", "1h31m"}, false},
+		{"systems[lambda].timeout", "{from: 0, to: 1s, steps: 3}", []any{"0s", "500ms", "1s"}, false},
+		{"systems[lambda].timeout", "{from: 100us, to: 200us, steps: 3}", []any{"100µs", "150µs", "200µs"}, false},
 	} {
 		s := mustPrepare(t, base+"sweep:\n  axes:\n    "+tc.key+": "+tc.spec+"\n", Options{})
 		if got := s.Axes[0].Values; !reflect.DeepEqual(got, tc.want) || s.Axes[0].Rounded != tc.rounded {
@@ -275,6 +282,37 @@ func TestMalformed(t *testing.T) {
 		{"balanced weight", goal("  find: best\n  vary: workload.rate\n  within: [1, 2]\n  strategy: balanced\n  system: lambda\n  balanced_weight: 2\n"), nil, "goal.balanced_weight", []string{"from 0 (speed only) to 1"}},
 		{"tolerance", goal("  find: root\n  vary: workload.rate\n  within: {from: 1, to: 8}\n  expr: vms.cost_usd.total\n  tolerance: 5\n"), nil, "goal.tolerance", []string{"between 0 and 1"}},
 		{"search", goal("  find: root\n  vary: workload.rate\n  within: {from: 1, to: 8}\n  expr: vms.cost_usd.total\n  search: grid\n"), nil, "goal.search", []string{"bisect | scan"}},
+		// Durations (a keep-alive, a timeout) as range ends: both ends
+		// durations, steps or step for an axis, and the old "-Inf" message
+		// replaced by what is allowed.
+		{"range end not a number", sweep("  axes:\n    workload.rate: {from: true, to: 9, steps: 3}\n"), nil, "sweep.axes[workload.rate].from",
+			[]string{"want a number, or a duration like 1m or 2h for a key that takes one, found true"}},
+		{"within durations mixed", goal("  find: min\n  vary: systems[lambda].keep_alive.idle\n  within: {from: 1m, to: 120}\n  subject_to: [lambda.cold_start_ratio < 1]\n"), nil,
+			"goal.within.to", []string{"want a duration like 250ms, 10m or 24h", "found 120"}},
+		{"within duration garbled", goal("  find: min\n  vary: systems[lambda].keep_alive.idle\n  within: {from: 1 minute, to: 2h}\n  subject_to: [lambda.cold_start_ratio < 1]\n"), nil,
+			"goal.within.from", []string{"units ns, us, ms, s, m, h", `found "1 minute"`}},
+		{"within durations reversed", goal("  find: min\n  vary: systems[lambda].keep_alive.idle\n  within: {from: 2h, to: 1m}\n  subject_to: [lambda.cold_start_ratio < 1]\n"), nil,
+			"goal.within.to", []string{"1m is below from (2h)"}},
+		{"within durations for a number", goal("  find: min\n  vary: systems[vms].instances\n  within: {from: 1m, to: 2h}\n  subject_to: [vms.latency_ms.p99 < 1]\n"), nil,
+			"systems[1].instances", []string{`found "1m"`, "from goal.within value 1m"}},
+		{"duration range without steps", sweep("  axes:\n    systems[lambda].timeout: {from: 1s, to: 10s}\n"), nil, "sweep.axes[systems[lambda].timeout].from",
+			[]string{"1s to 10s without steps", "step: D"}},
+		{"duration step a number", sweep("  axes:\n    systems[lambda].timeout: {from: 1s, to: 10s, step: 2}\n"), nil, "sweep.axes[systems[lambda].timeout].step",
+			[]string{"want a duration"}},
+		// Labelled values: {label: NAME, value: V} and nothing else, each
+		// label once, short and printable.
+		{"label extra key", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: a, policy: none}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][0].policy", []string{"{label: NAME, value: V}", "under value"}},
+		{"label without value", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: a}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][0].value", []string{"missing"}},
+		{"label twice", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: a, value: {policy: none}}\n      - {label: a, value: {policy: forever}}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][1].label", []string{`"a" already names sweep.axes[systems[lambda].keep_alive][0]`}},
+		{"label too long", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: " + strings.Repeat("x", 41) + ", value: {policy: none}}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][0].label", []string{"41 bytes", "at most 40"}},
+		{"label not a string", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: [a], value: {policy: none}}\n"), nil,
+			"sweep.axes[systems[lambda].keep_alive][0].label", []string{"want a non-empty string"}},
+		{"labelled bad value", sweep("  axes:\n    systems[lambda].keep_alive:\n      - {label: a, value: {policy: sometimes}}\n"), nil,
+			"systems[0].keep_alive.policy", []string{"sometimes"}},
 		{"unknown goal key", goal("  find: root\n  vary: workload.rate\n  within: {from: 1, to: 8}\n  expr: vms.cost_usd.total\n  tolerence: 0.1\n"), nil, "goal.tolerence", []string{"did you mean tolerance?"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -297,5 +335,49 @@ func TestMalformed(t *testing.T) {
 			}
 			t.Errorf("no problem at %q with %q; got:\n%v", tc.path, tc.msg, err)
 		})
+	}
+}
+
+// Labels name an axis's values where the table and sentences show them;
+// the values themselves are what the points set and sweep.json records.
+func TestLabels(t *testing.T) {
+	s := mustPrepare(t, base+`sweep:
+  axes:
+    systems[lambda].keep_alive:
+      - {label: ttl-5m, value: {policy: fixed, idle: 5m}}
+      - {policy: fixed, idle: 10m}
+      - {label: none, value: {policy: none}}
+    workload.rate: [1, 2]
+`, Options{})
+	a := s.Axes[0]
+	if want := []string{"ttl-5m", "fixed idle=10m", "none"}; !slices.Equal(a.Labels, want) {
+		t.Errorf("labels %q, want %q", a.Labels, want)
+	}
+	if !reflect.DeepEqual(a.Values[0], map[string]any{"policy": "fixed", "idle": "5m"}) {
+		t.Errorf("value %v: want the labelled value alone", a.Values[0])
+	}
+	if s.Axes[1].Labels != nil {
+		t.Errorf("numbers got labels %q", s.Axes[1].Labels)
+	}
+	if got := s.Points[0].scenario.Systems[0].FaaS.KeepAlive.String(); !strings.Contains(got, "5m") {
+		t.Errorf("point 0's keep-alive %s, want the 5m one", got)
+	}
+	if got := pointList(s)[4]; got != "systems[lambda].keep_alive=none, workload.rate=1" {
+		t.Errorf("point 4 is %q in sentences, want it by its label", got)
+	}
+	// find: best over labelled values names the answer by its label.
+	res := run(t, base+`goal:
+  find: best
+  vary: systems[lambda].memory_mb
+  within: [{label: small, value: 128}, {label: large, value: 1024}]
+  minimize: lambda.cost_usd.total
+`, Options{})
+	if fmt.Sprint(res.Goal.Answer) != "128" || !strings.Contains(res.Goal.Sentence, "= small (") ||
+		!strings.Contains(res.Goal.Sentence, "runner-up large") {
+		t.Errorf("answer %v: %s", res.Goal.Answer, res.Goal.Sentence)
+	}
+	ax := res.Axes[len(res.Axes)-1]
+	if !ax.Goal || !slices.Equal(ax.Labels, []string{"small", "large"}) || fmt.Sprint(res.Goal.Within.Values) != "[128 1024]" {
+		t.Errorf("goal axis %+v, within %v", ax, res.Goal.Within.Values)
 	}
 }
