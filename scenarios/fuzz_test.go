@@ -217,8 +217,13 @@ func FuzzDistribution(f *testing.F) {
 		{"constant", "value", "100ms"}, {"exponential", "mean", "1s"}, {"lognormal", "median", "80ms"},
 		{"lognormal", "mu", "1000"}, {"lognormal", "sigma", "50"}, {"gamma", "cv", "1e6"}, {"gamma", "mean", "1e300s"},
 		{"empirical", "percentiles", "{0: 1ms, 100: 2000000h}"}, {"lognormal", "p99", "2000000h"},
+		{"lognormal", "mu", "-2"}, // with b "0": sigma 0, a point mass (quantile(0) was NaN)
 	} {
-		f.Add(s[0], s[1], s[2], "1s")
+		b := "1s"
+		if s[1] == "mu" {
+			b = "0"
+		}
+		f.Add(s[0], s[1], s[2], b)
 	}
 	f.Fuzz(func(t *testing.T, kind, key, a, b string) {
 		if len(a)+len(b)+len(kind)+len(key) > 4096 {

@@ -118,6 +118,9 @@ func (l lognormRander) Rand() float64 { return math.Exp(l.mu + l.sigma*l.r.NormF
 func (l LogNormal) New(src rand.Source) Rander { return lognormRander{l.Mu, l.Sigma, rand.New(src)} }
 func (l LogNormal) Mean() float64              { return math.Exp(l.Mu + l.Sigma*l.Sigma/2) }
 func (l LogNormal) Quantile(p float64) float64 {
+	if l.Sigma == 0 { // a point mass; gonum's form gives exp(0*±Inf) = NaN at p 0 and 1
+		return math.Exp(l.Mu)
+	}
 	return distuv.LogNormal{Mu: l.Mu, Sigma: l.Sigma}.Quantile(p)
 }
 func (l LogNormal) String() string {

@@ -238,3 +238,16 @@ func TestStreamsReproducible(t *testing.T) {
 		t.Errorf("%d of 1000 draws equal across different streams", same)
 	}
 }
+
+// sigma 0 is allowed ({dist: lognormal, mu: -2, sigma: 0}), and a p99 a
+// hair above the median rounds to it (the fuzzer's median 2m28.413159103s):
+// a point mass whose every quantile, 0 and 1 included, is exp(mu), not
+// gonum's exp(mu + 0*±Inf) = NaN.
+func TestLogNormalPointMass(t *testing.T) {
+	l := dist.LogNormal{Mu: math.Log(148.413159103), Sigma: 0}
+	for _, p := range []float64{0, 0.5, 0.99, 1} {
+		if q := l.Quantile(p); q != math.Exp(l.Mu) {
+			t.Errorf("quantile(%g) = %v, want %v", p, q, math.Exp(l.Mu))
+		}
+	}
+}
