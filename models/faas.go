@@ -41,6 +41,10 @@ type FaaSConfig struct {
 	MemoryMB           int      // overrides every function's memory on this system; 0 = the function's own
 	EphemeralStorageMB int      // overrides every function's ephemeral storage; 0 = the function's own
 	Seed               sim.Seed // cold starts draw from "coldstart/<function>"
+	// BacklogBudget is the memory the throttle queues may hold together,
+	// bytes (BytesPerQueued a request); one more stops the run
+	// (backlog.go). 0 = DefaultBacklogBudget.
+	BacklogBudget int64
 }
 
 // DefaultIdle is the default keep-alive: AWS Lambda's observed idle
@@ -90,8 +94,9 @@ type FaaS struct {
 	fns    []fnState
 	fx     []fnExtra // by function, beside fns
 	insts  arena[instance]
-	links  []link // list links of insts, by index
-	reqs   arena[request]
+	links  []link         // list links of insts, by index
+	reqs   arena[request] // requests given an instance (queued ones are faasQueued)
+	guard  backlogGuard
 	mem    []int
 	eph    []int     // per function: ephemeral storage configured, MB (0 = the free allowance)
 	scale  []float64 // per function: execution time factor at this system's memory (CPUScaling)
@@ -138,7 +143,7 @@ type fnState struct {
 
 // fnExtra is the rest of a function's state.
 type fnExtra struct {
-	queue ring[int32]
+	queue fifo[faasQueued]
 	cold  dist.Rander // made at the first cold start (a stream's draws do not depend on when)
 	tat   sim.Time    // burst bucket: theoretical arrival time of the next token (GCRA)
 	wake  bool        // a burst wake-up timer is pending
@@ -190,6 +195,15 @@ type request struct {
 	out     Outcome
 }
 
+// faasQueued is a request in its function's throttle queue: what it needs
+// to be dispatched, in BytesPerQueued bytes (a request is 56, and was held
+// for every queued one with its index in the queue beside it: 60 bytes and
+// more). Its function is its queue's.
+type faasQueued struct {
+	arrival, exec sim.Time
+	own           bool
+}
+
 // NewFaaS checks cfg and returns a system ready to Start. Zero numbers take
 // their defaults (DefaultFaaSConfig).
 func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
@@ -227,6 +241,7 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: %w", err)
 	}
 	f := &FaaS{cfg: cfg, ic: int32(cfg.InstanceConcurrency), meter: newFaaSMeter(cfg.Billing, len(cfg.Functions))}
+	f.guard.init(cfg.BacklogBudget)
 	f.host.f = f
 	if cfg.BurstRate > 0 {
 		f.burstT = max(1, BurstWindow/sim.Time(cfg.BurstRate))
@@ -293,48 +308,51 @@ func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	if f.reqObs != nil {
 		f.reqObs.Arrived(inv.Fn, inv.At)
 	}
-	f.dispatch(e, f.newRequest(inv.At, exec, inv.Fn, false))
+	f.dispatch(e, inv.Fn, faasQueued{arrival: inv.At, exec: exec})
 }
 
-func (f *FaaS) newRequest(at, exec sim.Time, fn int32, own bool) int32 {
+// newRequest makes the record of request q of fn, given an instance now.
+func (f *FaaS) newRequest(fn int32, q faasQueued) int32 {
 	r := f.reqs.alloc()
-	f.reqs.items[r] = request{arrival: at, exec: exec, fn: fn, inst: -1, next: -1, own: own}
+	f.reqs.items[r] = request{arrival: q.arrival, exec: q.exec, fn: fn, inst: -1, next: -1, own: q.own}
 	return r
 }
 
-// dispatch gives request r an instance, or throttles it.
-func (f *FaaS) dispatch(e *sim.Engine, r int32) {
-	fn := f.reqs.items[r].fn
+// dispatch gives request q of fn an instance, or throttles it.
+func (f *FaaS) dispatch(e *sim.Engine, fn int32, q faasQueued) {
 	fs := &f.fns[fn]
 	now := e.Now()
 	if i := fs.lists[listReserved].head; i >= 0 && (f.insts.items[i].active > 0 || f.accountFree()) {
-		f.serve(e, i, r)
+		f.serve(e, i, f.newRequest(fn, q))
 		return
 	}
 	if i := fs.lists[listReady].head; i >= 0 && (f.insts.items[i].active > 0 || f.accountFree()) {
-		f.serve(e, i, r)
+		f.serve(e, i, f.newRequest(fn, q))
 		return
 	}
 	if i := fs.lists[listStarting].head; i >= 0 {
-		f.join(e, i, r)
+		f.join(e, i, f.newRequest(fn, q))
 		return
 	}
 	if f.canStart(fn, now) {
 		f.takeToken(fn, now)
+		r := f.newRequest(fn, q)
 		f.join(e, f.startInstance(e, fn, true), r)
 		f.reqs.items[r].starter = true
 		return
 	}
 	if f.cfg.OnThrottle == ThrottleQueue {
-		f.fx[fn].queue.push(r)
+		f.fx[fn].queue.push(q)
 		fs.queued++
 		f.queued++
+		if f.queued > f.guard.max {
+			f.guard.trip(e, f.queued)
+		}
 		f.wakeForBurst(e, fn)
 		f.armQueueTimeout(e, fn)
 		return
 	}
-	f.reqs.items[r].out = Rejected
-	f.end(now, r)
+	f.report(fn, q, now, Rejected)
 }
 
 // accountFree reports room under the account-level concurrency limit.
@@ -393,7 +411,7 @@ func (f *FaaS) drain(e *sim.Engine, fn int32) {
 			f.wakeForBurst(e, fn)
 			return
 		}
-		f.dispatch(e, f.dequeue(fn))
+		f.dispatch(e, fn, f.dequeue(fn))
 	}
 }
 
@@ -415,7 +433,7 @@ func (f *FaaS) released(e *sim.Engine) {
 }
 
 // dequeue takes the head of fn's throttle queue.
-func (f *FaaS) dequeue(fn int32) int32 {
+func (f *FaaS) dequeue(fn int32) faasQueued {
 	f.fns[fn].queued--
 	f.queued--
 	return f.fx[fn].queue.pop()
@@ -585,7 +603,7 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	fs := &f.fns[fn]
 	if fs.queued > 0 {
 		// A queue means every instance is full: hand the slot straight over.
-		f.start(e, i, f.dequeue(fn))
+		f.start(e, i, f.newRequest(fn, f.dequeue(fn)))
 		return
 	}
 	in.active--
@@ -717,6 +735,21 @@ func (f *FaaS) end(now sim.Time, r int32) {
 	f.reqs.release(r)
 }
 
+// report ends request q of fn, which was never given an instance: throttled
+// (Rejected) at once or after waiting in the queue until now.
+func (f *FaaS) report(fn int32, q faasQueued, now sim.Time, out Outcome) {
+	if q.own {
+		return
+	}
+	if f.reqObs != nil {
+		f.reqObs.Ended(fn, now)
+	}
+	if q.arrival >= f.w.Warmup {
+		f.rec = Record{Arrival: q.arrival, End: now, Wait: now - q.arrival, Fn: fn, Outcome: out}
+		f.obs.Ended(&f.rec)
+	}
+}
+
 // startAhead starts an instance of fn ahead of demand: reserved by the
 // policy, or pre-warmed. readyNow makes it ready at once (provisioned
 // before the run); otherwise it takes a cold start, and requests that
@@ -774,9 +807,21 @@ func (f *FaaS) unreserve(e *sim.Engine, fn int32, n int) int {
 }
 
 // Finish implements System. Instances still alive (or busy) at the horizon
-// are billed up to it.
+// are billed up to it; a system stopped by its backlog budget closes its
+// books at the stop.
 func (f *FaaS) Finish() Summary {
-	w := f.w
+	w := f.guard.window(f.w)
+	f.w = w // the policy's too (PolicyHost.Window)
+	if w.Horizon == w.Warmup {
+		// Stopped in the warm-up: nothing measured.
+		return Summary{Stopped: f.guard.stop, Policy: PolicyStats{Policy: f.cfg.KeepAlive.String()}}
+	}
+	sum := f.finish(w)
+	sum.Stopped = f.guard.stop
+	return sum
+}
+
+func (f *FaaS) finish(w Window) Summary {
 	f.pol.Close(w.Horizon)
 	for i := range f.insts.items {
 		in := &f.insts.items[i]

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/faasim/faasim/models"
 	"github.com/faasim/faasim/sim"
@@ -77,4 +78,15 @@ func (b *backlog) saturated() (Warning, bool) {
 	return Warning{Code: "saturated", Message: fmt.Sprintf(
 		"arrivals outpace service: %s requests in flight at the end, up from %s at mid-run (the backlog grows by %s/s); latencies keep rising with the run's length",
 		count(end), count(mid), sig3(float64(growth)/(b.at[7]-b.at[3]).Seconds()))}, true
+}
+
+// stopWarning is the saturated warning of a system whose backlog passed its
+// memory budget (models.Stop): its run stopped there, and what it reports
+// is what happened up to then.
+func stopWarning(st *models.Stop) Warning {
+	return Warning{Code: Saturated, Message: fmt.Sprintf(
+		"its backlog passed the memory budget (max_backlog_mb %s: %s requests queued) at %v of simulated time, "+
+			"so it was simulated no further: its figures (requests, latencies, bill, instances) cover the measured window up to then, "+
+			"and the requests queued or in service at the stop are in flight; raise max_backlog_mb to go further, or give it the capacity its load needs",
+		sig3(float64(st.Budget)/(1<<20)), count(st.Queued), st.At.Round(time.Millisecond))}
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file is the one definition of every figure faasim reports about a
@@ -70,6 +71,7 @@ func keepAlive(s *SystemResult) bool  { return s.KeepAlive != nil }
 func frontDoor(s *SystemResult) bool  { return s.FrontDoor != nil }
 func commitment(s *SystemResult) bool { return s.Purchase != nil && s.Purchase.CommittedSeconds > 0 }
 func spot(s *SystemResult) bool       { return s.Purchase != nil && s.Purchase.Option == "spot" }
+func stopped(s *SystemResult) bool    { return s.StoppedAtSeconds != nil }
 
 // latencyMetric is a latency figure: over completed requests only.
 func latencyMetric(key, label string, relErr float64, minSamples int64, table bool) Metric {
@@ -83,6 +85,11 @@ func latencyMetric(key, label string, relErr float64, minSamples int64, table bo
 var Metrics = []Metric{
 	{Path: "slo_met", Label: "SLO met", Unit: "bool", Table: true, format: func(v float64, _ *SystemResult) string { return map[bool]string{true: "yes", false: "no"}[v == 1] },
 		has: func(s *SystemResult) bool { return s.SLOMet != nil }},
+	// A system stopped by its backlog budget: every row below covers the
+	// window up to the stop.
+	{Path: "stopped_at_seconds", Label: "stopped at (backlog over budget)", Unit: "s", Table: true, has: stopped,
+		format: func(v float64, _ *SystemResult) string { return seconds(v).Round(time.Millisecond).String() }},
+	{Path: "queued_at_stop", Label: "queued at the stop", Unit: "requests", Table: true, has: stopped, format: fmtOfRequests},
 	{Path: "requests", Label: "requests", Unit: "requests", Table: true, PerFunction: true, format: fmtCount},
 	{Path: "completed", Label: "completed", Unit: "requests", Table: true, PerFunction: true, format: fmtCount},
 	{Path: "rejected", Label: "rejected", Unit: "requests", Better: Lower, Table: true, PerFunction: true, format: fmtOfRequests},

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faasim/faasim/models"
 	"github.com/faasim/faasim/workloads"
@@ -33,7 +34,8 @@ func full() []SystemResult {
 			Instances: models.InstanceStats{Mean: 2, Max: 3, MeanBusy: 1, MeanBusySlots: 4, Fleet: fs},
 			FrontDoor: &models.FrontDoorStats{Name: "aws-alb", Requests: 2002, TimedOut: 1, LCUHours: 0.5},
 			Purchase: &models.PurchaseStats{Option: "savings-plan-1y", Discount: 0.365, CommittedSeconds: 7200, CoveredSeconds: 3600,
-				UsedSeconds: 5400, Interruptions: 2, InterruptedRequests: 1}})
+				UsedSeconds: 5400, Interruptions: 2, InterruptedRequests: 1},
+			Stopped: &models.Stop{At: 3 * time.Hour, Queued: 1500, Budget: 256 << 20}})
 	return []SystemResult{faas, srv}
 }
 

@@ -131,10 +131,17 @@ type SystemResult struct {
 	Type     string `json:"type"`
 	Platform string `json:"platform,omitempty"`
 	Counts
-	LatencyMS Latency          `json:"latency_ms"`
-	CostUSD   CostResult       `json:"cost_usd"`
-	Instances InstanceResult   `json:"instances"`
-	KeepAlive *KeepAliveResult `json:"keep_alive,omitempty"` // FaaS only
+	// StoppedAtSeconds is where the system's run stopped, seconds from the
+	// start (warm-up included): its backlog passed the memory budget
+	// (max_backlog_mb), and every figure of it covers the measured window
+	// up to here; absent when it ran to the end. QueuedAtStop is its
+	// backlog then (those requests, and any in service, are in in_flight).
+	StoppedAtSeconds *float64         `json:"stopped_at_seconds,omitempty"`
+	QueuedAtStop     *int64           `json:"queued_at_stop,omitempty"`
+	LatencyMS        Latency          `json:"latency_ms"`
+	CostUSD          CostResult       `json:"cost_usd"`
+	Instances        InstanceResult   `json:"instances"`
+	KeepAlive        *KeepAliveResult `json:"keep_alive,omitempty"` // FaaS only
 	// FunctionColdStartP75 is the 75th percentile over functions (with at
 	// least one request) of each function's cold-start ratio: the figure
 	// Shahrad et al. (ATC 2020) compare keep-alive policies by, since an
@@ -279,7 +286,11 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 	sr.FunctionColdStartP75 = functionColdStartP75(sr.Functions)
 	sr.round()
 	a.bl.finish(&a.all)
-	if w, ok := a.bl.saturated(); ok {
+	if st := sum.Stopped; st != nil {
+		at, q := st.At.Seconds(), st.Queued
+		sr.StoppedAtSeconds, sr.QueuedAtStop = &at, &q
+		sr.Warnings = append(sr.Warnings, stopWarning(st))
+	} else if w, ok := a.bl.saturated(); ok {
 		sr.Warnings = append(sr.Warnings, w)
 	}
 	for _, w := range sr.countWarnings() {
