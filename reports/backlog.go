@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/faasim/faasim/models"
@@ -88,5 +89,5 @@ func stopWarning(st *models.Stop) Warning {
 		"its backlog passed the memory budget (max_backlog_mb %s: %s requests queued) at %v of simulated time, "+
 			"so it was simulated no further: its figures (requests, latencies, bill, instances) cover the measured window up to then, "+
 			"and the requests queued or in service at the stop are in flight; raise max_backlog_mb to go further, or give it the capacity its load needs",
-		sig3(float64(st.Budget)/(1<<20)), count(st.Queued), st.At.Round(time.Millisecond))}
+		strconv.FormatFloat(float64(st.Budget)/(1<<20), 'g', 4, 64), count(st.Queued), st.At.Round(time.Millisecond))}
 }
