@@ -91,3 +91,10 @@ func stopWarning(st *models.Stop) Warning {
 			"and the requests queued or in service at the stop are in flight; raise max_backlog_mb to go further, or give it the capacity its load needs",
 		strconv.FormatFloat(float64(st.Budget)/(1<<20), 'g', 4, 64), count(st.Queued), st.At.Round(time.Millisecond))}
 }
+
+// stopTime prints a stop's time, seconds from the start, to the
+// millisecond: "3h8m18.406s" (the table's rounded "3 h 8 min" would hide
+// that two systems stopped apart).
+func stopTime(s float64) string {
+	return time.Duration(math.Round(s * 1e9)).Round(time.Millisecond).String()
+}

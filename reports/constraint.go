@@ -426,3 +426,32 @@ func short(v float64) string {
 	}
 	return strconv.FormatFloat(v, 'g', 4, 64)
 }
+
+// Threshold reads a constraint that bounds one metric by a number
+// ("latency_ms.p99 < 300", "0.001 >= vms.cold_start_ratio") as the metric,
+// the comparison with the metric on the left ("<" for the second), and
+// the number: the line a figure draws for it. false for any other
+// constraint (sums, products, metrics on both sides).
+func (e *Expr) Threshold() (ref Ref, op string, bound float64, ok bool) {
+	if !e.IsConstraint() || len(e.refs) != 1 {
+		return Ref{}, "", 0, false
+	}
+	// The metric's side is the metric itself when it passes its value
+	// through unchanged.
+	identity := func(p *vm.Program) bool {
+		for _, v := range []float64{1, 2.5} {
+			if out, err := expr.Run(p, map[string]any{ident(0): v}); err != nil || out != v {
+				return false
+			}
+		}
+		return true
+	}
+	flip := map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+	if n, err := strconv.ParseFloat(e.sides[1], 64); err == nil && identity(e.side[0]) {
+		return e.refs[0], e.op, n, true
+	}
+	if n, err := strconv.ParseFloat(e.sides[0], 64); err == nil && identity(e.side[1]) {
+		return e.refs[0], flip[e.op], n, true
+	}
+	return Ref{}, "", 0, false
+}

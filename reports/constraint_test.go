@@ -2,6 +2,7 @@ package reports
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -113,6 +114,36 @@ func TestBadExpressions(t *testing.T) {
 		}
 		if err != nil && strings.Contains(err.Error(), "\n |") {
 			t.Errorf("%s: multi-line error %q", tc.src, err)
+		}
+	}
+}
+
+// TestThreshold: a constraint on one metric and a number is a line to
+// draw; anything else is not.
+func TestThreshold(t *testing.T) {
+	for _, c := range []struct {
+		src     string
+		systems []string
+		want    string // "SYSTEM.PATH OP N", "" for none
+	}{
+		{"latency_ms.p99 < 300", nil, "latency_ms.p99 < 300"},
+		{"0.001 >= cold_start_ratio", nil, "cold_start_ratio <= 0.001"}, // the metric goes left
+		{"vms.latency_ms.p99 <= 2e2", []string{"vms"}, "vms.latency_ms.p99 <= 200"},
+		{`$env["fleet-peak"].cost_usd.total > 1`, []string{"fleet-peak"}, "fleet-peak.cost_usd.total > 1"},
+		{"rejected_ratio + timed_out_ratio <= 0.001", nil, ""}, // a sum
+		{"latency_ms.p99 * 2 < 300", nil, ""},                  // not the metric itself
+		{"latency_ms.p99 < latency_ms.p50 * 10", nil, ""},      // metrics on both sides
+	} {
+		e, err := ParseConstraint(c.src, c.systems)
+		if err != nil {
+			t.Fatalf("%s: %v", c.src, err)
+		}
+		got := ""
+		if ref, op, n, ok := e.Threshold(); ok {
+			got = fmt.Sprintf("%s %s %g", ref, op, n)
+		}
+		if got != c.want {
+			t.Errorf("%s: threshold %q, want %q", c.src, got, c.want)
 		}
 	}
 }

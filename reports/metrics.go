@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // This file is the one definition of every figure faasim reports about a
@@ -88,7 +87,7 @@ var Metrics = []Metric{
 	// A system stopped by its backlog budget: every row below covers the
 	// window up to the stop.
 	{Path: "stopped_at_seconds", Label: "stopped at (backlog over budget)", Unit: "s", Table: true, has: stopped,
-		format: func(v float64, _ *SystemResult) string { return seconds(v).Round(time.Millisecond).String() }},
+		format: func(v float64, _ *SystemResult) string { return stopTime(v) }},
 	{Path: "queued_at_stop", Label: "queued at the stop", Unit: "requests", Table: true, has: stopped, format: fmtOfRequests},
 	{Path: "requests", Label: "requests", Unit: "requests", Table: true, PerFunction: true, format: fmtCount},
 	{Path: "completed", Label: "completed", Unit: "requests", Table: true, PerFunction: true, format: fmtCount},

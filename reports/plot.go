@@ -55,8 +55,9 @@ type PlotOptions struct {
 
 // Figure is one plot, ready to render as PNG or SVG.
 type Figure struct {
-	Name  string // file name without extension: latency_cdf, cost_breakdown, timeline, cold_starts_by_function
+	Name  string // file name without extension: latency_cdf, tradeoff, power_tuning, ... (docs/reports.md)
 	Title string // the finding, as the figure's title states it
+	Read  string // how to read it, for report.html's "how to read this"
 	W, H  vg.Length
 	draw  func(c draw.Canvas)
 }
@@ -86,6 +87,17 @@ func Figures(run *Run, o PlotOptions) ([]Figure, error) {
 	}
 	if f, ok := coldStartsByFunction(run.Results, idx, w, h); ok {
 		figs = append(figs, f)
+	}
+	// The answer figures a run has the data for.
+	d := fromRun(run.Results, idx)
+	for _, f := range []func() (Figure, bool){
+		func() (Figure, bool) { return tradeoff(d, w, h) },
+		func() (Figure, bool) { return keepAliveFrontier(d, run.Results, w, h) },
+		func() (Figure, bool) { return runPowerTuning(d, run.Results, w, h) },
+	} {
+		if fig, ok := f(); ok {
+			figs = append(figs, fig)
+		}
 	}
 	return figs, nil
 }
@@ -188,6 +200,36 @@ func WritePlots(dir string, figs []Figure, formats []string) ([]string, error) {
 		}
 	}
 	return names, nil
+}
+
+// WriteRunFigures draws a run's figures (Figures) into dir in every
+// format and, with html, its report.html (RunReport); it returns the
+// figures. faasim run --out and faasim plot DIR both write with it.
+func WriteRunFigures(dir string, run *Run, o PlotOptions, formats []string, html bool) ([]Figure, error) {
+	return writeFiguresAndPage(dir, formats, html, func() ([]Figure, error) { return Figures(run, o) },
+		func() ([]byte, error) { return RunReport(run, o) })
+}
+
+// writeFiguresAndPage writes the figures in every format and, with html,
+// the page.
+func writeFiguresAndPage(dir string, formats []string, html bool, figures func() ([]Figure, error), page func() ([]byte, error)) ([]Figure, error) {
+	figs, err := figures()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := WritePlots(dir, figs, formats); err != nil {
+		return nil, err
+	}
+	if html {
+		b, err := page()
+		if err != nil {
+			return nil, err
+		}
+		if err := WriteFileAtomic(filepath.Join(dir, "report.html"), b); err != nil {
+			return nil, err
+		}
+	}
+	return figs, nil
 }
 
 // plotterGrid is a light grid behind the data.

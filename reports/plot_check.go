@@ -198,7 +198,8 @@ func (r *recorder) Pop() {
 }
 func (r *recorder) DrawImage(vg.Rectangle, image.Image) {}
 
-// isData: is c the colour of a system or of a bill component? (Black is
+// isData: is c the colour of a system, of a bill component, or of an
+// answer figure's frontier or guide line? (Black is
 // also the axes' colour, so a seventh system's black is not checked.)
 func isData(c color.Color) bool {
 	r, g, b, a := c.RGBA()
@@ -206,7 +207,7 @@ func isData(c color.Color) bool {
 	if rgba == (color.RGBA{0, 0, 0, 0xFF}) {
 		return false
 	}
-	if slices.Contains(Palette, rgba) {
+	if slices.Contains(Palette, rgba) || slices.Contains(answerInks, rgba) {
 		return true
 	}
 	for _, cc := range componentColors {

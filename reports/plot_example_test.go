@@ -71,6 +71,11 @@ func exampleRun() *reports.Run {
 // writeFigure renders the named figure of the example run into testdata,
 // at the default size as name.png and at 10 cm × 7 cm as name_small.png.
 func writeFigure(name string) {
+	writeFigureOf(name, func(o reports.PlotOptions) ([]reports.Figure, error) { return reports.Figures(exampleRun(), o) })
+}
+
+// writeFigureOf renders the named figure of those figures draws at both sizes.
+func writeFigureOf(name string, figures func(reports.PlotOptions) ([]reports.Figure, error)) {
 	for _, size := range []struct {
 		file string
 		o    reports.PlotOptions
@@ -78,7 +83,7 @@ func writeFigure(name string) {
 		{name + ".png", reports.PlotOptions{}},
 		{name + "_small.png", reports.PlotOptions{Width: 10 * vg.Centimeter, Height: 7 * vg.Centimeter}},
 	} {
-		figs, err := reports.Figures(exampleRun(), size.o)
+		figs, err := figures(size.o)
 		if err != nil {
 			log.Panic(err)
 		}

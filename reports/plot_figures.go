@@ -240,7 +240,7 @@ func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
 			pl.X.Min = 0
 			if logAxis {
 				pl.X.Scale = plot.LogScale{}
-				pl.X.Tick.Marker = logMoneyTicks{}
+				pl.X.Tick.Marker = logTicks{Format: moneyLabel}
 				pl.X.Min = math.Pow10(int(math.Floor(math.Log10(minPos / 2))))
 			}
 			labelSt := textStyle(tickSize, ink)
@@ -255,7 +255,13 @@ func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
 			}
 			for range 2 {
 				dw := pl.DataCanvas(left).Max.X - pl.DataCanvas(left).Min.X
-				need := 1.0
+				// The axis' reach: in decades on a log axis (at least one),
+				// in dollars on a linear one (a $0.08 bill gets an axis to
+				// about $0.10, not to $1).
+				need := 0.0
+				if logAxis {
+					need = 1
+				}
 				for _, b := range bars {
 					room := float64(dw-barLabelGap-labelSt.Width(b.label)) / float64(dw)
 					if room <= 0.2 {
@@ -337,8 +343,9 @@ func costTitle(r *Results, idx []int) string {
 	}
 	// A system with a warning is named with it: the cheapest may be cheap
 	// because it failed.
-	t := fmt.Sprintf("%s is %s cheaper than %s (%s vs %s per 1M requests)", tagged(a),
-		ratio(b.CostUSD.Total, a.CostUSD.Total), tagged(b), dollars(a.CostUSD.PerMillionRequests), dollars(b.CostUSD.PerMillionRequests))
+	// Within 10% a percentage, as the verdict says it: "1.0x" names no winner.
+	t := fmt.Sprintf("%s is %s %s (%s vs %s per 1M requests)", tagged(a),
+		cheaperThan(a.CostUSD.Total, b.CostUSD.Total), tagged(b), dollars(a.CostUSD.PerMillionRequests), dollars(b.CostUSD.PerMillionRequests))
 	if share, how, ok := failure(a); ok {
 		t += fmt.Sprintf(", but it %s %s of its requests", how, share)
 	}

@@ -129,7 +129,7 @@ func (f frame) height(w, body vg.Length) vg.Length {
 // where the title and legend would leave less than body for the plot:
 // a figure that keeps its size but loses its data answers nothing.
 func (f frame) figure(name string, w, h, body vg.Length) Figure {
-	return Figure{Name: name, Title: f.title, W: w, H: max(h, f.height(w, body)), draw: f.draw}
+	return Figure{Name: name, Title: f.title, Read: readFor(name), W: w, H: max(h, f.height(w, body)), draw: f.draw}
 }
 
 // legendGrid is where a legend's entries go: lines[i] is entry i's label

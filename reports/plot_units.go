@@ -320,16 +320,22 @@ func (tailTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// logMoneyTicks labels a log dollar axis at $0.01, $0.1, $1, ... (adding
-// the 2 and 5 in between when the range spans fewer than two decades).
-type logMoneyTicks struct{}
+// logTicks labels a log axis at 1, 10, 100, ... of its unit (adding the
+// 2 and 5 in between when the range spans fewer than two decades), each
+// label printed by Format (default: grouped digits): moneyLabel gives
+// $0.01, $0.1, $1.
+type logTicks struct{ Format func(v float64) string }
 
-var _ plot.Ticker = logMoneyTicks{}
+var _ plot.Ticker = logTicks{}
 
 // Ticks implements plot.Ticker.
-func (logMoneyTicks) Ticks(lo, hi float64) []plot.Tick {
+func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(lo > 0) || !(hi > lo) {
 		return nil
+	}
+	format := t.Format
+	if format == nil {
+		format = func(v float64) string { return sigTrim(v, 3) }
 	}
 	fine := math.Log10(hi/lo) < 2
 	var ticks []plot.Tick
@@ -341,7 +347,7 @@ func (logMoneyTicks) Ticks(lo, hi float64) []plot.Tick {
 			}
 			t := plot.Tick{Value: v}
 			if m == 1 || fine {
-				t.Label = moneyLabel(v)
+				t.Label = format(v)
 			}
 			ticks = append(ticks, t)
 		}

@@ -86,8 +86,15 @@ func TestTickers(t *testing.T) {
 		{"tail top", labels(tailTicks{}.Ticks(0, 1-1.0/950)), "0% 50% 90% 99% 99.89%"},
 		// 1,100 end just above p99.9: the nine labels the top.
 		{"tail top near a nine", labels(tailTicks{}.Ticks(0, 1-1.0/1100)), "0% 50% 90% 99% 99.9%"},
-		{"money log", labels(logMoneyTicks{}.Ticks(0.01, 20)), "$0.01 $0.1 $1 $10"},
-		{"money log fine", labels(logMoneyTicks{}.Ticks(0.1, 5)), "$0.1 $0.2 $0.5 $1 $2 $5"},
+		{"money log", labels(logTicks{Format: moneyLabel}.Ticks(0.01, 20)), "$0.01 $0.1 $1 $10"},
+		{"money log fine", labels(logTicks{Format: moneyLabel}.Ticks(0.1, 5)), "$0.1 $0.2 $0.5 $1 $2 $5"},
+		// A linear latency axis ticks in one unit, round in it: not 2.83 min.
+		{"latency minutes", labels(msTicks{Max: 6}.Ticks(156e3, 192e3)), "2.6 min 2.8 min 3.0 min 3.2 min"},
+		{"latency ms", labels(msTicks{Max: 5}.Ticks(0, 230)), "0 50 ms 100 ms 150 ms 200 ms"},
+		{"percent log", labels(logTicks{Format: tickFormat("ratio")}.Ticks(0.001, 0.5)), "0.1% 1% 10%"},
+		// Zeros on a log axis sit at its floor, labelled 0, the round value
+		// beside it unlabelled.
+		{"zero on log", labels(zeroTick{logTicks{}}.Ticks(1, 1000)), "10 100 1,000 0"},
 	} {
 		if got := strings.Join(c.got, " "); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)

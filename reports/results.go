@@ -130,6 +130,12 @@ type SystemResult struct {
 	Name     string `json:"name"`
 	Type     string `json:"type"`
 	Platform string `json:"platform,omitempty"`
+	// Params are the system's scenario keys as it ran (the file's values
+	// over the platform preset's over the defaults, in scenario syntax), so
+	// plots and readers need no scenario: memory_mb, keep_alive,
+	// instances, workers_per_instance, max_concurrency, prices... Their
+	// values are not metrics (Numbers skips them: a map of any).
+	Params map[string]any `json:"params,omitempty"`
 	Counts
 	// StoppedAtSeconds is where the system's run stopped, seconds from the
 	// start (warm-up included): its backlog passed the memory budget
@@ -216,7 +222,8 @@ type FunctionResult struct {
 // SystemInfo names a system for its result.
 type SystemInfo struct {
 	Name, Type, Platform string
-	Functions            []string // function names, in table order
+	Functions            []string       // function names, in table order
+	Params               map[string]any // the system's resolved scenario keys
 }
 
 // Result turns an accumulator and a model summary into a SystemResult.
@@ -225,6 +232,7 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 		Name:      info.Name,
 		Type:      info.Type,
 		Platform:  info.Platform,
+		Params:    info.Params,
 		Counts:    a.all.counts(),
 		Warnings:  []Warning{},
 		LatencyMS: a.all.latency(),

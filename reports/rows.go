@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Row is one row of the comparison table, as both the terminal table and
@@ -93,7 +94,27 @@ func notes(r *Results) []string {
 // Rows are r's comparison table: the platform, then every table metric
 // the systems have (Metrics order), with the best value of each comparable
 // row marked. base >= 0 adds ratios to that system on comparable rows.
-func Rows(r *Results, base int) []Row {
+func Rows(r *Results, base int) []Row { return rowsOf(r, tableMetrics(r), base) }
+
+// FullRows are every figure of results.json the systems have, the table's
+// and the others (ratios, keep-alive counts, booting hours, the 30-day
+// estimate), in Metrics order, marked as the table marks them.
+func FullRows(r *Results) []Row {
+	var ms []Metric
+	for _, m := range Metrics {
+		switch {
+		case strings.HasPrefix(m.Path, breakdownPrefix):
+			for _, k := range breakdownKeys(r) {
+				ms = append(ms, breakdownMetric(k))
+			}
+		case anySystem(r, m.Has):
+			ms = append(ms, m)
+		}
+	}
+	return rowsOf(r, ms, -1)
+}
+
+func rowsOf(r *Results, ms []Metric, base int) []Row {
 	rows := []Row{{Label: "platform"}}
 	for i := range r.Systems {
 		rows[0].Cells = append(rows[0].Cells, Cell{Text: orDash(r.Systems[i].Platform)})
@@ -121,7 +142,7 @@ func Rows(r *Results, base int) []Row {
 		rows = append(rows, row)
 	}
 	notes := notes(r)
-	for _, m := range tableMetrics(r) {
+	for _, m := range ms {
 		row := Row{Label: m.Label, Path: m.Path}
 		marks := m.marks(r)
 		for i := range r.Systems {

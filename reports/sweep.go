@@ -22,8 +22,19 @@ type Sweep struct {
 	// Seeds[r] is the seed of replication r at every point (common random
 	// numbers): `faasim run --seed Seeds[r]` with a point's --set values
 	// reproduces that run.
-	Seeds    []uint64     `json:"seeds"`
-	Version  string       `json:"version"`
+	Seeds   []uint64 `json:"seeds"`
+	Version string   `json:"version"`
+	// Overrides are the --set values every point has (axes given with
+	// --set are axes), in the order applied.
+	Overrides []Override `json:"overrides,omitempty"`
+	// SLO is the base scenario's slo: as written: what each system's
+	// slo_met metric and slo warnings judge, and the line the figures draw.
+	SLO []string `json:"slo,omitempty"`
+	// Metrics are what the sweep is about, SYSTEM.PATH: its sweep.metrics,
+	// else those its goal reads, else every system's p99 and total cost.
+	// They are the table's default columns and what its figures plot; a
+	// --metrics choice changes the table only.
+	Metrics  []string     `json:"metrics,omitempty"`
 	Axes     []SweepAxis  `json:"axes"`
 	Points   []SweepPoint `json:"points"`
 	Goal     *GoalResult  `json:"goal,omitempty"`

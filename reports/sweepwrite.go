@@ -138,8 +138,43 @@ func benchUnit(path string) string {
 	return benchValue(strings.NewReplacer(".", "-", "[", "-", "]", "").Replace(path))
 }
 
-// WriteSweepDir writes sweep.json and sweep.csv into dir, each atomically.
+// WriteSweepDir writes everything `faasim sweep --out DIR` writes into
+// dir, each file atomically: sweep.json, sweep.csv, and the figures and
+// report.html that WriteSweepFigures draws (at the default size, PNG and
+// SVG). Merged shards are written by it too, so they get the same files.
 func WriteSweepDir(dir string, s *Sweep) error {
+	if err := writeSweepData(dir, s); err != nil {
+		return err
+	}
+	_, err := WriteSweepFigures(dir, s, PlotOptions{}, []string{"png", "svg"}, true)
+	return err
+}
+
+// WriteSweepFigures draws a sweep's figures (SweepFigures) into dir in
+// every format, and with html its report.html (SweepReport); it returns
+// the figures. faasim plot DIR redraws a sweep directory with it, from
+// sweep.json alone, and WriteSweepDir calls it after writing the data.
+func WriteSweepFigures(dir string, s *Sweep, o PlotOptions, formats []string, html bool) ([]Figure, error) {
+	return writeFiguresAndPage(dir, formats, html, func() ([]Figure, error) { return SweepFigures(s, o) },
+		func() ([]byte, error) { return SweepReport(s, o) })
+}
+
+// ReadSweepDir reads dir/sweep.json.
+func ReadSweepDir(dir string) (*Sweep, error) {
+	path := filepath.Join(dir, "sweep.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sweep{}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// writeSweepData writes sweep.json and sweep.csv into dir.
+func writeSweepData(dir string, s *Sweep) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

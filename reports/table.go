@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -49,9 +48,9 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 	if r.File != "" {
 		fmt.Fprintf(w, " (%s)", r.File)
 	}
-	fmt.Fprintf(w, " | seed %d | simulated %v", r.Seed, seconds(r.SimulatedSeconds))
+	fmt.Fprintf(w, " | seed %d | simulated %s", r.Seed, humanSeconds(r.SimulatedSeconds))
 	if r.WarmupSeconds > 0 {
-		fmt.Fprintf(w, ", of which warm-up %v (excluded)", seconds(r.WarmupSeconds))
+		fmt.Fprintf(w, ", of which warm-up %s (excluded)", humanSeconds(r.WarmupSeconds))
 	}
 	for _, ov := range r.Overrides {
 		fmt.Fprintf(w, " | --set %s", ov)
@@ -112,8 +111,8 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 		note += fmt.Sprintf("; (Nx): ratio to %s", r.Systems[base].Name)
 	}
 	fmt.Fprintln(w, note)
-	fmt.Fprintf(w, "latency percentiles within ±%g%% (DDSketch); costs cover the measured %v%s\n",
-		RelativeAccuracy*100, seconds(r.MeasuredSeconds()), stoppedNote(r))
+	fmt.Fprintf(w, "latency percentiles within ±%g%% (DDSketch); costs cover the measured %s%s\n",
+		RelativeAccuracy*100, humanSeconds(r.MeasuredSeconds()), stoppedNote(r))
 	for _, wn := range r.Warnings {
 		fmt.Fprintf(w, "warning %s: %s\n", wn.Code, wn.Message)
 	}
@@ -168,8 +167,6 @@ func breakdownKeys(r *Results) []string {
 	sort.Strings(rest)
 	return append(keys, rest...)
 }
-
-func seconds(s float64) time.Duration { return time.Duration(math.Round(s * 1e9)) }
 
 func orDash(s string) string {
 	if s == "" {
@@ -301,7 +298,7 @@ func stoppedNote(r *Results) string {
 	for i := range r.Systems {
 		if s := &r.Systems[i]; s.StoppedAtSeconds != nil {
 			d := max(0, *s.StoppedAtSeconds-r.WarmupSeconds)
-			l = append(l, fmt.Sprintf("%s's only the %v up to its stop", s.Name, seconds(d).Round(time.Millisecond)))
+			l = append(l, fmt.Sprintf("%s's only the %s up to its stop", s.Name, humanSeconds(d)))
 		}
 	}
 	if len(l) == 0 {

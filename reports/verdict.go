@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Verdict is the run in a few plain sentences, computed from the figures:
@@ -27,7 +26,7 @@ func verdict(r *Results) (string, []Warning) {
 	}
 	var parts []string
 	named := map[int]bool{} // systems whose failures are already said
-	over := fmt.Sprintf("over the measured %v", seconds(r.MeasuredSeconds()))
+	over := "over the measured " + humanSeconds(r.MeasuredSeconds())
 	var pool []int         // the systems a recommendation may name
 	var why, whyAll string // what qualifies one of them; several
 	for i := range r.Systems {
@@ -114,8 +113,8 @@ func verdict(r *Results) (string, []Warning) {
 	}
 	for i := range r.Systems {
 		if s := &r.Systems[i]; s.StoppedAtSeconds != nil {
-			parts = append(parts, fmt.Sprintf("%s was stopped at %v, its backlog over the memory budget: its figures cover the run up to then only",
-				s.Name, seconds(*s.StoppedAtSeconds).Round(time.Millisecond)))
+			parts = append(parts, fmt.Sprintf("%s was stopped at %s, its backlog over the memory budget: its figures cover the run up to then only",
+				s.Name, stopTime(*s.StoppedAtSeconds)))
 			named[i] = true
 		}
 	}
@@ -178,16 +177,16 @@ func tailSentence(r *Results, pool []int) string {
 		return ""
 	}
 	if !m.resolves(a.LatencyMS.P99, b.LatencyMS.P99) {
-		if ms(a.LatencyMS.P99) == ms(b.LatencyMS.P99) {
-			return fmt.Sprintf("p99 latencies are the same (%s ms)", ms(a.LatencyMS.P99))
+		if humanMS(a.LatencyMS.P99) == humanMS(b.LatencyMS.P99) {
+			return fmt.Sprintf("p99 latencies are the same (%s)", humanMS(a.LatencyMS.P99))
 		}
-		return fmt.Sprintf("p99 latencies are the same within the sketch's error (%s to %s ms)", ms(b.LatencyMS.P99), ms(a.LatencyMS.P99))
+		return fmt.Sprintf("p99 latencies are the same within the sketch's error (%s to %s)", humanMS(b.LatencyMS.P99), humanMS(a.LatencyMS.P99))
 	}
 	if a.LatencyMS.P99 < 1.1*b.LatencyMS.P99 {
-		return fmt.Sprintf("p99 latencies are within 10%% of each other (%s to %s ms)", ms(b.LatencyMS.P99), ms(a.LatencyMS.P99))
+		return fmt.Sprintf("p99 latencies are within 10%% of each other (%s to %s)", humanMS(b.LatencyMS.P99), humanMS(a.LatencyMS.P99))
 	}
-	s := fmt.Sprintf("%s's p99 is %s higher than %s's (%s vs %s ms)", a.Name, ratio(a.LatencyMS.P99, b.LatencyMS.P99),
-		b.Name, ms(a.LatencyMS.P99), ms(b.LatencyMS.P99))
+	s := fmt.Sprintf("%s's p99 is %s higher than %s's (%s vs %s)", a.Name, ratio(a.LatencyMS.P99, b.LatencyMS.P99),
+		b.Name, humanMS(a.LatencyMS.P99), humanMS(b.LatencyMS.P99))
 	switch {
 	case a.ColdStartRatio >= 0.01:
 		// More than 1% of requests waited for an instance: they alone can set the p99.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Warning says why a system's figures may not mean what they seem.
@@ -123,7 +122,7 @@ func Assess(r *Results, slo []*Expr) {
 		if s.StoppedAtSeconds != nil {
 			// Its figures are of a part of the run: no figure says the SLO holds.
 			met = false
-			missed = append(missed, fmt.Sprintf("it was stopped at %v (its backlog over the memory budget)", seconds(*s.StoppedAtSeconds).Round(time.Millisecond)))
+			missed = append(missed, fmt.Sprintf("it was stopped at %s (its backlog over the memory budget)", stopTime(*s.StoppedAtSeconds)))
 		}
 		for _, c := range slo {
 			ok, _, err := c.Holds(ForSystem(s))

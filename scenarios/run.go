@@ -74,7 +74,7 @@ func (s *Scenario) Results(seed uint64, states []reports.SystemState) *reports.R
 }
 
 func (s *Scenario) systemInfo(i int) reports.SystemInfo {
-	info := reports.SystemInfo{Name: s.Systems[i].Name, Type: s.Systems[i].Type, Platform: s.Systems[i].Platform}
+	info := reports.SystemInfo{Name: s.Systems[i].Name, Type: s.Systems[i].Type, Platform: s.Systems[i].Platform, Params: s.Systems[i].Params}
 	for _, f := range s.Functions {
 		info.Functions = append(info.Functions, f.Name)
 	}

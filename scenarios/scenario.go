@@ -62,6 +62,9 @@ type System struct {
 	FaaS                 *models.FaaSConfig
 	Server               *models.ServerConfig
 	FrontDoor            *models.FrontDoorConfig // nil: clients call the system directly
+	// Params are the system's keys as it runs (resolved.go): results.json
+	// records them so a reader needs no scenario to know what ran.
+	Params map[string]any
 }
 
 // Problem is one thing wrong with a scenario.

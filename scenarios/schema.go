@@ -274,7 +274,11 @@ func (d *decoder) system(o *object, fns []workloads.Function) (System, bool) {
 	if o.has("front_door") {
 		sys.FrontDoor = d.frontDoor(o, typ)
 	}
-	return sys, len(d.probs) == n
+	ok := len(d.probs) == n
+	if ok {
+		sys.Params = resolvedParams(o.m, sys, fns)
+	}
+	return sys, ok
 }
 
 // needPlatform reports a key that only a preset could have supplied.

@@ -300,7 +300,17 @@ func TestShardMergeCLI(t *testing.T) {
 	if table != wantTable {
 		t.Errorf("the merge's table differs from the unsharded one:\n%s\n%s", table, wantTable)
 	}
-	for _, f := range []string{"sweep.json", "sweep.csv"} {
+	// Every file, the figures and report.html too: the merge writes
+	// through the same writer as the unsharded sweep.
+	files, _ := os.ReadDir(whole)
+	var names []string
+	for _, e := range files {
+		names = append(names, e.Name())
+	}
+	if !slices.Contains(names, "report.html") || !slices.Contains(names, "sweep.json") {
+		t.Errorf("the unsharded sweep wrote %v", names)
+	}
+	for _, f := range names {
 		a, _ := os.ReadFile(filepath.Join(whole, f))
 		b, _ := os.ReadFile(filepath.Join(out, f))
 		if len(a) == 0 || !bytes.Equal(a, b) {

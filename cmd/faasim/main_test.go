@@ -122,7 +122,7 @@ func TestOutDir(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	if got, want := strings.Join(names, " "), "cost_breakdown.png cost_breakdown.svg lambda.csv lambda.latency.csv lambda.timeseries.csv latency_cdf.png latency_cdf.svg "+
-		"one-vm.csv one-vm.latency.csv one-vm.timeseries.csv report.html results.json timeline.png timeline.svg"; got != want {
+		"one-vm.csv one-vm.latency.csv one-vm.timeseries.csv report.html results.json timeline.png timeline.svg tradeoff.png tradeoff.svg"; got != want {
 		t.Errorf("files %q, want %q", got, want)
 	}
 	csv, _ := os.ReadFile(filepath.Join(out, "lambda.csv"))

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/plot/vg"
@@ -26,6 +28,33 @@ func checkFigureLayout(t *testing.T, dir string) {
 		for _, f := range figs {
 			if err := f.CheckLayout(); err != nil {
 				t.Errorf("%v × %v: %v", o.Width, o.Height, err)
+			}
+		}
+	}
+}
+
+// checkSweepLayout does the same for a sweep directory's figures, which it
+// also requires to be the ones the directory holds.
+func checkSweepLayout(t *testing.T, dir string) {
+	t.Helper()
+	s, err := reports.ReadSweepDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []reports.PlotOptions{{}, {Width: 10 * vg.Centimeter, Height: 7 * vg.Centimeter}} {
+		figs, err := reports.SweepFigures(s, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(figs) == 0 {
+			t.Error("no figure for the sweep")
+		}
+		for _, f := range figs {
+			if err := f.CheckLayout(); err != nil {
+				t.Errorf("%v × %v: %v", o.Width, o.Height, err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, f.Name+".png")); o.Width == 0 && err != nil {
+				t.Errorf("faasim sweep --out did not write %s.png: %v", f.Name, err)
 			}
 		}
 	}

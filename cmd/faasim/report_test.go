@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
@@ -145,19 +146,27 @@ func checkSeries(t *testing.T, name string, rows [][]string, maxInst int, scaled
 // TimeseriesHeaderName names a column of <system>.timeseries.csv.
 func TimeseriesHeaderName(col int) string { return reports.TimeseriesHeader[col] }
 
-// TestReportHTML: report.html parses as HTML, names every system, holds
-// every plot inline, and refers to nothing outside itself.
+// TestReportHTML: a run's report.html parses as HTML, names every system,
+// holds every plot inline (as drawn and at phone width), refers to nothing
+// outside itself, renders in Chromium without console errors at a desktop
+// and a phone width without overflowing it, and faasim plot redraws the
+// same page from the directory alone.
 func TestReportHTML(t *testing.T) {
 	out := t.TempDir()
 	if _, stderr, code := faasim(t, "run", "latency-sensitive", "--out", out, "--format", "json"); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	page := checkReport(t, out, []string{"lambda-jvm", "lambda-fast-start", "one-vm"},
-		[]string{"latency_cdf", "cost_breakdown", "timeline"})
+		[]string{"latency_cdf", "cost_breakdown", "timeline", "tradeoff"})
 	if !strings.Contains(page, "because of 3.92% cold starts") {
 		t.Errorf("verdict does not explain the tail by cold starts")
 	}
-	renderInChromium(t, filepath.Join(out, "report.html"))
+	for _, want := range []string{"simulated 14 days", "over the measured 14 days", "1,024 MB · keep-alive fixed 10m"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report.html lacks %q (human units, the systems' params)", want)
+		}
+	}
+	renderInChromium(t, filepath.Join(out, "report.html"), "run")
 
 	// faasim plot redraws from the directory alone: the same page.
 	os.Remove(filepath.Join(out, "report.html"))
@@ -172,13 +181,63 @@ func TestReportHTML(t *testing.T) {
 		t.Error(err)
 	}
 	// Bad flags name themselves; exit 2.
-	for _, args := range [][]string{{"plot", out, "--systems", "nope"}, {"plot", out, "--format", "gif"}, {"plot", out, "--width", "1"}} {
+	for _, args := range [][]string{{"plot", out, "--systems", "nope"}, {"plot", out, "--format", "gif"}, {"plot", out, "--width", "1"},
+		{"plot", out, "--x", "workload.rate"}, {"plot", out, "--x", "workload.rate", "--y", "latency_ms.p99"}} {
 		if _, stderr, code := faasim(t, args...); code != 2 || !strings.Contains(stderr, args[2]) {
 			t.Errorf("%v: exit %d, %s", args, code, stderr)
 		}
 	}
 	if _, _, code := faasim(t, "plot", filepath.Join(out, "missing")); code != 1 {
 		t.Errorf("missing directory: exit %d, want 1", code)
+	}
+}
+
+// TestSweepReportHTML: a sweep's report.html, from the same templates,
+// opens with the goal's answer, gives each system's warnings with the
+// points that raised them, holds its figures and tables, renders in
+// Chromium at both widths; faasim plot redraws the directory (the same
+// page, the same figures) from sweep.json alone, and --x/--y draws one
+// metric against one axis.
+func TestSweepReportHTML(t *testing.T) {
+	out := t.TempDir()
+	if _, stderr, code := faasim(t, "sweep", "servers-for-p99", "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	page := checkReport(t, out, []string{"vms"}, []string{"tradeoff", "sweep"})
+	for _, want := range []string{"<p>3 instances is the smallest fleet of vms meeting every constraint.</p>",
+		"<code>failing</code> at instances = 1, instances = 2", "vms: failing (in 5 of 5 replications)", "Every metric at every point"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	if i, j := strings.Index(page, `id="verdict"`), strings.Index(page, `id="figures"`); i < 0 || j < i {
+		t.Error("the goal's answer does not come before the figures")
+	}
+	renderInChromium(t, filepath.Join(out, "report.html"), "sweep")
+
+	png, _ := os.ReadFile(filepath.Join(out, "tradeoff.png"))
+	os.Remove(filepath.Join(out, "report.html"))
+	os.Remove(filepath.Join(out, "tradeoff.png"))
+	if _, stderr, code := faasim(t, "plot", out); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, stderr)
+	}
+	if again, _ := os.ReadFile(filepath.Join(out, "report.html")); string(again) != page {
+		t.Error("report.html from 'faasim plot' differs from the one 'faasim sweep --out' wrote")
+	}
+	if again, _ := os.ReadFile(filepath.Join(out, "tradeoff.png")); !bytes.Equal(again, png) {
+		t.Error("tradeoff.png from 'faasim plot' differs from the one 'faasim sweep --out' wrote")
+	}
+	if _, stderr, code := faasim(t, "plot", out, "--x", "systems[vms].instances", "--y", "vms.instances.mean", "--format", "png"); code != 0 {
+		t.Fatalf("plot --x --y: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "sweep_instances_vms.instances.mean.png")); err != nil {
+		t.Error(err)
+	}
+	for _, args := range [][]string{{"plot", out, "--x", "workload.rate", "--y", "latency_ms.p99"},
+		{"plot", out, "--x", "systems[vms].instances", "--y", "nope"}, {"plot", out, "--systems", "nope"}} {
+		if _, stderr, code := faasim(t, args...); code != 2 || !strings.Contains(stderr, args[len(args)-1]) {
+			t.Errorf("%v: exit %d, %s", args, code, stderr)
+		}
 	}
 }
 
@@ -220,8 +279,8 @@ func checkReport(t *testing.T, dir string, systems, plots []string) string {
 	walk(doc)
 	page := string(b)
 	for _, s := range systems {
-		if !strings.Contains(page, "<th>"+s+" (") {
-			t.Errorf("no column for system %q", s)
+		if !strings.Contains(page, "<b>"+s+"</b>") {
+			t.Errorf("system %q is not in the list of systems", s)
 		}
 	}
 	for _, p := range plots {
@@ -229,8 +288,9 @@ func checkReport(t *testing.T, dir string, systems, plots []string) string {
 			t.Errorf("no figure %q", p)
 		}
 	}
-	if svgs != len(plots) || scripts != 0 {
-		t.Errorf("%d inline SVGs (want %d), %d external-resource elements (want 0)", svgs, len(plots), scripts)
+	// Each figure twice: as drawn, and at phone width.
+	if svgs != 2*len(plots) || scripts != 0 {
+		t.Errorf("%d inline SVGs (want %d), %d external-resource elements (want 0)", svgs, 2*len(plots), scripts)
 	}
 	for _, bad := range []string{"http:", "https:", "//", "url(", "@import"} {
 		if strings.Contains(strings.ReplaceAll(page, "<!--", ""), bad) && bad != "//" {
@@ -246,14 +306,18 @@ func checkReport(t *testing.T, dir string, systems, plots []string) string {
 }
 
 // renderInChromium opens the page in headless Chromium with networking
-// disabled, fails on console errors, and saves a screenshot under out/ (git-
-// ignored) for the developer to look at. Skipped where Chromium is missing
-// (.ci/run installs it).
-func renderInChromium(t *testing.T, page string) {
+// disabled, at a desktop width (1280 px) and a phone's (390 px), and fails
+// on console errors or on a page wider than the screen (a table scrolls in
+// its own box, a figure shrinks to fit); it saves a screenshot of each
+// under out/ (git-ignored) for the developer to look at. The page is shown
+// in an iframe of that width (a headless window is at least 500 px wide),
+// from a wrapper whose script measures it: the report itself has none.
+// Skipped where Chromium is missing (.ci/run installs it).
+func renderInChromium(t *testing.T, page, name string) {
 	t.Helper()
 	var bin string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
+	for _, b := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(b); err == nil {
 			bin = p
 			break
 		}
@@ -265,26 +329,51 @@ func renderInChromium(t *testing.T, page string) {
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	shot := filepath.Join(shots, "report-screenshot.png")
-	abs, _ := filepath.Abs(page)
-	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0", "--window-size=1000,3000",
-		"--screenshot="+shot, "file://"+abs)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+	body, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, l := range strings.Split(stderr.String(), "\n") {
-		if strings.Contains(l, "CONSOLE") || strings.Contains(l, "Uncaught") {
-			t.Errorf("console: %s", l)
+	const height = 7000 // px of the page shown
+	for _, width := range []int{1280, 390} {
+		wrap := filepath.Join(t.TempDir(), "wrap.html")
+		doc := fmt.Sprintf(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>-</title></head><body style="margin:0">`+
+			`<iframe id="f" style="border:0;width:%dpx;height:%dpx" srcdoc="%s"></iframe>`+
+			`<script>window.onload = () => { const d = document.getElementById("f").contentDocument.documentElement; `+
+			`document.title = "width " + d.scrollWidth + " of " + d.clientWidth; };</script></body></html>`,
+			width, height, html.EscapeString(string(body)))
+		if err := os.WriteFile(wrap, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
 		}
+		chrome := func(extra ...string) (string, string) {
+			args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+				"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0",
+				fmt.Sprintf("--window-size=%d,%d", max(width, 500), height)}, extra...)
+			cmd := exec.Command(bin, append(args, "file://"+wrap)...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("chromium: %v\n%s", err, stderr.String())
+			}
+			return stdout.String(), stderr.String()
+		}
+		dom, logs := chrome("--dump-dom")
+		if want := fmt.Sprintf("<title>width %d of %d</title>", width, width); !strings.Contains(dom, want) {
+			i := strings.Index(dom, "<title>")
+			t.Errorf("%s at %d px: the page overflows the screen: %.40s, want %s", name, width, dom[max(i, 0):], want)
+		}
+		shot := filepath.Join(shots, fmt.Sprintf("report-%s-%d.png", name, width))
+		_, logs2 := chrome("--screenshot=" + shot)
+		for _, l := range strings.Split(logs+logs2, "\n") {
+			if strings.Contains(l, "CONSOLE") || strings.Contains(l, "Uncaught") {
+				t.Errorf("%s at %d px: console: %s", name, width, l)
+			}
+		}
+		if st, err := os.Stat(shot); err != nil || st.Size() < 10_000 {
+			t.Fatalf("screenshot %s: %v", shot, err)
+		}
+		t.Logf("screenshot: %s", shot)
 	}
-	if st, err := os.Stat(shot); err != nil || st.Size() < 10_000 {
-		t.Fatalf("screenshot %s: %v", shot, err)
-	}
-	t.Logf("screenshot: %s", shot)
 }
 
 // TestBaselineAndBest: the best value of a row is starred; --baseline adds
@@ -316,9 +405,9 @@ func TestVerdictsAndMarks(t *testing.T) {
 			t.Fatalf("%v: exit %d: %s", args, code, stderr)
 		}
 		page, _ := os.ReadFile(filepath.Join(out, "report.html"))
-		i := strings.Index(string(page), `id="verdict">`)
+		i := strings.Index(string(page), `id="verdict"><p>`)
 		j := strings.Index(string(page)[i:], "</p>")
-		v := html.UnescapeString(string(page)[i+len(`id="verdict">`) : i+j])
+		v := html.UnescapeString(string(page)[i+len(`id="verdict"><p>`) : i+j])
 		if !strings.Contains(strings.Join(strings.Fields(table), " "), "verdict: "+v) {
 			t.Errorf("%v: the table's verdict is not report.html's %q", args, v)
 		}

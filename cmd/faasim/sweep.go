@@ -115,7 +115,7 @@ power-tuning), keep-alive-frontier.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&out, "out", "", "also write sweep.json and sweep.csv into this directory")
+	f.StringVar(&out, "out", "", "also write sweep.json, sweep.csv, the figures and report.html into this directory")
 	f.StringVar(&format, "format", "table", "output on stdout: table, json, csv or bench (Go benchmark lines for benchstat)")
 	f.StringVar(&metrics, "metrics", "", "the table's (and bench's) metrics, comma-separated: PATH or SYSTEM.PATH (default: the goal's, else p99 latency and total cost)")
 	f.IntVar(&jobs, "jobs", 0, "runs at once (default: number of CPUs; the output never depends on it)")
@@ -257,7 +257,7 @@ See docs/distributed.md.`,
 				return usageError{fmt.Errorf("--format %q: want table, json, csv or bench", format)}
 			}
 			if out == "" {
-				return usageError{fmt.Errorf("--out DIR: where the merged sweep.json and sweep.csv go")}
+				return usageError{fmt.Errorf("--out DIR: where the merged sweep.json, sweep.csv, figures and report.html go")}
 			}
 			if jobs < 0 {
 				return usageError{fmt.Errorf("--jobs %d: want >= 1 (default: number of CPUs)", jobs)}
@@ -284,7 +284,7 @@ See docs/distributed.md.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&out, "out", "", "write the merged sweep.json and sweep.csv into this directory (required)")
+	f.StringVar(&out, "out", "", "write the merged sweep.json, sweep.csv, figures and report.html into this directory (required)")
 	f.StringVar(&format, "format", "table", "output on stdout: table, json, csv or bench")
 	f.StringVar(&metrics, "metrics", "", "the table's (and bench's) metrics, comma-separated: PATH or SYSTEM.PATH")
 	f.IntVar(&jobs, "jobs", 0, "runs summarised at once (default: number of CPUs; the output never depends on it)")

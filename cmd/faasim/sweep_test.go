@@ -52,6 +52,7 @@ func TestSweepRecipes(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, "sweep-"+name+".json", js)
+			checkSweepLayout(t, out)
 			for _, l := range strings.Split(stdout, "\n") {
 				if n := utf8.RuneCountInString(l); n > 100 {
 					t.Errorf("table line of %d columns (want at most 100): %s", n, l)

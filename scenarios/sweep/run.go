@@ -50,7 +50,17 @@ func (s *Sweep) run(ctx context.Context, src source) (*reports.Sweep, error) {
 	jobs := cap(rn.sem)
 	out := &reports.Sweep{
 		Scenario: s.Name, File: s.File, Seed: s.Seed, Replications: s.Replications, Confidence: s.Confidence,
-		Seeds: rn.seeds, Version: reports.Version, Warnings: slices.Clone(s.Warnings),
+		Seeds: rn.seeds, Version: reports.Version, Warnings: slices.Clone(s.Warnings), SLO: s.SLO,
+	}
+	for _, ov := range s.base {
+		out.Overrides = append(out.Overrides, reports.Override{Key: ov.Path, Value: ov.Value})
+	}
+	cols, err := s.Columns(nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cols {
+		out.Metrics = append(out.Metrics, c.System+"."+c.Path)
 	}
 	for _, a := range s.Axes {
 		out.Axes = append(out.Axes, reports.SweepAxis{Key: a.Key, Values: a.Values, Zip: a.Zip})

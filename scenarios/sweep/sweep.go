@@ -45,6 +45,7 @@ type Sweep struct {
 	Metrics      []string
 	Goal         *Goal
 	Warnings     []reports.Warning
+	SLO          []string // the base scenario's slo:, as written
 
 	doc     *scenarios.Document
 	base    []scenarios.Override // --set values every point has
@@ -91,6 +92,9 @@ func Prepare(doc *scenarios.Document, o Options) (*Sweep, error) {
 		return nil, err
 	}
 	s.Name, s.Seed = base.Name, base.Seed
+	for _, e := range base.SLO {
+		s.SLO = append(s.SLO, e.String())
+	}
 	if o.Seed != nil {
 		s.Seed = *o.Seed
 	}
