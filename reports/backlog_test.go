@@ -136,7 +136,7 @@ func equalStrings(a, b []string) bool {
 // with the time and the budget, unfinished "at the stop"), never meets an
 // SLO its figures would meet, is never the cheaper in the verdict (its
 // bill is of part of the run), and the table shows where it stopped and
-// what its figures cover.
+// what its figures cover; so does the cost figure's title.
 func TestStoppedSystem(t *testing.T) {
 	feedRun := func(stop *models.Stop, usd float64) SystemResult {
 		a := NewAccumulator(1)
@@ -185,6 +185,9 @@ func TestStoppedSystem(t *testing.T) {
 	v := Verdict(r)
 	if strings.Contains(v, "costs less") || !strings.Contains(v, "x was stopped at 3h8m18.406s") || !strings.Contains(v, "is the only system that serves the load") {
 		t.Errorf("verdict: %s", v)
+	}
+	if ct := costTitle(r, []int{0, 1}); strings.Contains(ct, "cheaper") || !strings.Contains(ct, "x's bill covers its run up to its stop at 3h8m18.406s") {
+		t.Errorf("cost figure's title: %s", ct)
 	}
 	var b bytes.Buffer
 	if err := WriteTable(&b, r); err != nil {
