@@ -45,6 +45,28 @@ func conserved(t *testing.T, c *collector, inService int, st *models.Stop) {
 	}
 }
 
+// checkStop checks that a run of testBudget stopped at want seconds
+// (within 1%) with one request more than the budget holds queued, having
+// allocated at most 1.5 times the budget, and returns the stop.
+func checkStop(t *testing.T, s models.Summary, c *collector, alloc uint64, want float64) *models.Stop {
+	t.Helper()
+	st := s.Stopped
+	if st == nil {
+		t.Fatal("not stopped")
+	}
+	t.Logf("stopped at %v with %d queued (hand: %.2f s); %d arrivals, %.1f MB allocated", st.At, st.Queued, want, c.arrived, float64(alloc)/(1<<20))
+	if got := st.At.Seconds(); math.Abs(got-want) > 0.01*want {
+		t.Errorf("stopped at %.2f s, want %.2f s within 1%%", got, want)
+	}
+	if st.Queued != maxQueued+1 || st.Budget != testBudget {
+		t.Errorf("stop %+v: want %d queued of a %d-byte budget", st, maxQueued+1, testBudget)
+	}
+	if alloc > testBudget*3/2 {
+		t.Errorf("the run allocated %.1f MB for a %d MB budget", float64(alloc)/(1<<20), testBudget>>20)
+	}
+	return st
+}
+
 // TestBacklogStopsUndersizedFleet: the fleet, 1,000 requests a
 // second (Poisson) on one worker of 100 ms for 24 h. The worker serves 10 a
 // second, so the queue grows at 990 a second and, holding 24 bytes a
@@ -66,21 +88,7 @@ func TestBacklogStopsUndersizedFleet(t *testing.T) {
 	alloc := allocated(func() {
 		s, c = simulate(t, srv, 1, workloads.NewPoisson(1, 1000), fns, models.Window{Horizon: 24 * time.Hour}, false)
 	})
-	st := s.Stopped
-	if st == nil {
-		t.Fatal("not stopped")
-	}
-	want := float64(maxQueued+1+1) / (1000 - 10)
-	t.Logf("stopped at %v with %d queued (hand: %.2f s); %d arrivals, %.1f MB allocated", st.At, st.Queued, want, c.arrived, float64(alloc)/(1<<20))
-	if got := st.At.Seconds(); math.Abs(got-want) > 0.01*want {
-		t.Errorf("stopped at %.2f s, want %.2f s within 1%%", got, want)
-	}
-	if st.Queued != maxQueued+1 || st.Budget != testBudget {
-		t.Errorf("stop %+v: want %d queued of a %d-byte budget", st, maxQueued+1, testBudget)
-	}
-	if alloc > testBudget*3/2 {
-		t.Errorf("the run allocated %.1f MB for a %d MB budget", float64(alloc)/(1<<20), testBudget>>20)
-	}
+	st := checkStop(t, s, c, alloc, float64(maxQueued+1+1)/(1000-10))
 	conserved(t, c, 1, st)
 	// Every completion is a 100 ms service back to back from the first
 	// arrival (within a few ms of 0): 10 a second up to the stop.
@@ -113,21 +121,7 @@ func TestBacklogStopsFaaSQueue(t *testing.T) {
 	alloc := allocated(func() {
 		s, c = simulate(t, f, 1, workloads.NewPoisson(1, 1000), fns, models.Window{Horizon: 24 * time.Hour}, false)
 	})
-	st := s.Stopped
-	if st == nil {
-		t.Fatal("not stopped")
-	}
-	want := float64(maxQueued+1+10-30) / (1000 - 100)
-	t.Logf("stopped at %v with %d queued (hand: %.2f s); %d arrivals, %.1f MB allocated", st.At, st.Queued, want, c.arrived, float64(alloc)/(1<<20))
-	if got := st.At.Seconds(); math.Abs(got-want) > 0.01*want {
-		t.Errorf("stopped at %.2f s, want %.2f s within 1%%", got, want)
-	}
-	if st.Queued != maxQueued+1 {
-		t.Errorf("%d queued at the stop, want %d", st.Queued, maxQueued+1)
-	}
-	if alloc > testBudget*3/2 {
-		t.Errorf("the run allocated %.1f MB for a %d MB budget", float64(alloc)/(1<<20), testBudget>>20)
-	}
+	st := checkStop(t, s, c, alloc, float64(maxQueued+1+10-30)/(1000-100))
 	conserved(t, c, 10, st)
 	// Billed per request completed up to the stop: 100 ms and the fee each,
 	// the first ten with their 200 ms start.
