@@ -207,6 +207,7 @@ func (h *CallHost) FailedExec(fn int32, exec sim.Time) sim.Time {
 // Report tells the caller's observer how an event ended (r.Arrival its
 // arrival; events arriving before the warm-up are not reported).
 func (h *CallHost) Report(r *Record) {
+	h.x.held--
 	if r.Arrival >= h.x.w.Warmup {
 		h.x.obs.Ended(r)
 	}

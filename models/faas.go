@@ -45,6 +45,10 @@ type FaaSConfig struct {
 	// ColdStartPerPackageMB is the cold start added by each MB of a
 	// function's zipped package (its PackageMB); runtimes.go.
 	ColdStartPerPackageMB sim.Time
+	// BacklogBudget is the memory the throttle queues may hold together,
+	// bytes (BytesPerQueued a request); one more stops the run
+	// (backlog.go). 0 = DefaultBacklogBudget.
+	BacklogBudget int64
 }
 
 // DefaultIdle is the default keep-alive: AWS Lambda's observed idle
@@ -94,8 +98,9 @@ type FaaS struct {
 	fns    []fnState
 	fx     []fnExtra // by function, beside fns
 	insts  arena[instance]
-	links  []link // list links of insts, by index
-	reqs   arena[request]
+	links  []link         // list links of insts, by index
+	reqs   arena[request] // requests given an instance (queued ones are faasQueued)
+	guard  backlogGuard
 	mem    []int
 	eph    []int     // per function: ephemeral storage configured, MB (0 = the free allowance)
 	scale  []float64 // per function: execution time factor at this system's memory (CPUScaling)
@@ -150,7 +155,7 @@ type fnState struct {
 
 // fnExtra is the rest of a function's state.
 type fnExtra struct {
-	queue ring[int32]
+	queue fifo[faasQueued]
 	cold  dist.Rander // made at the first cold start (a stream's draws do not depend on when)
 	tat   sim.Time    // burst bucket: theoretical arrival time of the next token (GCRA)
 	wake  bool        // a burst wake-up timer is pending
@@ -208,6 +213,17 @@ type request struct {
 	out     Outcome
 }
 
+// faasQueued is a request in its function's throttle queue: what it needs
+// to be dispatched, in BytesPerQueued bytes (a request is 56, and was held
+// for every queued one with its index in the queue beside it: 60 bytes and
+// more). Its function is its queue's.
+type faasQueued struct {
+	arrival, exec sim.Time
+	tag           uint32 // the invocation layer's attempt; 0 = a workload's request
+	msgs          uint16 // requests the invocation serves (a batch's messages); 0 = 1
+	own           bool
+}
+
 // NewFaaS checks cfg and returns a system ready to Start. Zero numbers take
 // their defaults (DefaultFaaSConfig).
 func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
@@ -247,6 +263,7 @@ func NewFaaS(cfg FaaSConfig) (*FaaS, error) {
 		return nil, fmt.Errorf("faas: %w", err)
 	}
 	f := &FaaS{cfg: cfg, ic: int32(cfg.InstanceConcurrency), meter: newFaaSMeter(cfg.Billing, len(cfg.Functions))}
+	f.guard.init(cfg.BacklogBudget)
 	f.host.f = f
 	if cfg.BurstRate > 0 {
 		f.burstT = max(1, BurstWindow/sim.Time(cfg.BurstRate))
@@ -321,7 +338,7 @@ func (f *FaaS) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	if f.reqObs != nil {
 		f.reqObs.Arrived(inv.Fn, inv.At)
 	}
-	f.dispatch(e, f.newRequest(inv.At, exec, inv.Fn, false))
+	f.dispatch(e, inv.Fn, faasQueued{arrival: inv.At, exec: exec})
 }
 
 // attempt implements runner: the invocation layer runs an attempt of fn
@@ -335,9 +352,7 @@ func (f *FaaS) attempt(e *sim.Engine, fn int32, exec, extra sim.Time, msgs int, 
 	if f.reqObs != nil {
 		f.reqObs.Arrived(fn, now)
 	}
-	r := f.newRequest(now, exec+extra, fn, false)
-	f.reqs.items[r].tag, f.reqs.items[r].msgs = tag, uint16(msgs)
-	f.dispatch(e, r)
+	f.dispatch(e, fn, faasQueued{arrival: now, exec: exec + extra, tag: tag, msgs: uint16(msgs)})
 }
 
 // readAll implements runner: every request is reported, warm-up ones too;
@@ -350,45 +365,51 @@ func (f *FaaS) readAll(extra func(tag uint32) float64, tagged func(tag uint32, r
 // pulls implements runner: a FaaS platform is invoked, it polls nothing.
 func (f *FaaS) pulls() bool { return false }
 
-func (f *FaaS) newRequest(at, exec sim.Time, fn int32, own bool) int32 {
+// backlog implements runner: the throttle queues hold the requests.
+func (f *FaaS) backlog() (int, *backlogGuard) { return f.queued, &f.guard }
+
+// newRequest makes the record of request q of fn, given an instance now.
+func (f *FaaS) newRequest(fn int32, q faasQueued) int32 {
 	r := f.reqs.alloc()
-	f.reqs.items[r] = request{arrival: at, exec: exec, fn: fn, inst: -1, next: -1, own: own}
+	f.reqs.items[r] = request{arrival: q.arrival, exec: q.exec, fn: fn, inst: -1, next: -1, own: q.own, tag: q.tag, msgs: q.msgs}
 	return r
 }
 
-// dispatch gives request r an instance, or throttles it.
-func (f *FaaS) dispatch(e *sim.Engine, r int32) {
-	fn := f.reqs.items[r].fn
+// dispatch gives request q of fn an instance, or throttles it.
+func (f *FaaS) dispatch(e *sim.Engine, fn int32, q faasQueued) {
 	fs := &f.fns[fn]
 	now := e.Now()
 	if i := fs.lists[listReserved].head; i >= 0 && (f.insts.items[i].active > 0 || f.accountFree()) {
-		f.serve(e, i, r)
+		f.serve(e, i, f.newRequest(fn, q))
 		return
 	}
 	if i := fs.lists[listReady].head; i >= 0 && (f.insts.items[i].active > 0 || f.accountFree()) {
-		f.serve(e, i, r)
+		f.serve(e, i, f.newRequest(fn, q))
 		return
 	}
 	if i := fs.lists[listStarting].head; i >= 0 {
-		f.join(e, i, r)
+		f.join(e, i, f.newRequest(fn, q))
 		return
 	}
 	if f.canStart(fn, now) {
 		f.takeToken(fn, now)
+		r := f.newRequest(fn, q)
 		f.join(e, f.startInstance(e, fn, true), r)
 		f.reqs.items[r].starter = true
 		return
 	}
 	if f.cfg.OnThrottle == ThrottleQueue {
-		f.fx[fn].queue.push(r)
+		f.fx[fn].queue.push(q)
 		fs.queued++
 		f.queued++
+		if f.queued > f.guard.max {
+			f.guard.trip(e, f.queued)
+		}
 		f.wakeForBurst(e, fn)
 		f.armQueueTimeout(e, fn)
 		return
 	}
-	f.reqs.items[r].out = Rejected
-	f.end(now, r)
+	f.report(fn, q, now, Rejected)
 }
 
 // accountFree reports room under the account-level concurrency limit.
@@ -447,7 +468,7 @@ func (f *FaaS) drain(e *sim.Engine, fn int32) {
 			f.wakeForBurst(e, fn)
 			return
 		}
-		f.dispatch(e, f.dequeue(fn))
+		f.dispatch(e, fn, f.dequeue(fn))
 	}
 }
 
@@ -469,7 +490,7 @@ func (f *FaaS) released(e *sim.Engine) {
 }
 
 // dequeue takes the head of fn's throttle queue.
-func (f *FaaS) dequeue(fn int32) int32 {
+func (f *FaaS) dequeue(fn int32) faasQueued {
 	f.fns[fn].queued--
 	f.queued--
 	return f.fx[fn].queue.pop()
@@ -643,7 +664,7 @@ func (h *faasDone) Fire(e *sim.Engine, arg uint64) {
 	fs := &f.fns[fn]
 	if fs.queued > 0 {
 		// A queue means every instance is full: hand the slot straight over.
-		f.start(e, i, f.dequeue(fn))
+		f.start(e, i, f.newRequest(fn, f.dequeue(fn)))
 		return
 	}
 	in.active--
@@ -790,6 +811,25 @@ func (f *FaaS) end(now sim.Time, r int32) {
 	f.reqs.release(r)
 }
 
+// report ends request q of fn, which was never given an instance: throttled
+// (Rejected) at once or after waiting in the queue until now.
+func (f *FaaS) report(fn int32, q faasQueued, now sim.Time, out Outcome) {
+	if q.own {
+		return
+	}
+	if f.reqObs != nil {
+		f.reqObs.Ended(fn, now)
+	}
+	if q.arrival >= f.from {
+		f.rec = Record{Arrival: q.arrival, End: now, Wait: now - q.arrival, Fn: fn, Outcome: out}
+		if q.tag != 0 {
+			f.tagged(q.tag, &f.rec)
+		} else {
+			f.obs.Ended(&f.rec)
+		}
+	}
+}
+
 // startAhead starts an instance of fn ahead of demand: reserved by the
 // policy, or pre-warmed. readyNow makes it ready at once (provisioned
 // before the run); otherwise it takes a cold start, and requests that
@@ -847,9 +887,21 @@ func (f *FaaS) unreserve(e *sim.Engine, fn int32, n int) int {
 }
 
 // Finish implements System. Instances still alive (or busy) at the horizon
-// are billed up to it.
+// are billed up to it; a system stopped by its backlog budget closes its
+// books at the stop.
 func (f *FaaS) Finish() Summary {
-	w := f.w
+	w := f.guard.window(f.w)
+	f.w = w // the policy's too (PolicyHost.Window)
+	if w.Horizon == w.Warmup {
+		// Stopped in the warm-up: nothing measured.
+		return Summary{Stopped: f.guard.stop, Policy: PolicyStats{Policy: f.cfg.KeepAlive.String()}}
+	}
+	sum := f.finish(w)
+	sum.Stopped = f.guard.stop
+	return sum
+}
+
+func (f *FaaS) finish(w Window) Summary {
 	f.pol.Close(w.Horizon)
 	for i := range f.insts.items {
 		in := &f.insts.items[i]

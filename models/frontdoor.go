@@ -282,6 +282,13 @@ func (d *FrontDoor) inFlight(from, to sim.Time) {
 // bill as one more cost item.
 func (d *FrontDoor) Finish() Summary {
 	s := d.inner.Finish()
+	if st := s.Stopped; st != nil {
+		// The backend stopped (its backlog over its budget): so did the door.
+		d.w.Horizon = max(st.At, d.w.Warmup)
+		if d.w.Horizon == d.w.Warmup {
+			return s
+		}
+	}
 	if d.hours != nil {
 		// Connections of requests still unanswered at the horizon count up
 		// to it (tracked with a timeout only: without one they are not seen).

@@ -85,7 +85,7 @@ type asyncInvoker struct {
 	h       *CallHost
 	fn      int32
 	cfg     AsyncInvocation
-	evs     arena[asyncEvent]
+	evs     pages[asyncEvent]
 	pending int    // events waiting for a retry, a back-off or their window
 	rec     Record // reused for every report (a fresh &Record{} escapes: one allocation per event)
 
@@ -103,7 +103,7 @@ func (a *asyncInvoker) Pending() int { return a.pending }
 
 func (a *asyncInvoker) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	i := a.evs.alloc()
-	a.evs.items[i] = asyncEvent{arrival: inv.At, exec: inv.Exec, key: a.h.Key(a.fn)}
+	*a.evs.at(i) = asyncEvent{arrival: inv.At, exec: inv.Exec, key: a.h.Key(a.fn)}
 	if a.flex > 0 {
 		a.pending++
 		e.ScheduleID(inv.At+sim.Time(a.rng.Int64N(int64(a.flex))), a.hTry, uint64(i))
@@ -114,7 +114,7 @@ func (a *asyncInvoker) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 
 // try runs an attempt of event i now.
 func (a *asyncInvoker) try(e *sim.Engine, i int32) {
-	ev := &a.evs.items[i]
+	ev := a.evs.at(i)
 	ev.fails = a.h.Fails(a.fn, ev.key, int(ev.ran))
 	exec := ev.exec
 	if ev.fails {
@@ -129,7 +129,7 @@ func (a *asyncInvoker) try(e *sim.Engine, i int32) {
 
 func (a *asyncInvoker) Ended(e *sim.Engine, tag uint32, r *Record) {
 	i := int32(tag)
-	ev := &a.evs.items[i]
+	ev := a.evs.at(i)
 	now := e.Now()
 	ev.cold = ev.cold || r.Cold
 	if r.Outcome == Rejected {
@@ -161,7 +161,7 @@ func (a *asyncInvoker) Ended(e *sim.Engine, tag uint32, r *Record) {
 // maximum age first.
 func (a *asyncInvoker) later(e *sim.Engine, i int32, at sim.Time) {
 	a.pending++
-	if deadline := a.evs.items[i].arrival + a.cfg.MaxEventAge; at > deadline {
+	if deadline := a.evs.at(i).arrival + a.cfg.MaxEventAge; at > deadline {
 		e.ScheduleID(max(deadline, e.Now()), a.hExpire, uint64(i))
 		return
 	}
@@ -169,7 +169,7 @@ func (a *asyncInvoker) later(e *sim.Engine, i int32, at sim.Time) {
 }
 
 func (a *asyncInvoker) deadLetter(now sim.Time, i int32) {
-	ev := &a.evs.items[i]
+	ev := a.evs.at(i)
 	a.rec = Record{Arrival: ev.arrival, End: now, Wait: now - ev.arrival, Fn: a.fn, Outcome: DeadLettered, Cold: ev.cold}
 	a.h.Report(&a.rec)
 	a.evs.release(i)
@@ -190,6 +190,6 @@ type asyncExpire asyncInvoker
 func (h *asyncExpire) Fire(e *sim.Engine, arg uint64) {
 	a := (*asyncInvoker)(h)
 	a.pending--
-	a.h.Expired(a.evs.items[arg].arrival)
+	a.h.Expired(a.evs.at(int32(arg)).arrival)
 	a.deadLetter(e.Now(), int32(arg))
 }

@@ -146,8 +146,8 @@ type queueInvoker struct {
 	cfg     QueueInvocation
 	workers bool // the system's workers consume the queue (a fleet)
 
-	msgs    arena[queueMsg]
-	queue   ring[int32] // visible messages, in the order they became visible
+	msgs    pages[queueMsg]
+	queue   fifo[int32] // visible messages, in the order they became visible
 	batches arena[queueBatch]
 	open    int32 // the batch a poller is gathering; -1 none
 	held    int   // messages received, not running, waiting for their visibility timeout
@@ -181,7 +181,7 @@ func (q *queueInvoker) Pending() int {
 
 func (q *queueInvoker) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	m := q.msgs.alloc()
-	q.msgs.items[m] = queueMsg{arrival: inv.At, exec: inv.Exec, key: q.h.Key(q.fn)}
+	*q.msgs.at(m) = queueMsg{arrival: inv.At, exec: inv.Exec, key: q.h.Key(q.fn)}
 	if q.workers {
 		q.deliver(e, m)
 		return
@@ -194,7 +194,7 @@ func (q *queueInvoker) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 // processed: one received more than MaxReceiveCount times goes to the
 // dead-letter queue, one past its retention is deleted.
 func (q *queueInvoker) receive(now sim.Time, m int32) bool {
-	msg := &q.msgs.items[m]
+	msg := q.msgs.at(m)
 	if now-msg.arrival >= q.cfg.Retention {
 		q.h.Expired(msg.arrival)
 		q.deadLetter(now, m)
@@ -211,7 +211,7 @@ func (q *queueInvoker) receive(now sim.Time, m int32) bool {
 
 // execOf is message m's execution in the attempt it is received for.
 func (q *queueInvoker) execOf(m int32) sim.Time {
-	msg := &q.msgs.items[m]
+	msg := q.msgs.at(m)
 	if msg.fails {
 		return q.h.FailedExec(q.fn, msg.exec)
 	}
@@ -219,14 +219,14 @@ func (q *queueInvoker) execOf(m int32) sim.Time {
 }
 
 func (q *queueInvoker) deadLetter(now sim.Time, m int32) {
-	msg := &q.msgs.items[m]
+	msg := q.msgs.at(m)
 	q.rec = Record{Arrival: msg.arrival, End: now, Wait: now - msg.arrival, Fn: q.fn, Outcome: DeadLettered, Cold: msg.cold}
 	q.h.Report(&q.rec)
 	q.msgs.release(m)
 }
 
 func (q *queueInvoker) complete(now sim.Time, m int32, r *Record, start sim.Time) {
-	msg := &q.msgs.items[m]
+	msg := q.msgs.at(m)
 	q.rec = Record{Arrival: msg.arrival, End: now, Wait: start - msg.arrival + r.Wait, Init: r.Init,
 		Fn: q.fn, Outcome: Completed, Cold: msg.cold || r.Cold}
 	q.h.Report(&q.rec)
@@ -241,7 +241,7 @@ func (q *queueInvoker) deliver(e *sim.Engine, m int32) {
 		return
 	}
 	retry := 0
-	if q.msgs.items[m].receives > 1 {
+	if q.msgs.at(m).receives > 1 {
 		retry = 1
 	}
 	q.h.Run(e, q.fn, q.execOf(m), 1, retry, uint32(m))
@@ -249,7 +249,7 @@ func (q *queueInvoker) deliver(e *sim.Engine, m int32) {
 
 func (q *queueInvoker) endWorker(e *sim.Engine, tag uint32, r *Record) {
 	m := int32(tag)
-	msg := &q.msgs.items[m]
+	msg := q.msgs.at(m)
 	now := e.Now()
 	msg.cold = msg.cold || r.Cold
 	if r.Outcome != Rejected && !msg.started { // a worker took it when its wait ended
@@ -344,7 +344,7 @@ func (q *queueInvoker) close(e *sim.Engine) {
 	retries := 0
 	for _, m := range b.msgs {
 		exec += q.execOf(m)
-		msg := &q.msgs.items[m]
+		msg := q.msgs.at(m)
 		if msg.receives > 1 {
 			retries++
 		}
@@ -395,13 +395,13 @@ func (q *queueInvoker) Ended(e *sim.Engine, tag uint32, r *Record) {
 	}
 	anyFail := false
 	for _, m := range b.msgs {
-		msg := &q.msgs.items[m]
+		msg := q.msgs.at(m)
 		msg.cold = msg.cold || r.Cold
 		anyFail = anyFail || msg.fails
 	}
 	kept := b.msgs[:0]
 	for _, m := range b.msgs {
-		ok := r.Outcome == Completed && !q.msgs.items[m].fails && (!anyFail || q.cfg.PartialBatchResponse)
+		ok := r.Outcome == Completed && !q.msgs.at(m).fails && (!anyFail || q.cfg.PartialBatchResponse)
 		if ok {
 			q.complete(now, m, r, b.start)
 		} else {
@@ -445,7 +445,7 @@ func (h *queueVisible) Fire(e *sim.Engine, arg uint64) {
 
 // requeue makes message m visible again (or deletes it past its retention).
 func (q *queueInvoker) requeue(now sim.Time, m int32) {
-	if msg := &q.msgs.items[m]; now-msg.arrival >= q.cfg.Retention {
+	if msg := q.msgs.at(m); now-msg.arrival >= q.cfg.Retention {
 		q.h.Expired(msg.arrival)
 		q.deadLetter(now, m)
 		return

@@ -25,6 +25,9 @@ type runner interface {
 	readAll(extra func(tag uint32) float64, tagged func(tag uint32, r *Record))
 	// pulls reports whether the system's workers take work from a queue.
 	pulls() bool
+	// backlog is the system's queued requests now and the guard of its
+	// backlog budget, which the layer's own events count against too.
+	backlog() (queued int, g *backlogGuard)
 }
 
 var (
@@ -56,7 +59,8 @@ type Invoked struct {
 	hits   []*rand.Rand  // per function: cache hit draws (fleets with a cache)
 	trips  []int64       // per function: round trips to the store in the window
 
-	att    arena[attemptSlot]
+	att    pages[attemptSlot]
+	held   int // events the layer holds: arrived, not yet reported (queued, retrying, running)
 	stats  CallStats
 	age    logHist
 	ageSum durSum
@@ -134,10 +138,25 @@ func (x *Invoked) Start(e *sim.Engine, obs Observer, w Window) {
 // Arrive implements System.
 func (x *Invoked) Arrive(e *sim.Engine, inv *workloads.Invocation) {
 	if v := x.inv[inv.Fn]; v != nil {
+		x.held++
 		v.Arrive(e, inv)
+		x.checkBacklog(e)
 		return
 	}
 	x.inner.Arrive(e, inv)
+}
+
+// checkBacklog stops the run when the events the layer holds and the
+// requests queued in the system pass the system's budget together
+// (BytesPerHeld and BytesPerQueued each): an SQS queue its pollers cannot
+// drain, or async events retrying against a throttled function, grow as
+// a fleet's queue does. The stop is the system's (its guard), so its
+// figures end there too.
+func (x *Invoked) checkBacklog(e *sim.Engine) {
+	q, g := x.inner.backlog()
+	if int64(x.held)*BytesPerHeld+int64(q)*BytesPerQueued > g.budget {
+		g.trip(e, x.held+q)
+	}
 }
 
 // Key is the next key of fn's events (their order of arrival, the same in
@@ -176,7 +195,7 @@ func (x *Invoked) run(e *sim.Engine, fn int32, exec sim.Time, msgs, retries int,
 		}
 	}
 	s := x.att.alloc()
-	x.att.items[s] = attemptSlot{owner: tag, fn: fn, msgs: int32(msgs), retries: int32(retries), trips: int32(trips),
+	*x.att.at(s) = attemptSlot{owner: tag, fn: fn, msgs: int32(msgs), retries: int32(retries), trips: int32(trips),
 		hits: int32(hits), counted: e.Now() >= x.w.Warmup}
 	x.inner.attempt(e, fn, exec, extra, msgs, uint32(s)+1)
 }
@@ -184,7 +203,7 @@ func (x *Invoked) run(e *sim.Engine, fn int32, exec sim.Time, msgs, retries int,
 // attemptUSD is the state store's charge for the attempt the system knows
 // as tag.
 func (x *Invoked) attemptUSD(tag uint32) float64 {
-	a := &x.att.items[tag-1]
+	a := x.att.at(int32(tag - 1))
 	if a.trips == 0 {
 		return 0
 	}
@@ -206,7 +225,7 @@ func (o *invokedObs) Ended(r *Record) {
 // attemptEnded: the attempt the system knows as tag ended.
 func (x *Invoked) attemptEnded(tag uint32, r *Record) {
 	s := int32(tag - 1)
-	a := x.att.items[s]
+	a := *x.att.at(s)
 	x.att.release(s)
 	if a.counted {
 		if r.Outcome == Rejected {
@@ -239,6 +258,13 @@ func (x *Invoked) stateCost() (float64, []float64) {
 // line and what the layer did.
 func (x *Invoked) Finish() Summary {
 	sum := x.inner.Finish()
+	w := x.w
+	if sum.Stopped != nil {
+		w.Horizon = max(sum.Stopped.At, w.Warmup)
+		if w.Horizon == w.Warmup {
+			return sum // stopped in the warm-up: nothing measured
+		}
+	}
 	st := x.stats
 	for _, n := range x.trips {
 		st.StateRoundTrips += n
@@ -250,7 +276,7 @@ func (x *Invoked) Finish() Summary {
 	sum.Calls = &st
 	if usd, per := x.stateCost(); x.hasState() {
 		sum.Cost.Items = append(sum.Cost.Items, CostItem{Name: "state", USD: usd})
-		sum.Cost.MonthlyUSD = sum.Cost.Total() * float64(Month) / float64(x.w.Horizon-x.w.Warmup)
+		sum.Cost.MonthlyUSD = sum.Cost.Total() * float64(Month) / float64(w.Horizon-w.Warmup)
 		for fn := range sum.FunctionCost {
 			sum.FunctionCost[fn] += per[fn]
 		}

@@ -53,5 +53,5 @@ func (h *PolicyHost) Unreserve(e *sim.Engine, fn int32, n int) int { return h.f.
 // routed like any request, billed as the policy decides (Bill with own),
 // and reported in no request figure.
 func (h *PolicyHost) Send(e *sim.Engine, fn int32, exec sim.Time) {
-	h.f.dispatch(e, h.f.newRequest(e.Now(), exec, fn, true))
+	h.f.dispatch(e, fn, faasQueued{arrival: e.Now(), exec: exec, own: true})
 }

@@ -17,7 +17,7 @@ func (f *FaaS) armQueueTimeout(e *sim.Engine, fn int32) {
 		return
 	}
 	fs.qwake = true
-	head := f.reqs.items[*fs.queue.peek()].arrival
+	head := fs.queue.peek().arrival
 	e.ScheduleID(max(head+f.cfg.QueueTimeout, e.Now()), f.hQueueTimeout, uint64(fn))
 }
 
@@ -32,17 +32,12 @@ func (h *faasQueueTimeout) Fire(e *sim.Engine, arg uint64) {
 	fs.qwake = false
 	now := e.Now()
 	for fs.queue.len() > 0 {
-		r := *fs.queue.peek()
-		rq := &f.reqs.items[r]
-		if rq.arrival+f.cfg.QueueTimeout > now {
+		if fs.queue.peek().arrival+f.cfg.QueueTimeout > now {
 			break
 		}
-		fs.queue.pop()
 		f.fns[fn].queued--
 		f.queued--
-		rq.out = Rejected
-		rq.wait = now - rq.arrival
-		f.end(now, r)
+		f.report(fn, fs.queue.pop(), now, Rejected)
 	}
 	f.armQueueTimeout(e, fn)
 }

@@ -29,6 +29,10 @@ type ServerConfig struct {
 	Autoscale *Autoscale       // nil: no autoscaler
 	Schedule  []ScheduledCount // counts by time of day; nil: none
 	Seed      sim.Seed
+	// BacklogBudget is the memory the queued requests may hold, bytes
+	// (BytesPerQueued each); one more stops the run (backlog.go). 0 =
+	// DefaultBacklogBudget.
+	BacklogBudget int64
 	// OnFleet, if set, is called at every launch, ready, drain and
 	// termination (timelines, tests). Never per request.
 	OnFleet func(FleetEvent)
@@ -53,8 +57,9 @@ type Server struct {
 	wpi   int32
 	slots int // workers of ready instances that take new requests
 	busy  int
-	queue ring[int32]
-	reqs  arena[srvRequest]
+	queue fifo[srvQueued]
+	guard backlogGuard
+	reqs  arena[srvRequest] // requests in service
 	obs   Observer
 	w     Window
 	from  sim.Time // requests arriving from here are reported: the warm-up, or all (readAll)
@@ -73,10 +78,19 @@ type srvRequest struct {
 	arrival, exec sim.Time
 	wait          sim.Time
 	fn            int32
-	inst          int32 // serving on; -1 while queued and once ended
+	inst          int32 // serving on; -1 once ended
 	gen           uint32
 	tag           uint32 // the invocation layer's attempt; 0 = a workload's request
 	out           Outcome
+}
+
+// srvQueued is a request waiting for a worker: what it needs to start, in
+// BytesPerQueued bytes (a srvRequest is 40, and was held for every queued
+// request with its index in the queue beside it: 48 bytes and more).
+type srvQueued struct {
+	arrival, exec sim.Time
+	fn            int32
+	tag           uint32 // the invocation layer's attempt; 0 = a workload's request
 }
 
 // DefaultServerConfig is a fleet with every default a scenario has: one
@@ -117,6 +131,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s := &Server{cfg: cfg, wpi: int32(cfg.WorkersPerInstance)}
+	s.guard.init(cfg.BacklogBudget)
 	s.fleet.init(&s.cfg)
 	return s, nil
 }
@@ -151,20 +166,24 @@ func (s *Server) readAll(_ func(uint32) float64, tagged func(tag uint32, r *Reco
 // pulls implements runner: a fleet's workers take work from a queue.
 func (s *Server) pulls() bool { return true }
 
+// backlog implements runner: the queue for a worker holds the requests.
+func (s *Server) backlog() (int, *backlogGuard) { return s.queue.len(), &s.guard }
+
 func (s *Server) arrive(e *sim.Engine, at, exec sim.Time, fn int32, tag uint32) {
 	now := e.Now()
 	s.expire(now)
-	r := s.reqs.alloc()
-	s.reqs.items[r] = srvRequest{arrival: at, exec: exec, fn: fn, inst: -1, gen: s.reqs.items[r].gen, tag: tag}
+	q := srvQueued{arrival: at, exec: exec, fn: fn, tag: tag}
 	switch {
 	case s.avail.head >= 0:
-		s.serve(e, r)
+		s.serve(e, q)
 	case s.cfg.QueueLimit == 0 || s.queue.len() < s.cfg.QueueLimit:
 		s.queued.add(now, 1)
-		s.queue.push(r)
+		s.queue.push(q)
+		if s.queue.len() > s.guard.max {
+			s.guard.trip(e, s.queue.len())
+		}
 	default:
-		s.reqs.items[r].out = Rejected
-		s.end(now, r)
+		s.report(q, now, 0, Rejected)
 	}
 }
 
@@ -175,33 +194,32 @@ func (s *Server) expire(now sim.Time) {
 		return
 	}
 	for s.queue.len() > 0 {
-		r := *s.queue.peek()
-		deadline := s.reqs.items[r].arrival + s.cfg.Timeout
+		q := s.queue.peek()
+		deadline := q.arrival + s.cfg.Timeout
 		if deadline > now {
 			return
 		}
-		s.queue.pop()
 		s.queued.add(deadline, -1)
-		s.reqs.items[r].out = TimedOut
-		s.reqs.items[r].wait = s.cfg.Timeout
-		s.end(deadline, r)
+		s.report(s.queue.pop(), deadline, s.cfg.Timeout, TimedOut)
 	}
 }
 
 // dequeue takes the head of the queue.
-func (s *Server) dequeue(now sim.Time) int32 {
+func (s *Server) dequeue(now sim.Time) srvQueued {
 	s.queued.add(now, -1)
 	return s.queue.pop()
 }
 
-// serve starts request r now on the head of the available list (there must
+// serve starts request q now on the head of the available list (there must
 // be one).
-func (s *Server) serve(e *sim.Engine, r int32) {
+func (s *Server) serve(e *sim.Engine, q srvQueued) {
 	now := e.Now()
 	s.busy++
 	s.load.add(now, 1)
 	s.inService.add(now, 1)
+	r := s.reqs.alloc()
 	rq := &s.reqs.items[r]
+	*rq = srvRequest{arrival: q.arrival, exec: q.exec, fn: q.fn, gen: rq.gen, tag: q.tag}
 	rq.inst = s.take(now)
 	rq.wait = now - rq.arrival
 	end := now + rq.exec
@@ -258,10 +276,34 @@ func (s *Server) end(now sim.Time, r int32) {
 	s.reqs.release(r)
 }
 
+// report ends request q, which never started: rejected by a full queue, or
+// timed out in it.
+func (s *Server) report(q srvQueued, now, wait sim.Time, out Outcome) {
+	if q.arrival >= s.from {
+		s.rec = Record{Arrival: q.arrival, End: now, Wait: wait, Fn: q.fn, Outcome: out}
+		if q.tag != 0 {
+			s.tagged(q.tag, &s.rec)
+		} else {
+			s.obs.Ended(&s.rec)
+		}
+	}
+}
+
 // Finish implements System. Busy instances are instance-equivalents: busy
-// workers ÷ workers per instance.
+// workers ÷ workers per instance. A fleet stopped by its backlog budget
+// closes its books at the stop.
 func (s *Server) Finish() Summary {
-	w := s.w
+	w := s.guard.window(s.w)
+	s.w, s.fleet.win, s.hours.w = w, w, w
+	if w.Horizon == w.Warmup {
+		return Summary{Stopped: s.guard.stop} // stopped in the warm-up: nothing measured
+	}
+	sum := s.finish(w)
+	sum.Stopped = s.guard.stop
+	return sum
+}
+
+func (s *Server) finish(w Window) Summary {
 	s.expire(w.Horizon)
 	busy := s.load.mean(w)
 	stats := InstanceStats{

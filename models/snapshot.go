@@ -133,8 +133,9 @@ type SimulateOptions struct {
 	// Interval and Sample: Sample is called at Warmup + k·Interval (k >= 1)
 	// for every such instant before the horizon, from a periodic engine event
 	// (so sampling costs nothing per request), and once more at the horizon
-	// after Finish, with CostUSD set to the final bill, so the last sample's
-	// cost always equals the summary's. Events at the very instant of a
+	// (a system stopped by its backlog budget: at the stop) after Finish,
+	// with CostUSD set to the final bill, so the last sample's cost always
+	// equals the summary's. Events at the very instant of a
 	// sample may fall on either side of it (ties fire in scheduling order).
 	Interval sim.Time
 	Sample   func(now sim.Time, s Snapshot)
@@ -166,9 +167,13 @@ func SimulateWith(ctx context.Context, sys System, src workloads.Source, w Windo
 	if err != nil {
 		return Summary{}, err
 	}
-	last := snap.Snapshot(w.Horizon)
+	end := w.Horizon
+	if sum.Stopped != nil {
+		end = max(sum.Stopped.At, w.Warmup) // the series ends where the run did
+	}
+	last := snap.Snapshot(end)
 	last.CostUSD = sum.Cost.Total()
-	o.Sample(w.Horizon, last)
+	o.Sample(end, last)
 	return sum, nil
 }
 

@@ -105,6 +105,12 @@ type Summary struct {
 	// Purchase is what a purchase option other than on demand did (a
 	// fleet's commitment or spot, a FaaS savings plan); nil on demand.
 	Purchase *PurchaseStats
+	// Stopped is where the system stopped, its backlog over its budget
+	// (backlog.go); nil when it ran to the horizon. Every figure then
+	// covers the window up to the stop: bills, instance means, and the
+	// requests reported (those still queued or in service at the stop are
+	// in flight).
+	Stopped *Stop `json:",omitempty"`
 }
 
 // InstanceStats are time-weighted over the window.

@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"time"
 
 	"github.com/faasim/faasim/models"
 	"github.com/faasim/faasim/sim"
@@ -77,4 +79,22 @@ func (b *backlog) saturated() (Warning, bool) {
 	return Warning{Code: "saturated", Message: fmt.Sprintf(
 		"arrivals outpace service: %s requests in flight at the end, up from %s at mid-run (the backlog grows by %s/s); latencies keep rising with the run's length",
 		count(end), count(mid), sig3(float64(growth)/(b.at[7]-b.at[3]).Seconds()))}, true
+}
+
+// stopWarning is the saturated warning of a system whose backlog passed its
+// memory budget (models.Stop): its run stopped there, and what it reports
+// is what happened up to then.
+func stopWarning(st *models.Stop) Warning {
+	return Warning{Code: Saturated, Message: fmt.Sprintf(
+		"its backlog passed the memory budget (max_backlog_mb %s: %s requests queued) at %v of simulated time, "+
+			"so it was simulated no further: its figures (requests, latencies, bill, instances) cover the measured window up to then, "+
+			"and the requests queued or in service at the stop are in flight; raise max_backlog_mb to go further, or give it the capacity its load needs",
+		strconv.FormatFloat(float64(st.Budget)/(1<<20), 'g', 4, 64), count(st.Queued), st.At.Round(time.Millisecond))}
+}
+
+// stopTime prints a stop's time, seconds from the start, to the
+// millisecond: "3h8m18.406s" (the table's rounded "3 h 8 min" would hide
+// that two systems stopped apart).
+func stopTime(s float64) string {
+	return time.Duration(math.Round(s * 1e9)).Round(time.Millisecond).String()
 }

@@ -1,9 +1,11 @@
 package reports
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"math/bits"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,4 +129,73 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return len(a) == len(b)
+}
+
+// TestStoppedSystem: a system stopped by its backlog budget says so in
+// results.json (stopped_at_seconds, queued_at_stop, the saturated warning
+// with the time and the budget, unfinished "at the stop"), never meets an
+// SLO its figures would meet, is never the cheaper in the verdict (its
+// bill is of part of the run), and the table shows where it stopped and
+// what its figures cover; so does the cost figure's title.
+func TestStoppedSystem(t *testing.T) {
+	feedRun := func(stop *models.Stop, usd float64) SystemResult {
+		a := NewAccumulator(1)
+		for i := range 20_000 {
+			inv := workloads.Invocation{At: sim.Time(i) * time.Millisecond}
+			a.Arrived(&inv)
+			if i < 15_000 {
+				a.Ended(&models.Record{Arrival: inv.At, End: inv.At + 50*time.Millisecond})
+			}
+		}
+		return a.Result(SystemInfo{Name: "x", Type: "server"}, models.Summary{
+			Cost: models.Cost{Items: []models.CostItem{{Name: "servers", USD: usd}}}, Stopped: stop})
+	}
+	stopped := feedRun(&models.Stop{At: 3*time.Hour + 8*time.Minute + 18406*time.Millisecond, Queued: 4_999, Budget: 256 << 20}, 0.01)
+	if stopped.StoppedAtSeconds == nil || *stopped.StoppedAtSeconds != 11298.406 || *stopped.QueuedAtStop != 4_999 {
+		t.Fatalf("stopped_at_seconds %v, queued_at_stop %v", stopped.StoppedAtSeconds, stopped.QueuedAtStop)
+	}
+	w, _ := warning(&stopped, Saturated)
+	for _, s := range []string{"max_backlog_mb 256", "4,999 requests queued", "at 3h8m18.406s", "cover the measured window up to then"} {
+		if !strings.Contains(w.Message, s) {
+			t.Errorf("saturated warning %q lacks %q", w.Message, s)
+		}
+	}
+	if u, _ := warning(&stopped, Unfinished); !strings.Contains(u.Message, "at the stop") {
+		t.Errorf("unfinished: %q", u.Message)
+	}
+	whole := feedRun(nil, 1)
+	whole.Name = "y"
+	if whole.Has(Saturated) || whole.StoppedAtSeconds != nil {
+		t.Fatalf("a run to the end: %+v", whole.Warnings)
+	}
+
+	r := &Results{Scenario: "s", SimulatedSeconds: 86400, Systems: []SystemResult{stopped, whole}}
+	c, err := ParseConstraint("latency_ms.p99 < 100", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Assess(r, []*Expr{c})
+	if met := r.Systems[0].SLOMet; met == nil || *met {
+		t.Errorf("the stopped system meets the SLO its figures meet: %v", met)
+	}
+	if met := r.Systems[1].SLOMet; met == nil || !*met {
+		t.Errorf("the whole run: slo_met %v", met)
+	}
+	Assess(r, nil)
+	v := Verdict(r)
+	if strings.Contains(v, "costs less") || !strings.Contains(v, "x was stopped at 3h8m18.406s") || !strings.Contains(v, "is the only system that serves the load") {
+		t.Errorf("verdict: %s", v)
+	}
+	if ct := costTitle(r, []int{0, 1}); strings.Contains(ct, "cheaper") || !strings.Contains(ct, "x's bill covers its run up to its stop at 3h8m18.406s") {
+		t.Errorf("cost figure's title: %s", ct)
+	}
+	var b bytes.Buffer
+	if err := WriteTable(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"stopped at (backlog over budget)", "3h8m18.406s", "queued at the stop", "x's only the 3 h 8 min up to its stop"} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("table lacks %q:\n%s", s, b.String())
+		}
+	}
 }

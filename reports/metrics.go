@@ -103,6 +103,7 @@ func requestCostMetric(q string) Metric {
 	return Metric{Path: "cost_usd.per_request." + q, Label: "cost per 1M at " + q + " exec $", Unit: "USD", Table: true,
 		format: func(v float64, _ *SystemResult) string { return usd(v * 1e6) }, has: perRequest}
 }
+func stopped(s *SystemResult) bool { return s.StoppedAtSeconds != nil }
 
 // latencyMetric is a latency figure: over completed requests only.
 func latencyMetric(key, label string, relErr float64, minSamples int64, table bool) Metric {
@@ -128,6 +129,11 @@ func queues(r *Results) bool {
 var Metrics = []Metric{
 	{Path: "slo_met", Label: "SLO met", Unit: "bool", Table: true, format: func(v float64, _ *SystemResult) string { return map[bool]string{true: "yes", false: "no"}[v == 1] },
 		has: func(s *SystemResult) bool { return s.SLOMet != nil }},
+	// A system stopped by its backlog budget: every row below covers the
+	// window up to the stop.
+	{Path: "stopped_at_seconds", Label: "stopped at (backlog over budget)", Unit: "s", Table: true, has: stopped,
+		format: func(v float64, _ *SystemResult) string { return stopTime(v) }},
+	{Path: "queued_at_stop", Label: "queued at the stop", Unit: "requests", Table: true, has: stopped, format: fmtOfRequests},
 	{Path: "requests", Label: "requests", Unit: "requests", Table: true, PerFunction: true, format: fmtCount},
 	{Path: "completed", Label: "completed", Unit: "requests", Table: true, PerFunction: true, format: fmtCount},
 	{Path: "rejected", Label: "rejected", Unit: "requests", Better: Lower, Table: true, PerFunction: true, format: fmtOfRequests},

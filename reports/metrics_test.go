@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faasim/faasim/models"
 	"github.com/faasim/faasim/workloads"
@@ -36,7 +37,8 @@ func full() []SystemResult {
 			Instances: models.InstanceStats{Mean: 2, Max: 3, MeanBusy: 1, MeanBusySlots: 4, Fleet: fs},
 			FrontDoor: &models.FrontDoorStats{Name: "aws-alb", Requests: 2002, TimedOut: 1, LCUHours: 0.5},
 			Purchase: &models.PurchaseStats{Option: "savings-plan-1y", Discount: 0.365, CommittedSeconds: 7200, CoveredSeconds: 3600,
-				UsedSeconds: 5400, Interruptions: 2, InterruptedRequests: 1}})
+				UsedSeconds: 5400, Interruptions: 2, InterruptedRequests: 1},
+			Stopped: &models.Stop{At: 3 * time.Hour, Queued: 1500, Budget: 256 << 20}})
 	return []SystemResult{faas, srv}
 }
 
@@ -174,6 +176,13 @@ func sys(name string, completed int64, p99, cost float64) SystemResult {
 		LatencyMS: Latency{P99: p99, Mean: p99 / 2}, CostUSD: CostResult{Total: cost, Breakdown: map[string]float64{}}}
 }
 
+// stoppedAt is s stopped by its backlog budget at seconds.
+func stoppedAt(s SystemResult, seconds float64) SystemResult {
+	q := int64(1)
+	s.StoppedAtSeconds, s.QueuedAtStop = &seconds, &q
+	return s
+}
+
 // TestMarks: the best value is starred only when the figures resolve it.
 func TestMarks(t *testing.T) {
 	p99, _ := LookupMetric("latency_ms.p99")
@@ -200,6 +209,10 @@ func TestMarks(t *testing.T) {
 		// system without completions (its latency is "-", not 0).
 		{"p99 from too few", p99, []SystemResult{sys("a", 500, 50, 1), sys("b", 1e5, 100, 1), sys("c", 1e5, 150, 1)}, " * "},
 		{"no completions", p99, []SystemResult{sys("a", 0, 0, 1), sys("b", 1e5, 100, 1), sys("c", 1e5, 150, 1)}, " * "},
+		// A system stopped by its backlog budget billed part of the run:
+		// its cheaper bill is no best, and of two, one left competes.
+		{"stopped cheapest", total, []SystemResult{stoppedAt(sys("a", 1e5, 100, 0.01), 428), sys("b", 1e5, 100, 0.2), sys("c", 1e5, 100, 0.3)}, " * "},
+		{"stopped, one left", total, []SystemResult{stoppedAt(sys("a", 1e5, 100, 0.01), 428), sys("b", 1e5, 100, 0.2)}, "  "},
 	} {
 		r := &Results{Systems: tc.systems}
 		var got []byte

@@ -246,7 +246,11 @@ func costBreakdown(r *Results, idx []int, w, h vg.Length) Figure {
 			labelSt := textStyle(tickSize, ink)
 			var bars []hbar
 			for k := range idx {
-				bars = append(bars, hbar{y: yOf(k), x0: pl.X.Min, x1: math.Max(totals[k], pl.X.Min), c: SystemColor(idx[k]), label: dollars(totals[k])})
+				label := dollars(totals[k])
+				if r.Systems[idx[k]].StoppedAtSeconds != nil {
+					label += " (to its stop)" // a bill of part of the window
+				}
+				bars = append(bars, hbar{y: yOf(k), x0: pl.X.Min, x1: math.Max(totals[k], pl.X.Min), c: SystemColor(idx[k]), label: label})
 			}
 			// Room on the right of the longest bar for its label.
 			pl.X.Max = maxT * 1.05
@@ -335,8 +339,32 @@ func componentOf(key string) string {
 }
 
 // costTitle states the cheapest system against the dearest, and what the
-// cheaper one failed to serve.
+// cheaper one failed to serve. A system stopped by its backlog budget is
+// compared with none: its bill is of part of the window.
 func costTitle(r *Results, idx []int) string {
+	var whole, stopped []int
+	for _, i := range idx {
+		if r.Systems[i].StoppedAtSeconds != nil {
+			stopped = append(stopped, i)
+		} else {
+			whole = append(whole, i)
+		}
+	}
+	if len(stopped) == 0 {
+		return compareCost(r, idx)
+	}
+	var names []string
+	for _, i := range stopped {
+		names = append(names, fmt.Sprintf("%s's bill covers its run up to its stop at %s", r.Systems[i].Name, stopTime(*r.Systems[i].StoppedAtSeconds)))
+	}
+	note := strings.Join(names, "; ") + " (backlog over budget)"
+	if len(whole) == 0 {
+		return note
+	}
+	return compareCost(r, whole) + "; " + note
+}
+
+func compareCost(r *Results, idx []int) string {
 	lo, hi := extremes(r, idx, func(s *SystemResult) float64 { return s.CostUSD.Total })
 	a, b := &r.Systems[lo], &r.Systems[hi]
 	if lo == hi {

@@ -214,7 +214,14 @@ type SystemResult struct {
 	// *CallResult is inlined: attempts, retries, dead letters; absent
 	// when every call went straight to the system.
 	*CallResult
-	LatencyMS Latency `json:"latency_ms"`
+	// StoppedAtSeconds is where the system's run stopped, seconds from the
+	// start (warm-up included): its backlog passed the memory budget
+	// (max_backlog_mb), and every figure of it covers the measured window
+	// up to here; absent when it ran to the end. QueuedAtStop is its
+	// backlog then (those requests, and any in service, are in in_flight).
+	StoppedAtSeconds *float64 `json:"stopped_at_seconds,omitempty"`
+	QueuedAtStop     *int64   `json:"queued_at_stop,omitempty"`
+	LatencyMS        Latency  `json:"latency_ms"`
 	// WaitMS is the part of the latency spent waiting for capacity (queue
 	// for a worker, throttle queue; not a cold start).
 	WaitMS    Wait             `json:"wait_ms"`
@@ -387,7 +394,11 @@ func (a *Accumulator) Result(info SystemInfo, sum models.Summary) SystemResult {
 	sr.FunctionColdStartP75 = functionColdStartP75(sr.Functions)
 	sr.round()
 	a.bl.finish(&a.all)
-	if w, ok := a.bl.saturated(); ok {
+	if st := sum.Stopped; st != nil {
+		at, q := st.At.Seconds(), st.Queued
+		sr.StoppedAtSeconds, sr.QueuedAtStop = &at, &q
+		sr.Warnings = append(sr.Warnings, stopWarning(st))
+	} else if w, ok := a.bl.saturated(); ok {
 		sr.Warnings = append(sr.Warnings, w)
 	}
 	for _, w := range sr.countWarnings() {

@@ -168,7 +168,7 @@ func rowsOf(r *Results, ms []Metric, base int) []Row {
 }
 
 // marks finds the best value of m among the systems that have it with
-// enough samples. None when fewer than two systems compete or all their
+// enough samples and ran to the end (not stopped by the backlog budget). None when fewer than two systems compete or all their
 // values are the same, or the same within the figures' resolution: a
 // difference the figures cannot resolve is no difference. Values that
 // print alike are equally best. When the best is within the sketch's
@@ -183,7 +183,8 @@ func (m *Metric) marks(r *Results) []Mark {
 	var vals []float64
 	for i := range r.Systems {
 		s := &r.Systems[i]
-		if v, ok := m.Value(s); ok && s.Completed >= m.MinSamples {
+		// A stopped system's figures are of part of the run: none is best.
+		if v, ok := m.Value(s); ok && s.Completed >= m.MinSamples && s.StoppedAtSeconds == nil {
 			idx, vals = append(idx, i), append(vals, v)
 		}
 	}

@@ -293,6 +293,10 @@ type GoalCheck struct {
 	// Missing: some replications lack a figure the constraint reads
 	// (latencies when nothing completed); then it is not met.
 	Missing string `json:"missing,omitempty"`
+	// Stopped: a system the constraint reads was stopped by its backlog
+	// budget in some replications (its figures cover part of the run);
+	// then it is not met.
+	Stopped string `json:"stopped,omitempty"`
 }
 
 // ParamLabel writes an axis value briefly, for tables and benchmark names:

@@ -111,8 +111,8 @@ func WriteTableWith(w io.Writer, r *Results, o TableOptions) error {
 		note += fmt.Sprintf("; (Nx): ratio to %s", r.Systems[base].Name)
 	}
 	fmt.Fprintln(w, note)
-	fmt.Fprintf(w, "latency percentiles within ±%g%% (DDSketch); costs cover the measured %s\n",
-		RelativeAccuracy*100, humanSeconds(r.MeasuredSeconds()))
+	fmt.Fprintf(w, "latency percentiles within ±%g%% (DDSketch); costs cover the measured %s%s\n",
+		RelativeAccuracy*100, humanSeconds(r.MeasuredSeconds()), stoppedNote(r))
 	for _, wn := range r.Warnings {
 		fmt.Fprintf(w, "warning %s: %s\n", wn.Code, wn.Message)
 	}
@@ -289,4 +289,20 @@ func renderGrid(w io.Writer, head []string, rows [][]string, left int) error {
 		}
 	}
 	return t.Render()
+}
+
+// stoppedNote says which systems' figures cover less than the measured
+// window: those stopped by their backlog budget, each up to its stop.
+func stoppedNote(r *Results) string {
+	var l []string
+	for i := range r.Systems {
+		if s := &r.Systems[i]; s.StoppedAtSeconds != nil {
+			d := max(0, *s.StoppedAtSeconds-r.WarmupSeconds)
+			l = append(l, fmt.Sprintf("%s's only the %s up to its stop", s.Name, humanSeconds(d)))
+		}
+	}
+	if len(l) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(l, ", ")
 }

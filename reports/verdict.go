@@ -154,11 +154,18 @@ func verdict(r *Results) (VerdictResult, []Warning) {
 			if s.CostUSD.Total >= best.CostUSD.Total {
 				break
 			}
-			if slices.Contains(pool, i) {
-				continue
+			if slices.Contains(pool, i) || s.StoppedAtSeconds != nil {
+				continue // a stopped system's bill is of part of the run: no cheaper for it
 			}
 			cheap, _ := usdVs(s.CostUSD.Total, best.CostUSD.Total)
 			parts = append(parts, fmt.Sprintf("%s costs less ($%s) but %s", s.Name, cheap, ruledOut(s, r.SLO != nil)))
+			named[i] = true
+		}
+	}
+	for i := range r.Systems {
+		if s := &r.Systems[i]; s.StoppedAtSeconds != nil {
+			parts = append(parts, fmt.Sprintf("%s was stopped at %s, its backlog over the memory budget: its figures cover the run up to then only",
+				s.Name, stopTime(*s.StoppedAtSeconds)))
 			named[i] = true
 		}
 	}

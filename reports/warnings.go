@@ -60,9 +60,13 @@ var percentiles = []struct {
 func (s *SystemResult) countWarnings() []Warning {
 	var ws []Warning
 	if s.Requests > 0 && s.InFlight*1000 > s.Requests {
+		end := "the end"
+		if s.StoppedAtSeconds != nil {
+			end = "the stop"
+		}
 		ws = append(ws, Warning{Code: Unfinished, Message: fmt.Sprintf(
-			"%s requests (%s%%) were still queued or in flight at the end: not in its latency or its bill, which describe the rest",
-			count(s.InFlight), pct(float64(s.InFlight)/float64(s.Requests)*100))})
+			"%s requests (%s%%) were still queued or in flight at %s: not in its latency or its bill, which describe the rest",
+			count(s.InFlight), pct(float64(s.InFlight)/float64(s.Requests)*100), end)})
 	}
 	if s.Requests > 0 {
 		var short []string
@@ -143,6 +147,11 @@ func Assess(r *Results, slo []*Expr) {
 		}
 		met := true
 		var missed []string
+		if s.StoppedAtSeconds != nil {
+			// Its figures are of a part of the run: no figure says the SLO holds.
+			met = false
+			missed = append(missed, fmt.Sprintf("it was stopped at %s (its backlog over the memory budget)", stopTime(*s.StoppedAtSeconds)))
+		}
 		for _, c := range slo {
 			ok, _, err := c.Holds(ForSystem(s))
 			if !ok {

@@ -106,6 +106,7 @@ var (
 		"above_requests":            {max: 1e18, why: "requests a month"},
 		"kb_per_request":            {max: 1e9, why: "1 TB a request; the load balancer's GB must stay finite", warn: 1e6, warnWhy: "API Gateway and ALB requests are at most a few MB"},
 		"committed_instances":       fleet,
+		"max_backlog_mb":            {max: 1 << 20, why: "1 TB"},
 	}
 
 	// durBounds are the durations bounded below dist.MaxSeconds, which

@@ -25,9 +25,10 @@ var (
 	defaultKeepAlive = map[string]any{"policy": "fixed", "idle": durationKey(defaultIdle)}
 
 	scenarioDefaults = map[string]any{
-		"seed":      1,
-		"warmup":    "0s",
-		"functions": []any{map[string]any{}}, // one function, all defaults
+		"seed":           1,
+		"warmup":         "0s",
+		"functions":      []any{map[string]any{}}, // one function, all defaults
+		"max_backlog_mb": models.DefaultBacklogBudget >> 20,
 	}
 	functionDefaults = map[string]any{
 		"memory_mb":                128,

@@ -39,10 +39,14 @@ func (a shape) plus(b shape) shape {
 
 // Per-unit costs, bytes, measured on the models (TestEstimateCovers): a
 // FaaS instance is 72 bytes, a request 56, a pending event 40; slices grow
-// by doubling, so each is counted twice and rounded up.
+// by doubling, so each is counted twice and rounded up. A queued request is
+// models.BytesPerQueued in chunks that do not double; a system whose queue
+// passes its budget stops there, at a heap of about 1.1 times the budget
+// (measured: 277 MiB for 256), so it is counted 4/3 times.
 const (
 	bytesPerInstance = 256  // FaaS or server instance, with its timer and list links
-	bytesPerRequest  = 256  // a request in service or queued, with its end event
+	bytesPerRequest  = 256  // a request in service, with its end event
+	bytesPerQueued   = 32   // a queued request (models.BytesPerQueued and the heap's slack)
 	bytesPerFunction = 8192 // latency sketches, meters, per-function state (a hybrid histogram's bins on top)
 	bytesPerRow      = 64   // a trace row held for reordering
 	eventsPerFaaS    = 3    // per request: arrival, end, idle timer (cold starts and timeouts add a few)
@@ -57,7 +61,7 @@ type Budget struct {
 
 // Default budgets: 10 billion events is about half an hour at the
 // measured 3 to 10 million events a second per core; 1 GB of model state
-// holds a backlog of a few million requests.
+// holds three systems whose backlogs reach the default max_backlog_mb.
 const (
 	DefaultMaxEvents   = 1e10
 	DefaultMaxMemoryMB = 1024
@@ -70,12 +74,19 @@ type Estimate struct {
 	Rows   float64 // time-series rows written with --out, every system
 	// What dominates each, for messages.
 	EventsWhy, BytesWhy string
+	// Stopping are the systems whose backlog is expected to pass the
+	// budget (max_backlog_mb): they stop there, marked saturated.
+	Stopping []string
 }
 
 // sysCost is one system's part of the estimate.
 type sysCost struct {
 	events, bytes     float64
 	eventsWhy, memWhy string
+	// runs is the share of the horizon the system is simulated for: less
+	// than 1 when its backlog will pass the budget (max_backlog_mb) and
+	// stop it.
+	runs float64
 }
 
 // Estimate returns what a run takes when jobs systems run at once and, if
@@ -92,6 +103,9 @@ func (s *Scenario) Estimate(jobs int, series time.Duration) Estimate {
 		}
 		costs = append(costs, c)
 		est.Events += c.events
+		if c.runs < 1 {
+			est.Stopping = append(est.Stopping, s.Systems[i].Name)
+		}
 	}
 	if i := indexMax(costs, func(c sysCost) float64 { return c.events }); i >= 0 {
 		est.EventsWhy = fmt.Sprintf("system %s: %s", quote(s.Systems[i].Name), costs[i].eventsWhy)
@@ -203,7 +217,7 @@ func (s *Scenario) systemCost(i int, h float64) sysCost {
 	for _, l := range loads {
 		arrivals += l.arrivals
 	}
-	c := sysCost{}
+	c := sysCost{runs: 1}
 	perRequest := float64(eventsPerServer)
 	if sys.FaaS != nil {
 		perRequest = eventsPerFaaS
@@ -236,7 +250,32 @@ func (s *Scenario) systemCost(i int, h float64) sysCost {
 	if fd := sys.FrontDoor; fd != nil && fd.Timeout > 0 {
 		timers(arrivals, "the front door's deadline timer, one per request") // frontdoor.go
 	}
+	if c.runs < 1 {
+		c.events *= c.runs
+		c.eventsWhy += fmt.Sprintf(", over the %.3g%% of the run before its backlog stops it", c.runs*100)
+	}
 	return c
+}
+
+// maxQueued is the backlog at which a system stops (max_backlog_mb).
+func (s *Scenario) maxQueued() float64 {
+	b := s.backlogBudget()
+	if b == 0 {
+		b = models.DefaultBacklogBudget
+	}
+	return float64(b / models.BytesPerQueued)
+}
+
+// capBacklog caps a system's estimated backlog at the budget; steady is
+// the part the mean load's excess over capacity builds alone, steadily over
+// the whole run: past the budget, the system stops by the time that alone
+// reaches it (peaks make it sooner), a share of the run c.runs keeps.
+func (s *Scenario) capBacklog(c *sysCost, backlog, steady float64) float64 {
+	most := s.maxQueued()
+	if steady > most {
+		c.runs = most / steady
+	}
+	return math.Min(backlog, most)
 }
 
 // sumLoads is the functions' loads together: one pool (a fleet, an
@@ -261,11 +300,11 @@ func sumLoads(loads []fnLoad, timeout float64) fnLoad {
 
 // queueFor is the backlog a server of capacity slots (each serving
 // requests of mean time exec) builds under load l: the excess rate over the
-// peak's stretch, plus a burst beyond the capacity. 0 when capacity is
-// unbounded.
-func queueFor(l fnLoad, slots, exec, h float64) float64 {
+// peak's stretch, plus a burst beyond the capacity; and steady, the part the
+// excess of the mean rate builds over the run. 0 when capacity is unbounded.
+func queueFor(l fnLoad, slots, exec, h float64) (q, steady float64) {
 	if slots <= 0 || math.IsInf(slots, 1) {
-		return 0
+		return 0, 0
 	}
 	served := math.Inf(1)
 	if exec > 0 {
@@ -275,8 +314,9 @@ func queueFor(l fnLoad, slots, exec, h float64) float64 {
 	if stretch <= 0 || stretch > h {
 		stretch = h
 	}
-	q := math.Max(l.peak-served, 0)*stretch + math.Max(l.mean-served, 0)*h + math.Max(l.burst-slots, 0)
-	return math.Min(q, l.arrivals)
+	steady = math.Max(l.mean-served, 0) * h
+	q = math.Max(l.peak-served, 0)*stretch + steady + math.Max(l.burst-slots, 0)
+	return math.Min(q, l.arrivals), math.Min(steady, l.arrivals)
 }
 
 func (s *Scenario) faasCost(c *sysCost, sys System, loads []fnLoad, h float64, timers func(float64, string)) {
@@ -290,7 +330,7 @@ func (s *Scenario) faasCost(c *sysCost, sys System, loads []fnLoad, h float64, t
 	if cfg.Timeout > 0 {
 		timeout = cfg.Timeout.Seconds()
 	}
-	var instances, inService, backlog float64
+	var instances, inService, backlog, steady float64
 	keep := 0.0 // instances kept warm per function by the policy
 	switch k := cfg.KeepAlive.(type) {
 	case models.ProvisionedKeepAlive:
@@ -321,7 +361,8 @@ func (s *Scenario) faasCost(c *sysCost, sys System, loads []fnLoad, h float64, t
 		instances += n + keep
 		inService += math.Min(demand, capN*ic)
 		if cfg.OnThrottle == models.ThrottleQueue {
-			backlog += queueFor(l, capN*ic, e+cold, h)
+			q, st := queueFor(l, capN*ic, e+cold, h)
+			backlog, steady = backlog+q, steady+st
 		}
 	}
 	if a := float64(cfg.AccountConcurrency); a > 0 && instances > a+keep*float64(len(loads)) {
@@ -331,14 +372,35 @@ func (s *Scenario) faasCost(c *sysCost, sys System, loads []fnLoad, h float64, t
 		inService = math.Min(inService, a*ic)
 		if cfg.OnThrottle == models.ThrottleQueue {
 			all := sumLoads(loads, timeout)
-			backlog = math.Max(backlog, queueFor(all, a*ic, all.exec+cold, h))
+			q, st := queueFor(all, a*ic, all.exec+cold, h)
+			backlog, steady = math.Max(backlog, q), math.Max(steady, st)
 		}
 	}
-	c.bytes += instances*bytesPerInstance + (inService+backlog)*bytesPerRequest
-	c.memWhy = fmt.Sprintf("about %.3g instances and %.3g requests in flight", instances, inService+backlog)
-	if backlog > instances && backlog > inService {
-		c.memWhy = fmt.Sprintf("a queue of about %.3g requests (on_throttle: queue beyond max_concurrency)", backlog)
+	if cfg.QueueTimeout > 0 { // a queued request leaves at its deadline
+		var sum fnLoad
+		for _, l := range loads {
+			sum.peak += l.peak
+			sum.burst += l.burst
+		}
+		backlog = math.Min(backlog, sum.peak*cfg.QueueTimeout.Seconds()+sum.burst)
+		steady = math.Min(steady, backlog)
 	}
+	full := backlog
+	backlog = s.capBacklog(c, backlog, steady)
+	c.bytes += instances*bytesPerInstance + inService*bytesPerRequest + backlog*bytesPerQueued
+	c.memWhy = fmt.Sprintf("about %.3g instances and %.3g requests in flight", instances, inService+backlog)
+	if backlog*bytesPerQueued > instances*bytesPerInstance && backlog*bytesPerQueued > inService*bytesPerRequest {
+		c.memWhy = fmt.Sprintf("a queue of about %.3g requests (on_throttle: queue beyond max_concurrency)", backlog)
+		if full > backlog {
+			c.memWhy += capped(full)
+		}
+	}
+}
+
+// capped says that a queue of about full requests is beyond the backlog
+// budget: the system will stop, saturated, when its queue reaches it.
+func capped(full float64) string {
+	return fmt.Sprintf(", where the %.3g it would reach pass max_backlog_mb: it stops there, marked saturated", full)
 }
 
 func (s *Scenario) serverCost(c *sysCost, sys System, loads []fnLoad, h float64, timers func(float64, string)) {
@@ -363,20 +425,26 @@ func (s *Scenario) serverCost(c *sysCost, sys System, loads []fnLoad, h float64,
 	slots := most * float64(cfg.WorkersPerInstance)
 	all := sumLoads(loads, math.Inf(1))
 	inService := math.Min(all.peak*all.exec+all.burst, slots)
-	backlog := queueFor(all, slots, all.exec, h)
+	backlog, steady := queueFor(all, slots, all.exec, h)
 	switch {
 	case cfg.QueueLimit > 0:
 		backlog = math.Min(backlog, float64(cfg.QueueLimit))
 	case cfg.Timeout > 0: // a queued request leaves at its deadline
 		backlog = math.Min(backlog, all.peak*cfg.Timeout.Seconds()+all.burst)
 	}
-	c.bytes += most*bytesPerInstance + (inService+backlog)*bytesPerRequest
+	steady = math.Min(steady, backlog)
+	full := backlog
+	backlog = s.capBacklog(c, backlog, steady)
+	c.bytes += most*bytesPerInstance + inService*bytesPerRequest + backlog*bytesPerQueued
 	c.memWhy = fmt.Sprintf("%.3g instances (instances)", most)
-	if (inService+backlog)*bytesPerRequest > most*bytesPerInstance {
+	if inService*bytesPerRequest+backlog*bytesPerQueued > most*bytesPerInstance {
 		c.memWhy = fmt.Sprintf("about %.3g requests in service or queued (the fleet serves %.3g at once)", inService+backlog, slots)
 	}
-	if backlog > inService {
+	if backlog*bytesPerQueued > inService*bytesPerRequest {
 		c.memWhy = fmt.Sprintf("a queue of about %.3g requests: arrivals outpace the %.3g workers (add instances, or set queue_limit or timeout)", backlog, slots)
+		if full > backlog {
+			c.memWhy += capped(full)
+		}
 	}
 }
 

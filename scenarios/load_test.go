@@ -96,7 +96,7 @@ func TestProblems(t *testing.T) {
 		msg  []string
 	}{
 		// Top level.
-		{"unknown top-level key", head + server + "colour: red\n", "colour", []string{"unknown key", "allowed: duration, functions, goal, name, report, seed, slo, sweep, systems, warmup, workload"}},
+		{"unknown top-level key", head + server + "colour: red\n", "colour", []string{"unknown key", "allowed: duration, functions, goal, max_backlog_mb, name, report, seed, slo, sweep, systems, warmup, workload"}},
 		{"name missing", "duration: 1h\nworkload: {type: poisson, rate: 1}\n" + server, "name", []string{"missing", "string"}},
 		{"empty name", strings.Replace(head, "name: t", "name: ''", 1) + server, "name", []string{"want a non-empty string", `found ""`}},
 		{"name not a string", strings.Replace(head, "name: t", "name: [a]", 1) + server, "name", []string{"want a non-empty string, found a list"}},

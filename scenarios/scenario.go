@@ -27,6 +27,10 @@ type Scenario struct {
 	Calls   []models.FunctionCalls
 	Systems []System
 	Report  Report
+	// MaxBacklogMB is the memory each system's queued requests may hold,
+	// MiB (max_backlog_mb): a system whose backlog passes it stops there
+	// (models.Stop).
+	MaxBacklogMB float64
 	// Warnings are figures accepted but beyond anything a real platform
 	// allows (bounds.go), for the caller to show.
 	Warnings Problems
@@ -126,11 +130,13 @@ func (s *Scenario) NewSystem(i int, seed sim.Seed) (models.System, error) {
 		cfg := *sys.FaaS
 		cfg.Functions = slices.Clone(s.Functions)
 		cfg.Seed = seed
+		cfg.BacklogBudget = s.backlogBudget()
 		m, err = models.NewFaaS(cfg)
 	case sys.Server != nil:
 		cfg := *sys.Server
 		cfg.Functions = len(s.Functions)
 		cfg.Seed = seed
+		cfg.BacklogBudget = s.backlogBudget()
 		m, err = models.NewServer(cfg)
 	default:
 		err = fmt.Errorf("neither faas nor server")
@@ -147,4 +153,13 @@ func (s *Scenario) NewSystem(i int, seed sim.Seed) (models.System, error) {
 		return nil, fmt.Errorf("system %q: %w", sys.Name, err)
 	}
 	return m, nil
+}
+
+// backlogBudget is max_backlog_mb in bytes, at least one queued request's
+// worth (0 if unset: the models' default).
+func (s *Scenario) backlogBudget() int64 {
+	if s.MaxBacklogMB <= 0 {
+		return 0
+	}
+	return max(int64(s.MaxBacklogMB*(1<<20)), models.BytesPerQueued)
 }

@@ -12,7 +12,8 @@ import (
 )
 
 var (
-	topKeys      = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal"}
+	topKeys = []string{"name", "seed", "duration", "warmup", "workload", "functions", "systems", "report", "slo", "sweep", "goal",
+		"max_backlog_mb"}
 	functionKeys = []string{"name", "memory_mb", "exec", "weight", "workload", "cpu_bound", "exec_reference_memory_mb",
 		"ephemeral_storage_mb", "invocation", "errors", "state", "runtime", "package_mb", "snapstart"}
 	systemKeys = []string{"name", "type", "platform", "override_limits", "front_door", "purchase", "invocation"}
@@ -76,6 +77,7 @@ func (d *decoder) scenario(o *object) *Scenario {
 	}
 	var callTypes []string
 	s.Functions, s.Calls, callTypes = d.functions(o)
+	s.MaxBacklogMB, _ = o.num("max_backlog_mb", 0, true)
 	s.Report = d.report(o, s.Duration-s.Warmup)
 	s.SLO = d.slo(o)
 	d.finishWorkload(o, s)

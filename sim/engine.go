@@ -98,6 +98,8 @@ type Engine struct {
 	dyn      []dynEvent
 	dynFree  []uint32
 	late     lane // Defer: events that fire after everything else due now
+	until    Time // Run's bound; Stop lowers it below every event
+	stopped  bool
 
 	// Tick, if set, is called with the current time every 4096 events during
 	// Run (for progress reports). It must not schedule events.
@@ -259,7 +261,12 @@ func (e *Engine) freeDyn(ev *event) {
 // Run fires events in order until the queue is empty or the next event is
 // after until; then the clock reads until (if it was not past it already).
 // Events exactly at until fire. The context is checked every 4096 events.
+// After Stop, Run returns once the event firing has returned, the clock
+// left at the stop.
 func (e *Engine) Run(ctx context.Context, until Time) error {
+	if !e.stopped {
+		e.until = until
+	}
 	for n := 0; ; n++ {
 		if n&4095 == 4095 {
 			if err := ctx.Err(); err != nil {
@@ -270,21 +277,35 @@ func (e *Engine) Run(ctx context.Context, until Time) error {
 			}
 		}
 		ev, from := e.peek()
-		if ev == nil || ev.at > until {
+		if ev == nil || ev.at > e.until {
 			break
 		}
 		e.fire(from)
 	}
-	if e.now < until {
+	if e.now < until && !e.stopped {
 		e.now = until
 	}
 	return ctx.Err()
 }
 
-// Step fires the next event, if any, and reports whether it did.
+// Stop ends the run at the current time: Run returns when the event firing
+// now returns, and fires nothing more (any later Run returns at once). The
+// events still pending stay pending. A model calls it when it cannot go on
+// (its backlog passed its memory budget); the check costs Run nothing per
+// event, as it only lowers the bound Run compares every event with.
+func (e *Engine) Stop() {
+	e.stopped = true
+	e.until = -1 // before every event: no time is negative
+}
+
+// Stopped reports whether Stop was called.
+func (e *Engine) Stopped() bool { return e.stopped }
+
+// Step fires the next event, if any (none after Stop), and reports whether
+// it did.
 func (e *Engine) Step() bool {
 	ev, from := e.peek()
-	if ev == nil {
+	if ev == nil || e.stopped {
 		return false
 	}
 	e.fire(from)

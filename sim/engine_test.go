@@ -229,6 +229,40 @@ func TestEngineRunUntil(t *testing.T) {
 	}
 }
 
+// TestEngineStop: a handler that calls Stop ends the run there: the rest of
+// its own work happens, nothing else fires (not even events at the same
+// instant, nor in a lane), the clock stays at the stop, and a later Run or
+// Step fires nothing.
+func TestEngineStop(t *testing.T) {
+	e := sim.New()
+	r := &recorder{}
+	l := e.NewLane()
+	h := e.Register(r)
+	e.Schedule(5, r, 1)
+	e.Schedule(7, sim.HandlerFunc(func(e *sim.Engine, _ uint64) {
+		e.Stop()
+		e.After(0, r, 9) // scheduled by the stopping handler: pending, never fired
+	}), 0)
+	e.Schedule(7, r, 2)        // same instant, after the stop
+	e.ScheduleLane(l, 8, h, 3) // a lane's event
+	e.Schedule(20, r, 4)
+	if err := e.Run(context.Background(), 100); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.arg) != 1 || r.arg[0] != 1 {
+		t.Errorf("fired %v, want [1]", r.arg)
+	}
+	if e.Now() != 7 || !e.Stopped() {
+		t.Errorf("clock %v, stopped %v; want 7, true", e.Now(), e.Stopped())
+	}
+	if e.Pending() != 4 {
+		t.Errorf("pending %d, want 4", e.Pending())
+	}
+	if err := e.Run(context.Background(), 200); err != nil || e.Step() || len(r.arg) != 1 || e.Now() != 7 {
+		t.Errorf("after the stop: fired %v, now %v, err %v", r.arg, e.Now(), err)
+	}
+}
+
 // forever reschedules itself 1 ns later, and cancels a context after n events.
 type forever struct {
 	n      int

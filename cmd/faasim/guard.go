@@ -98,6 +98,10 @@ func (s *ctxSource) Err() error {
 func showEstimate(stdout, stderr io.Writer, sc *scenarios.Scenario) {
 	e := sc.Estimate(0, 0)
 	fmt.Fprintf(stdout, "estimate: about %.2g simulated events, %.3g MB of model state\n", e.Events, e.Bytes/(1<<20))
+	for _, name := range e.Stopping {
+		fmt.Fprintf(stdout, "estimate: system %q cannot keep up: its queue is expected to pass max_backlog_mb (%g MB), where its run stops, marked saturated\n",
+			name, sc.MaxBacklogMB)
+	}
 	if err := sc.CheckBudget(e, scenarios.Budget{}); err != nil {
 		fmt.Fprintln(stderr, "faasim: warning: faasim run would refuse it:", err)
 	}

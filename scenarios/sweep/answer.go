@@ -189,6 +189,8 @@ func checksText(cs []reports.GoalCheck, conf float64) string {
 	var parts []string
 	for _, c := range cs {
 		switch {
+		case c.Stopped != "":
+			parts = append(parts, fmt.Sprintf("%s fails: %s", c.Constraint, c.Stopped))
 		case c.Missing != "":
 			parts = append(parts, fmt.Sprintf("%s fails: %s", c.Constraint, c.Missing))
 		case len(c.Metrics) == 1 && strings.HasPrefix(c.Constraint, c.Metrics[0].Path):

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/faasim/faasim/reports"
 )
@@ -51,6 +52,33 @@ func series(e *reports.Expr, p *reports.SweepPoint, reps int) (vals []float64, a
 		at = append(at, r)
 	}
 	return vals, at, missing, nil
+}
+
+// stopped says which system e reads was stopped by its backlog budget in
+// some replications of p, and in how many, and where it first stopped; ""
+// when none was. A stopped run's figures cover the run up to its stop
+// (models.Stop): a goal never reads them as a whole run's.
+func stopped(e *reports.Expr, p *reports.SweepPoint, reps int) string {
+	for _, ref := range e.Refs() {
+		s := p.System(ref.System)
+		if s == nil {
+			continue
+		}
+		m, ok := s.Metric("stopped_at_seconds")
+		if !ok || m.N == 0 {
+			continue
+		}
+		first := -1
+		for r := range reps {
+			if _, ok := m.At(r); ok && first < 0 {
+				first = r
+			}
+		}
+		at, _ := m.At(first)
+		return fmt.Sprintf("%s was stopped in %d of %d replications (in replication %d at %v, its backlog over max_backlog_mb): its figures cover only the run up to its stop",
+			ref.System, m.N, reps, first, time.Duration(at*1e9).Round(time.Millisecond))
+	}
+	return ""
 }
 
 // systemTypes are the scenario's systems by name, with their types.

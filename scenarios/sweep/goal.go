@@ -146,6 +146,9 @@ func (g *Goal) judge(p reports.SweepPoint, value float64, reps int, conf float64
 		j.worst = 0
 	}
 	if g.expr != nil {
+		if why := stopped(g.expr, &p, reps); why != "" {
+			return nil, fmt.Errorf("goal.expr %q: %s; a root needs the expression over whole runs (raise max_backlog_mb, or keep within to values where the system keeps up)", g.expr, why)
+		}
 		vals, _, missing, err := series(g.expr, &p, reps)
 		if err != nil {
 			return nil, err
@@ -160,10 +163,12 @@ func (g *Goal) judge(p reports.SweepPoint, value float64, reps int, conf float64
 		if j.obj, err = perReplication(&p, reps, g.objective); err != nil {
 			return nil, err
 		}
+		j.objectiveStopped(stopped(g.objective, &p, reps), g.objective.String())
 	}
 	if g.system != "" {
 		cost, _ := reports.ParseExpr(g.system+".cost_usd.per_million_requests", []string{g.system})
 		speed, _ := reports.ParseExpr(g.system+".latency_ms.mean", []string{g.system})
+		j.objectiveStopped(stopped(cost, &p, reps), "the strategy's "+g.system+" figures")
 		if j.cost, err = perReplication(&p, reps, cost); err != nil {
 			return nil, err
 		}
@@ -172,6 +177,18 @@ func (g *Goal) judge(p reports.SweepPoint, value float64, reps int, conf float64
 		}
 	}
 	return j, nil
+}
+
+// objectiveStopped makes a value whose objective reads a stopped system
+// (why, from stopped) fail, with a check saying so: its objective is a
+// part of a run's.
+func (j *judged) objectiveStopped(why, what string) {
+	if why == "" {
+		return
+	}
+	j.met = false
+	j.checks = append(j.checks, reports.GoalCheck{Constraint: what, Stopped: why})
+	j.worst = math.Inf(1)
 }
 
 // perReplication is e at each replication, NaN where a run lacks a metric.
@@ -220,13 +237,17 @@ func check(c *reports.Expr, p *reports.SweepPoint, reps int, conf float64) (repo
 	if missing != "" {
 		chk.Missing = fmt.Sprintf("%s is missing in %d of %d replications", missing, reps-len(vals), reps)
 	}
+	chk.Stopped = stopped(c, p, reps)
 	if len(vals) == 0 {
 		return chk, math.Inf(1), nil
 	}
 	chk.Margin = reports.NewEstimate(vals, conf).Summary()
 	lo, _ := chk.Margin.Interval()
 	chk.Bound = lo
-	chk.Met = missing == "" && (lo > 0 || lo == 0 && !c.Strict())
+	chk.Met = missing == "" && chk.Stopped == "" && (lo > 0 || lo == 0 && !c.Strict())
+	if chk.Stopped != "" {
+		return chk, math.Inf(1), nil // a stopped run is no evidence of how close it came
+	}
 	return chk, -lo / scale, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -643,4 +644,75 @@ goal:
 		}
 	}
 	t.Logf("%s", g.Sentence)
+}
+
+// undersized: 25 requests a second of 100 ms on single-worker instances:
+// one or two instances serve 10 or 20 a second and their queues grow (at
+// 15 and 5 a second) past the 0.1 MB backlog budget (4,369 requests) in
+// five and fifteen minutes; three keep up. A stopped fleet rejects nothing
+// and its bill is of part of the run, so read as whole runs one instance
+// would meet the goal; stopped, it fails it.
+const undersized = `name: undersized
+duration: 1h
+max_backlog_mb: 0.1
+workload: {type: poisson, rate: 25}
+functions:
+  - name: f
+    exec: {dist: constant, value: 100ms}
+systems:
+  - name: vms
+    type: server
+    instances: 1
+    workers_per_instance: 1
+    price_per_hour: 1
+sweep:
+  replications: 2
+goal:
+  find: min
+  vary: systems[vms].instances
+  within: {from: 1, to: 8}
+  subject_to: [vms.rejected_ratio <= 0.001]
+`
+
+// TestGoalStoppedFails: a goal constraint on a system stopped by its
+// backlog budget fails at that point, saying why; the point carries the
+// saturated warning; a root through a stopped system is an error.
+func TestGoalStoppedFails(t *testing.T) {
+	res := run(t, undersized, Options{})
+	g := res.Goal
+	if !g.Met || g.Answer != any(int64(3)) {
+		t.Fatalf("answer %v (met %v), want 3: %s", g.Answer, g.Met, g.Answers[0].Sentence)
+	}
+	nb := g.Evidence[1]
+	if nb.Value != any(int64(2)) || nb.Met || len(nb.Checks) != 1 || !strings.Contains(nb.Checks[0].Stopped, "vms was stopped in 2 of 2 replications") {
+		t.Errorf("neighbour %+v; want 2 failing, its check stopped", nb)
+	}
+	if !strings.Contains(g.Answers[0].Sentence, "fails: vms was stopped") {
+		t.Errorf("sentence: %s", g.Answers[0].Sentence)
+	}
+	for _, p := range res.Points {
+		c, _ := p.Params.Get("systems[vms].instances")
+		sys := p.System("vms")
+		stopped := slices.ContainsFunc(sys.Warnings, func(w reports.Warning) bool {
+			return w.Code == reports.Saturated && strings.Contains(w.Message, "memory budget")
+		})
+		if _, has := sys.Metric("stopped_at_seconds"); stopped != (c.(int64) < 3) || has != stopped {
+			t.Errorf("%d instances: stopped warning %v, stopped_at_seconds %v; want both exactly below 3", c, stopped, has)
+		}
+	}
+
+	root := strings.Replace(undersized, `  find: min
+  vary: systems[vms].instances
+  within: {from: 1, to: 8}
+  subject_to: [vms.rejected_ratio <= 0.001]`, `  find: root
+  vary: systems[vms].instances
+  within: {from: 1, to: 8}
+  expr: vms.cost_usd.total - 2`, 1)
+	s, err := prepare(t, root, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "vms was stopped") {
+		t.Errorf("root through a stopped system: %v", err)
+	}
 }
