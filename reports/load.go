@@ -10,6 +10,7 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // Run is what a results directory holds, read back for plots and the HTML
@@ -29,6 +30,7 @@ type Window struct {
 	Starting, Busy, Idle, InService, Queue                  int64
 	P50, P99                                                float64 // ms
 	Cost, CostCumulative                                    float64 // USD
+	Failed, DeadLettered                                    int64   // 0 in a file from before the columns
 }
 
 // Alive is the instances alive at the end of the window.
@@ -53,17 +55,18 @@ func ReadDir(dir string) (*Run, error) {
 	run := &Run{Results: res, Series: make([][]Window, len(res.Systems)), CDF: make([][]CDFPoint, len(res.Systems))}
 	for i, name := range FileNames(res) {
 		path := filepath.Join(dir, name+".timeseries.csv")
-		err := readCSV(path, TimeseriesHeader, func(f []float64) {
+		err := readCSV(path, TimeseriesHeader, timeseriesV1, func(f []float64) {
 			run.Series[i] = append(run.Series[i], Window{Start: f[0], End: f[1],
 				Arrivals: int64(f[2]), Completions: int64(f[3]), ColdStarts: int64(f[4]), Rejections: int64(f[5]),
 				Timeouts: int64(f[6]), Starting: int64(f[7]), Busy: int64(f[8]), Idle: int64(f[9]),
-				InService: int64(f[10]), Queue: int64(f[11]), P50: f[12], P99: f[13], Cost: f[14], CostCumulative: f[15]})
+				InService: int64(f[10]), Queue: int64(f[11]), P50: f[12], P99: f[13], Cost: f[14], CostCumulative: f[15],
+				Failed: int64(f[16]), DeadLettered: int64(f[17])})
 		})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
 		path = filepath.Join(dir, name+".latency.csv")
-		err = readCSV(path, CDFHeader, func(f []float64) {
+		err = readCSV(path, CDFHeader, len(CDFHeader), func(f []float64) {
 			run.CDF[i] = append(run.CDF[i], CDFPoint{f[0], f[1], f[2]})
 		})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -74,24 +77,29 @@ func ReadDir(dir string) (*Run, error) {
 }
 
 // readCSV checks the header and calls row with each line's numbers (an
-// empty cell is NaN). Errors name the file, line and column.
-func readCSV(path string, header []string, row func([]float64)) error {
+// empty cell is NaN; a column the file predates, 0). A file may have the
+// first least columns of header or more, up to all of them (files written
+// before later columns were added). Errors name the file, line and column.
+func readCSV(path string, header []string, least int, row func([]float64)) error {
 	f, err := openRegular(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
-	r.FieldsPerRecord = len(header)
 	head, err := r.Read()
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	for i, h := range header {
-		if head[i] != h {
-			return fmt.Errorf("%s: line 1, column %d: header %q, want %q", path, i+1, head[i], h)
+	if len(head) < least || len(head) > len(header) {
+		return fmt.Errorf("%s: line 1: %d columns, want %d (%s)", path, len(head), len(header), strings.Join(header, ","))
+	}
+	for i, h := range head {
+		if h != header[i] {
+			return fmt.Errorf("%s: line 1, column %d: header %q, want %q", path, i+1, h, header[i])
 		}
 	}
+	r.FieldsPerRecord = len(head)
 	vals := make([]float64, len(header))
 	for line := 2; ; line++ {
 		rec, err := r.Read()

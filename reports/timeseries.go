@@ -19,7 +19,15 @@ import (
 // docs/reports.md describes each column.
 var TimeseriesHeader = []string{"window_start_s", "window_end_s", "arrivals", "completions", "cold_starts",
 	"rejections", "timeouts", "instances_starting", "instances_busy", "instances_idle", "in_service",
-	"queue_length", "latency_p50_ms", "latency_p99_ms", "cost_usd", "cost_usd_cumulative"}
+	"queue_length", "latency_p50_ms", "latency_p99_ms", "cost_usd", "cost_usd_cumulative",
+	// Added with the invocation layer (issue 17), after the first sixteen
+	// so that readers by position keep working; ReadDir reads files
+	// written before them too.
+	"failed", "dead_lettered"}
+
+// timeseriesV1 is the columns of a time series written before failed and
+// dead_lettered were added.
+const timeseriesV1 = 16
 
 // Timeseries streams one system's time series as CSV: it observes the
 // system's records (as a models.Observer) and writes one row each time a
@@ -27,7 +35,7 @@ var TimeseriesHeader = []string{"window_start_s", "window_end_s", "arrivals", "c
 // window. Memory is one small latency sketch, reset every window.
 //
 // Sums over the rows equal the run's totals exactly: arrivals, completions,
-// cold starts, rejections and timeouts are integer counts of the same
+// cold starts, rejections, timeouts, failures and dead letters are integer counts of the same
 // records the Accumulator counts, and cost_usd is the exact decimal
 // difference of consecutive cumulative costs, each rounded to 9 significant
 // digits as results.json rounds, so the column telescopes to the total.
@@ -78,7 +86,7 @@ func (t *Timeseries) Sample(now sim.Time, s models.Snapshot) {
 	t.err = t.cw.Write([]string{secondsString(t.start), secondsString(now),
 		i(t.win.requests), i(t.win.completed), i(t.win.cold), i(t.win.rejected), i(t.win.timedOut),
 		strconv.Itoa(s.Starting), strconv.Itoa(s.Busy), strconv.Itoa(s.Idle), strconv.Itoa(s.InService),
-		strconv.Itoa(s.Queued), p50, p99, cost, cumS})
+		strconv.Itoa(s.Queued), p50, p99, cost, cumS, i(t.win.failed), i(t.win.deadLettered)})
 	t.cw.Flush()
 	if t.err == nil {
 		t.err = t.cw.Error()

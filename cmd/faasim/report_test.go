@@ -21,8 +21,8 @@ import (
 )
 
 // TestTimeseriesSums: for every example, each system's timeseries.csv adds
-// up exactly to results.json: arrivals, completions, cold starts, rejections
-// and timeouts as integers, cost as exact decimals (big.Rat, no rounding).
+// up exactly to results.json: arrivals, completions, cold starts, rejections,
+// timeouts, failures and dead letters as integers, cost as exact decimals (big.Rat, no rounding).
 func TestTimeseriesSums(t *testing.T) {
 	for _, name := range scenarios.Examples() {
 		t.Run(name, func(t *testing.T) {
@@ -37,6 +37,8 @@ func TestTimeseriesSums(t *testing.T) {
 					Requests, Completed, Rejected int64
 					TimedOut                      int64                       `json:"timed_out"`
 					ColdStarts                    int64                       `json:"cold_starts"`
+					Failed                        int64                       // with an invocation layer; else absent, 0
+					DeadLettered                  int64                       `json:"dead_lettered"`
 					Cost                          struct{ Total json.Number } `json:"cost_usd"`
 					Instances                     struct {
 						Max           int
@@ -59,11 +61,11 @@ func TestTimeseriesSums(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var sums [5]int64 // arrivals, completions, cold starts, rejections, timeouts
+				var sums [7]int64 // arrivals, completions, cold starts, rejections, timeouts, failed, dead-lettered
 				cost := new(big.Rat)
 				checkSeries(t, s.Name, rows[1:], s.Instances.Max, s.Instances.BilledSeconds != nil)
 				for _, row := range rows[1:] {
-					for k, col := range []int{2, 3, 4, 5, 6} {
+					for k, col := range []int{2, 3, 4, 5, 6, 16, 17} {
 						n, err := strconv.ParseInt(row[col], 10, 64)
 						if err != nil {
 							t.Fatal(err)
@@ -76,7 +78,7 @@ func TestTimeseriesSums(t *testing.T) {
 					}
 					cost.Add(cost, c)
 				}
-				want := [5]int64{s.Requests, s.Completed, s.ColdStarts, s.Rejected, s.TimedOut}
+				want := [7]int64{s.Requests, s.Completed, s.ColdStarts, s.Rejected, s.TimedOut, s.Failed, s.DeadLettered}
 				if sums != want {
 					t.Errorf("%s: sums %v, results.json %v", s.Name, sums, want)
 				}
