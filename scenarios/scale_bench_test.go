@@ -75,12 +75,14 @@ func manyFunctions(n int) string {
 }
 
 // BenchmarkFunctions reports simulated requests per second and the peak heap
-// with 10,000 and 100,000 functions, the scenario file's load included
-// (targets: 10,000 under 64 MB and 100,000 under 300 MB peak RSS, 100,000
-// above 1.5 M req/s; the RSS is the whole process's, quoted in
-// docs/validation.md).
+// with 10,000 functions listed in the scenario file, its load included
+// (target: under 64 MB peak RSS, the whole process's, quoted in
+// docs/validation.md). 100,000 functions listed in YAML take 8.3 MiB, over
+// the 4 MB a scenario file may have (issue 11: a scenario is a few KB;
+// large data goes in a trace file), so that scale is measured from a trace
+// (BenchmarkFunctionsTrace); TestManyFunctionsYAMLRefused checks the refusal.
 func BenchmarkFunctions(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range []int{10_000} {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
 			path := filepath.Join(b.TempDir(), "fns.yaml")
 			if err := os.WriteFile(path, []byte(manyFunctions(n)), 0o644); err != nil {
@@ -249,4 +251,17 @@ func sampleHeap() func() uint64 {
 		}
 	}()
 	return func() uint64 { close(stop); return <-peak }
+}
+
+// TestManyFunctionsYAMLRefused: 100,000 functions listed in a scenario file
+// (8.3 MiB) are refused before parsing, with the way out (a trace file).
+func TestManyFunctionsYAMLRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fns.yaml")
+	if err := os.WriteFile(path, []byte(manyFunctions(100_000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), "larger than 4 MB") || !strings.Contains(err.Error(), "trace file") {
+		t.Errorf("error %v, want the 4 MB limit and the trace file", err)
+	}
 }
