@@ -81,6 +81,42 @@ func TestBacklogStopsOneSystem(t *testing.T) {
 	}
 }
 
+// sqsFunction is a function of 100 ms called through an SQS queue that two
+// pollers at most drain (maximum_concurrency 2): 20 messages a second.
+const sqsFunction = "functions: [{name: f, exec: {dist: constant, value: 100ms}, " +
+	"invocation: {type: queue, maximum_concurrency: 2, visibility_timeout: 1m}}]\n"
+
+// TestEstimateSQSBacklog: a day of 1,000 messages a second into that queue
+// grows it by 980 a second; the estimate counts it up to the budget
+// (256 MiB at models.BytesPerHeld = 40 bytes: 6,710,886 messages, 48 bytes
+// each with the free list: 307 MiB), says the system stops, and counts its
+// events to about the stop (6.7 M ÷ 980 s = 1.9 h of the 24; at most 8 events
+// a message: arrival, poll, invocation, end, timers), so the run is not
+// refused; lifted, the machine's budget refuses it.
+func TestEstimateSQSBacklog(t *testing.T) {
+	s := decodeText(t, "name: e\nduration: 24h\nworkload: {type: poisson, rate: 1000}\n"+sqsFunction+
+		"systems: [{name: l, platform: aws-lambda-x86, timeout: 30s}]\n")
+	est := s.Estimate(1, 0)
+	t.Logf("%.3g events, %.3g MB (%s)", est.Events, est.Bytes/(1<<20), est.BytesWhy)
+	if err := s.CheckBudget(est, Budget{}); err != nil {
+		t.Errorf("refused: %v", err)
+	}
+	if len(est.Stopping) != 1 || !strings.Contains(est.BytesWhy, "SQS queue") || !strings.Contains(est.BytesWhy, "max_backlog_mb") {
+		t.Errorf("stopping %v, %q: want the SQS queue named and its stop", est.Stopping, est.BytesWhy)
+	}
+	if mb := est.Bytes / (1 << 20); mb < 307 || mb > 360 {
+		t.Errorf("%.0f MB, want 307 (the queue) and a little", mb)
+	}
+	if most := float64(models.DefaultBacklogBudget / models.BytesPerHeld); est.Events > 8*1000*most/980 || est.Events < most {
+		t.Errorf("%.3g events, want those of about %.3g s", est.Events, most/980)
+	}
+	lifted := decodeText(t, "name: e\nduration: 24h\nmax_backlog_mb: 100000\nworkload: {type: poisson, rate: 1000}\n"+sqsFunction+
+		"systems: [{name: l, platform: aws-lambda-x86, timeout: 30s}]\n")
+	if err := lifted.CheckBudget(lifted.Estimate(1, 0), Budget{}); err == nil || !strings.Contains(err.Error(), "--max-memory") {
+		t.Errorf("with max_backlog_mb 100000: %v", err)
+	}
+}
+
 // TestEstimateCapsBacklog: the two cases, a day each, were refused
 // by the estimate (about 20 GB); with the queue counted up to the budget
 // they run, the estimate saying that the system will stop, with its events

@@ -47,6 +47,7 @@ const (
 	bytesPerInstance = 256  // FaaS or server instance, with its timer and list links
 	bytesPerRequest  = 256  // a request in service, with its end event
 	bytesPerQueued   = 32   // a queued request (models.BytesPerQueued and the heap's slack)
+	bytesPerHeld     = 48   // an event an invocation layer holds (models.BytesPerHeld and the free list)
 	bytesPerFunction = 8192 // latency sketches, meters, per-function state (a hybrid histogram's bins on top)
 	bytesPerRow      = 64   // a trace row held for reordering
 	eventsPerFaaS    = 3    // per request: arrival, end, idle timer (cold starts and timeouts add a few)
@@ -244,6 +245,7 @@ func (s *Scenario) systemCost(i int, h float64) sysCost {
 	switch {
 	case sys.FaaS != nil:
 		s.faasCost(&c, sys, loads, h, timers)
+		s.pollerBacklog(&c, sys, loads, h)
 	case sys.Server != nil:
 		s.serverCost(&c, sys, loads, h, timers)
 	}
@@ -259,11 +261,15 @@ func (s *Scenario) systemCost(i int, h float64) sysCost {
 
 // maxQueued is the backlog at which a system stops (max_backlog_mb).
 func (s *Scenario) maxQueued() float64 {
-	b := s.backlogBudget()
-	if b == 0 {
-		b = models.DefaultBacklogBudget
+	return float64(s.budgetBytes() / models.BytesPerQueued)
+}
+
+// budgetBytes is each system's backlog budget, bytes.
+func (s *Scenario) budgetBytes() int64 {
+	if b := s.backlogBudget(); b > 0 {
+		return b
 	}
-	return float64(b / models.BytesPerQueued)
+	return models.DefaultBacklogBudget
 }
 
 // capBacklog caps a system's estimated backlog at the budget; steady is
@@ -395,6 +401,38 @@ func (s *Scenario) faasCost(c *sysCost, sys System, loads []fnLoad, h float64, t
 			c.memWhy += capped(full)
 		}
 	}
+}
+
+// pollerBacklog adds the SQS queues a FaaS system's pollers cannot drain.
+// A function called through a queue runs at most maximum_concurrency
+// batches at once, each running its messages one after the other, so its
+// pollers serve about maximum_concurrency ÷ exec messages a second
+// whatever the batch size; the excess waits in the queue, models.BytesPerHeld
+// a message, until the backlog budget stops the system.
+func (s *Scenario) pollerBacklog(c *sysCost, sys System, loads []fnLoad, h float64) {
+	var backlog, steady float64
+	for i, call := range s.callsOf(sys) {
+		if q, ok := call.Type.(models.QueueInvocation); ok && i < len(loads) {
+			b, st := queueFor(loads[i], float64(q.MaxConcurrency), loads[i].exec, h)
+			backlog, steady = backlog+b, steady+st
+		}
+	}
+	if backlog == 0 {
+		return
+	}
+	most := float64(s.budgetBytes() / models.BytesPerHeld)
+	if steady > most {
+		c.runs = math.Min(c.runs, most/steady)
+	}
+	full := backlog
+	backlog = math.Min(backlog, most)
+	if backlog*bytesPerHeld > c.bytes {
+		c.memWhy = fmt.Sprintf("an SQS queue of about %.3g messages (its pollers at maximum_concurrency)", backlog)
+		if full > backlog {
+			c.memWhy += capped(full)
+		}
+	}
+	c.bytes += backlog * bytesPerHeld
 }
 
 // capped says that a queue of about full requests is beyond the backlog

@@ -69,6 +69,8 @@ func TestEstimateCovers(t *testing.T) {
 			"systems: [{name: l, type: faas, cold_start: {dist: constant, value: 100ms}, price_per_gb_second: 0, price_per_million_requests: 0}]\n", 5e6},
 		// A FaaS queue behind a cap of 5 instances at 1,000 requests/s.
 		{"faas-queue", "duration: 1m\nworkload: {type: poisson, rate: 1000}\nsystems: [{name: l, platform: aws-lambda-x86, max_concurrency: 5, on_throttle: queue}]\n", 1e6},
+		// An SQS queue two pollers drain at 20 messages/s, fed 2,000/s: ~119,000 waiting.
+		{"sqs-queue", "duration: 1m\nworkload: {type: poisson, rate: 2000}\n" + sqsFunction + "systems: [{name: l, platform: aws-lambda-x86, timeout: 30s}]\n", 2e6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := decodeText(t, "name: e\n"+tc.yaml)
