@@ -25,7 +25,7 @@ func (a *arena[T]) alloc() int32 {
 // release returns slot i for reuse.
 func (a *arena[T]) release(i int32) { a.free = append(a.free, i) }
 
-// pages is an arena held in fixed pages of pageSize slots: it grows a page
+// pages is an arena held in fixed pages of 1<<pageBits slots: it grows a page
 // at a time and never copies, where arena's one slice grows by copying
 // (1.25 times at this size: a run allocates about five times the slots it
 // holds, and holds up to 2.25 times them while it copies). The invocation
